@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// texstim: texture stimuli for vision science (Gatys, Ecker & Bethge 2015).
+import PackageDescription
+
+let package = Package(
+    name: "texstim",
+    products: [
+        .executable(name: "texstim", targets: ["texstim"]),
+        .library(name: "TextureCore", targets: ["TextureCore"]),
+        .library(name: "TextureSynthesis", targets: ["TextureSynthesis"]),
+        .library(name: "TexturePipeline", targets: ["TexturePipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C shims (each is used by exactly one Swift file)
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CLBFGSB",
+            providers: [.apt(["liblbfgsb-dev"])]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+
+        // MARK: - Libraries
+        .target(name: "TextureCore", dependencies: ["CBLAS"]),
+        .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
+        .target(
+            name: "TexturePipeline",
+            dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG"]),
+
+        // MARK: - Executable (thin)
+        .executableTarget(
+            name: "texstim",
+            dependencies: [
+                "TexturePipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Unit test bundles
+        .testTarget(
+            name: "TextureCoreTests", dependencies: ["TextureCore"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"]),
+        .testTarget(name: "TexturePipelineTests", dependencies: ["TexturePipeline"]),
+    ]
+)

@@ -1,0 +1,55 @@
+// AveragePool2: 2×2 average pooling, stride 2 (VGG-19's max pools replaced, as in the paper).
+//
+// Size letters: C channels, H×W input, H/2 × W/2 output (floor: an odd last row or column
+// is dropped, as PyTorch's default does; at the usual power-of-two sizes nothing is dropped).
+
+public enum AveragePool2 {
+    public static func outputShape(for input: Shape) -> Shape {
+        Shape(input.channels, input.height / 2, input.width / 2)
+    }
+
+    /// output[c, y, x] = ¼ Σ_{dy,dx ∈ {0,1}} input[c, 2y+dy, 2x+dx]. Overwrites `output`.
+    public static func forward(_ input: Tensor, output: inout Tensor) {
+        let (shape, out) = (input.shape, outputShape(for: input.shape))
+        precondition(output.shape == out)
+        input.data.withUnsafeBufferPointer { x in
+            output.data.withUnsafeMutableBufferPointer { y in
+                for c in 0..<out.channels {
+                    for oy in 0..<out.height {
+                        let top = (c * shape.height + 2 * oy) * shape.width
+                        let bottom = top + shape.width
+                        let row = (c * out.height + oy) * out.width
+                        for ox in 0..<out.width {
+                            let sum = x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1]
+                            y[row + ox] = 0.25 * sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dInput[c, 2y+dy, 2x+dx] += ¼ dOutput[c, y, x].
+    public static func backward(dOutput: Tensor, dInput: inout Tensor) {
+        let (shape, out) = (dInput.shape, dOutput.shape)
+        precondition(out == outputShape(for: shape))
+        dOutput.data.withUnsafeBufferPointer { dy in
+            dInput.data.withUnsafeMutableBufferPointer { dx in
+                for c in 0..<out.channels {
+                    for oy in 0..<out.height {
+                        let top = (c * shape.height + 2 * oy) * shape.width
+                        let bottom = top + shape.width
+                        let row = (c * out.height + oy) * out.width
+                        for ox in 0..<out.width {
+                            let g = 0.25 * dy[row + ox]
+                            dx[top + 2 * ox] += g
+                            dx[top + 2 * ox + 1] += g
+                            dx[bottom + 2 * ox] += g
+                            dx[bottom + 2 * ox + 1] += g
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

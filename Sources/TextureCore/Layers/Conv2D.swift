@@ -1,0 +1,120 @@
+// Conv2D: K×K convolution, stride 1, zero padding P, with bias: forward and input gradient.
+//
+// Size letters: C input channels, OC output channels, H×W input, HO×WO output
+// (HO = H + 2P − K + 1), K kernel side, P padding. All tensors are row-major (C, H, W).
+// Weights are fixed in texstim, so backward computes only the input gradient.
+
+/// The interface a convolution algorithm implements; im2col + sgemm is the reference one.
+/// A faster algorithm (e.g. Winograd F(4×4, 3×3)) can replace it behind the same calls.
+public protocol ConvolutionAlgorithm: Sendable {
+    /// output (OC, HO, WO) = weight ⋆ input + bias, then max(0, ·) if `relu`. Overwrites `output`.
+    func forward(_ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int)
+    /// dInput (C, H, W) += ∂L/∂input given dOutput (OC, HO, WO) = ∂L/∂output.
+    func backward(_ layer: Conv2D, dOutput: Tensor, dInput: inout Tensor, scratch: ScratchBuffer, threads: Int)
+}
+
+/// One convolution layer's fixed parameters.
+public struct Conv2D: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernel: Int
+    public let padding: Int
+    /// (OC, C, K, K), row-major.
+    public let weight: [Float]
+    /// (OC).
+    public let bias: [Float]
+
+    public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, weight: [Float], bias: [Float]) {
+        precondition(weight.count == outChannels * inChannels * kernel * kernel && bias.count == outChannels)
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.padding = padding
+        self.weight = weight
+        self.bias = bias
+    }
+
+    public func outputShape(for input: Shape) -> Shape {
+        Shape(outChannels, input.height + 2 * padding - kernel + 1, input.width + 2 * padding - kernel + 1)
+    }
+
+    /// Multiply–adds of one forward pass at this input size, times two (FLOPs).
+    public func forwardFLOPs(for input: Shape) -> Double {
+        2 * Double(outChannels * inChannels * kernel * kernel) * Double(outputShape(for: input).positions)
+    }
+
+    // MARK: - Naive reference (the algorithmic definition; used by tests)
+
+    /// output[o, y, x] = bias[o] + Σ_c Σ_ky Σ_kx weight[o, c, ky, kx] · input[c, y+ky−P, x+kx−P]
+    /// with input = 0 outside the image.
+    public func naiveForward(_ input: Tensor) -> Tensor {
+        var output = Tensor(outputShape(for: input.shape))
+        let (shape, out) = (input.shape, output.shape)
+        for o in 0..<outChannels {
+            for y in 0..<out.height {
+                for x in 0..<out.width {
+                    var sum = Double(bias[o])
+                    for c in 0..<inChannels {
+                        for ky in 0..<kernel {
+                            for kx in 0..<kernel {
+                                let iy = y + ky - padding, ix = x + kx - padding
+                                guard iy >= 0, iy < shape.height, ix >= 0, ix < shape.width else { continue }
+                                let w = weight[((o * inChannels + c) * kernel + ky) * kernel + kx]
+                                sum += Double(w) * Double(input[c, iy, ix])
+                            }
+                        }
+                    }
+                    output[o, y, x] = Float(sum)
+                }
+            }
+        }
+        return output
+    }
+
+    /// dInput[c, iy, ix] = Σ_o Σ_ky Σ_kx weight[o, c, ky, kx] · dOutput[o, iy−ky+P, ix−kx+P].
+    public func naiveBackward(dOutput: Tensor, inputShape: Shape) -> Tensor {
+        var dInput = Tensor(inputShape)
+        let out = dOutput.shape
+        for o in 0..<outChannels {
+            for y in 0..<out.height {
+                for x in 0..<out.width {
+                    let g = dOutput[o, y, x]
+                    for c in 0..<inChannels {
+                        for ky in 0..<kernel {
+                            for kx in 0..<kernel {
+                                let iy = y + ky - padding, ix = x + kx - padding
+                                guard iy >= 0, iy < inputShape.height, ix >= 0, ix < inputShape.width else { continue }
+                                dInput[c, iy, ix] += weight[((o * inChannels + c) * kernel + ky) * kernel + kx] * g
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dInput
+    }
+}
+
+/// A reusable float scratch area; grows on demand and is never shrunk, so steady-state
+/// evaluations allocate nothing (first touch of fresh pages is expensive).
+public final class ScratchBuffer: @unchecked Sendable {
+    public private(set) var pointer: UnsafeMutablePointer<Float>
+    public private(set) var capacity: Int
+
+    public init(capacity: Int = 0) {
+        self.capacity = max(capacity, 1)
+        pointer = .allocate(capacity: self.capacity)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// A pointer to at least `count` floats (contents undefined).
+    public func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            pointer.deallocate()
+            capacity = count
+            pointer = .allocate(capacity: count)
+        }
+        return pointer
+    }
+}

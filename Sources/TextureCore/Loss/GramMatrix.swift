@@ -1,0 +1,51 @@
+// GramMatrix: texture statistics G = F Fᵀ / M of one feature map (Gatys et al. 2015, eq. 1).
+//
+// Size letters: N channels (filters), M = H·W positions. F is the (N, H, W) feature tensor
+// read as an N × M row-major matrix; G is N × N, row-major, symmetric.
+
+public enum GramMatrix {
+    /// G = F Fᵀ / M, computed with ssyrk (half the multiply–adds of sgemm) and mirrored.
+    public static func compute(_ features: Tensor) -> [Float] {
+        let n = features.shape.channels, m = features.shape.positions
+        var gram = [Float](repeating: 0, count: n * n)
+        features.data.withUnsafeBufferPointer { f in
+            gram.withUnsafeMutableBufferPointer { g in
+                BLAS.ssyrkUpper(n: n, k: m, alpha: 1 / Float(m), a: f.baseAddress!, lda: m,
+                                beta: 0, c: g.baseAddress!, ldc: n)
+                for i in 0..<n {
+                    for j in 0..<i { g[i * n + j] = g[j * n + i] }
+                }
+            }
+        }
+        return gram
+    }
+
+    /// The definition, summed in Double: G[i, j] = Σ_k F[i, k] F[j, k] / M.
+    public static func naive(_ features: Tensor) -> [Float] {
+        let n = features.shape.channels, m = features.shape.positions
+        var gram = [Float](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                var sum = 0.0
+                for k in 0..<m { sum += Double(features.data[i * m + k]) * Double(features.data[j * m + k]) }
+                gram[i * n + j] = Float(sum / Double(m))
+            }
+        }
+        return gram
+    }
+
+    /// dF = (dG + dGᵀ) F / M for a symmetric dG, i.e. dF = 2 · dG · F / M (overwrites dFeatures).
+    /// dGram is N × N; features and dFeatures are (N, H, W).
+    public static func backward(dGram: [Float], features: Tensor, dFeatures: inout Tensor, threads: Int = 1) {
+        let n = features.shape.channels, m = features.shape.positions
+        precondition(dGram.count == n * n && dFeatures.shape == features.shape)
+        dGram.withUnsafeBufferPointer { dg in
+            features.data.withUnsafeBufferPointer { f in
+                dFeatures.data.withUnsafeMutableBufferPointer { df in
+                    BLAS.parallelSgemm(m: n, n: m, k: n, alpha: 2 / Float(m), a: dg.baseAddress!, lda: n,
+                                       b: f.baseAddress!, ldb: m, c: df.baseAddress!, ldc: m, threads: threads)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// Benchmark: seconds per loss + gradient evaluation by size and cutoff (texstim bench).
+
+import Foundation
+import TextureCore
+import TextureSynthesis
+
+public struct BenchmarkRow: Codable, Sendable {
+    public var model: String
+    public var size: Int
+    public var cutoff: String
+    public var medianSeconds: Double
+    public var minSeconds: Double
+    public var maxSeconds: Double
+    public var gflopPerEvaluation: Double
+    public var gflopPerSecond: Double
+    public var peakResidentMB: Double
+}
+
+public struct BenchmarkReport: Codable, Sendable {
+    public var cpu: String
+    public var blasCore: String
+    public var threads: Int
+    public var sgemmGflopPerSecond: Double
+    public var rows: [BenchmarkRow]
+}
+
+public enum Benchmark {
+    public static let cutoffs = ["conv1_1", "pool1", "pool2", "pool3", "pool4"]
+
+    /// Times vgg19-random (the same cost as vgg19) to each Gatys cutoff, and the embedded model,
+    /// at each size: `warmups` untimed evaluations, then the median of `repeats`.
+    public static func run(sizes: [Int], threads: Int, repeats: Int = 5, warmups: Int = 2,
+                           report: (BenchmarkRow) -> Void = { _ in }) throws(PipelineError) -> BenchmarkReport {
+        let sgemm = sgemmRate(threads: threads)
+        let vgg = VGG19Weights.random(seed: ModelCatalog.defaultRandomWeightsSeed)
+        let pyramid = RandomPyramid()
+        var rows: [BenchmarkRow] = []
+        for size in sizes {
+            var noise = NormalSampler(seed: 7)
+            let source = Tensor(Shape(3, size, size), data: noise.fill(count: 3 * size * size).map { min(max(0.5 + 0.2 * $0, 0), 1) })
+            let cases: [(any TextureModel, String, [String])] =
+                cutoffs.map { (vgg, $0, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: $0)!))) }
+                + [(pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape))]
+            for (model, cutoff, layers) in cases {
+                let row = try time(model: model, cutoff: cutoff, layers: layers, source: source, threads: threads,
+                                   repeats: repeats, warmups: warmups)
+                rows.append(row)
+                report(row)
+            }
+        }
+        return BenchmarkReport(cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName, threads: threads,
+                               sgemmGflopPerSecond: sgemm, rows: rows)
+    }
+
+    static func time(model: any TextureModel, cutoff: String, layers: [String], source: Tensor, threads: Int,
+                     repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow {
+        let objective: TextureObjective
+        do { objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: threads) } catch {
+            throw .synthesis(error)
+        }
+        let input = objective.transform.apply(source)
+        let clock = ContinuousClock()
+        var seconds: [Double] = []
+        for run in 0..<(warmups + repeats) {
+            let start = clock.now
+            _ = objective.lossAndGradient(input: input)
+            if run >= warmups { seconds.append((clock.now - start) / .seconds(1)) }
+        }
+        seconds.sort()
+        let median = seconds[seconds.count / 2]
+        let flops = model.evaluationFLOPs(input: input.shape, layers: layers)
+        return BenchmarkRow(model: model.name, size: source.shape.height, cutoff: cutoff, medianSeconds: median,
+                            minSeconds: seconds.first!, maxSeconds: seconds.last!, gflopPerEvaluation: flops / 1e9,
+                            gflopPerSecond: flops / 1e9 / median, peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
+    }
+
+    /// cblas_sgemm GFLOP/s on 2048 × 2048 matrices (best of 3) with `threads` threads, split
+    /// as texstim splits its own products, for comparison.
+    static func sgemmRate(side n: Int = 2048, threads: Int) -> Double {
+        let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+        var c = [Float](repeating: 0, count: n * n)
+        let clock = ContinuousClock()
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = clock.now
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        BLAS.parallelSgemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n,
+                                           c: c.baseAddress!, ldc: n, threads: threads)
+                    }
+                }
+            }
+            best = min(best, (clock.now - start) / .seconds(1))
+        }
+        return 2 * pow(Double(n), 3) / best / 1e9
+    }
+}

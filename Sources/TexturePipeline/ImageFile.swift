@@ -1,0 +1,56 @@
+// ImageFile: read source images (PNG or JPEG, chosen by signature) and write files atomically.
+
+import Foundation
+import TextureCore
+
+public enum ImageFile {
+    /// Images with a side above this are refused before their pixels are allocated.
+    public static let defaultMaxSide = 8192
+
+    /// Reads a PNG or JPEG file.
+    public static func load(path: String, maxSide: Int = defaultMaxSide, role: String = "image") throws(PipelineError) -> DecodedImage {
+        let data = try readFile(path: path, role: role)
+        if data.starts(with: PNGFile.signature) { return try PNGFile.decode(data, path: path, maxSide: maxSide) }
+        if JPEGFile.isJPEG(data) { return try JPEGFile.decode(data, path: path, maxSide: maxSide) }
+        throw .unsupportedImageFormat(path: path)
+    }
+
+    public static func readFile(path: String, role: String) throws(PipelineError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: role) }
+        guard !isDirectory.boolValue else { throw .fileUnreadable(path: path, reason: "it is a directory") }
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .fileUnreadable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Checks, before any work starts, that `path`'s folder exists and is writable.
+    public static func checkWritable(path: String) throws(PipelineError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .outputNotWritable(path: path, reason: "folder '\(directory)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw .outputNotWritable(path: path, reason: "folder '\(directory)' is not writable")
+        }
+    }
+
+    /// Writes to a temporary file in the same folder, then renames it over `path`, so a reader
+    /// never sees a partial file and an interrupted write leaves the old file intact.
+    public static func writeAtomically(_ data: Data, to path: String) throws(PipelineError) {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try data.write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw .outputNotWritable(path: path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// MachineInfo: the CPU and BLAS facts that decide whether results are bitwise reproducible.
+
+import Foundation
+import TextureCore
+
+public enum MachineInfo {
+    /// The CPU's model name from /proc/cpuinfo (Linux), else "unknown".
+    public static var cpuModel: String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        }
+        return "unknown"
+    }
+
+    public static func record(threads: Int) -> StimulusRecord.Machine {
+        StimulusRecord.Machine(cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads)
+    }
+
+    /// Peak resident set size of this process in bytes (getrusage; Linux reports KiB).
+    public static var peakResidentBytes: Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Int(usage.ru_maxrss) * 1024
+    }
+
+    /// An ISO 8601 UTC timestamp for provenance.
+    public static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

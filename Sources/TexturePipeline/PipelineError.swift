@@ -1,0 +1,38 @@
+// PipelineError: errors of files, images and commands; each names the file, the field and a fix.
+
+import TextureCore
+import TextureSynthesis
+
+public enum PipelineError: Error, Equatable, CustomStringConvertible {
+    case fileMissing(path: String, role: String)
+    case fileUnreadable(path: String, reason: String)
+    case unsupportedImageFormat(path: String)
+    case corruptImage(path: String, format: String, reason: String)
+    case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
+    case outputNotWritable(path: String, reason: String)
+    case invalidArgument(name: String, value: String, hint: String)
+    case core(TextureCoreError)
+    case synthesis(SynthesisError)
+
+    public var description: String {
+        switch self {
+        case .fileMissing(let path, let role):
+            return "\(path): \(role) not found. Hint: check the path (relative paths start at the current directory)."
+        case .fileUnreadable(let path, let reason):
+            return "\(path): cannot read file: \(reason)"
+        case .unsupportedImageFormat(let path):
+            return "\(path): not a PNG or JPEG file. Hint: convert the image to PNG."
+        case .corruptImage(let path, let format, let reason):
+            return "\(path): corrupt or truncated \(format): \(reason). Hint: re-export the image."
+        case .imageTooLarge(let path, let width, let height, let limit):
+            return "\(path): image is \(width)×\(height), above the limit of \(limit) pixels per side. "
+                + "Hint: downscale it first or raise --max-side."
+        case .outputNotWritable(let path, let reason):
+            return "\(path): cannot write output: \(reason). Hint: choose a writable folder with --out."
+        case .invalidArgument(let name, let value, let hint):
+            return "\(name): invalid value '\(value)'. Hint: \(hint)"
+        case .core(let error): return error.description
+        case .synthesis(let error): return error.description
+        }
+    }
+}

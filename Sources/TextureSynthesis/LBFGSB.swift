@@ -1,0 +1,103 @@
+// LBFGSB: the Swift face of Nocedal's L-BFGS-B 3.0 (Debian's liblbfgsb); the only file that calls setulb_.
+//
+// Reverse communication: setulb_ returns with task "FG" when it wants f(x) and ∇f(x), and with
+// "NEW_X" after each completed iteration. We count iterations on NEW_X, as SciPy does, and stop
+// by ourselves at the iteration limit (the reference runs with factr = pgtol = 0, so the code's
+// own tests only end a run when no further progress is possible).
+
+internal import CLBFGSB
+import Foundation
+
+public struct LBFGSBSettings: Sendable, Codable, Equatable {
+    /// Number of correction pairs kept (m).
+    public var memory: Int = 20
+    public var maxIterations: Int
+    /// Stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ factr · machine epsilon (0: never).
+    public var factr: Double = 0
+    /// Stop when the largest projected gradient component ≤ pgtol (0: never).
+    public var pgtol: Double = 0
+
+    public init(maxIterations: Int, memory: Int = 20, factr: Double = 0, pgtol: Double = 0) {
+        self.maxIterations = maxIterations
+        self.memory = memory
+        self.factr = factr
+        self.pgtol = pgtol
+    }
+}
+
+public struct LBFGSBResult: Sendable {
+    public var x: [Double]
+    public var f: Double
+    /// Completed L-BFGS-B iterations.
+    public var iterations: Int
+    /// Objective + gradient evaluations (line searches take more than one per iteration).
+    public var evaluations: Int
+    /// Why the run ended: "iteration limit", "stopped", or L-BFGS-B's own task message.
+    public var stopReason: String
+}
+
+public enum LBFGSB {
+    /// Minimises f over the box lower ≤ x ≤ upper (±infinity for an open side).
+    /// - Parameters:
+    ///   - objective: returns f(x) and writes ∇f(x) into its second argument.
+    ///   - onIteration: called after each iteration with (iteration, f); return false to stop.
+    public static func minimize(
+        start: [Double], lower: [Double], upper: [Double], settings: LBFGSBSettings,
+        objective: (_ x: [Double], _ gradient: inout [Double]) -> Double,
+        onIteration: (_ iteration: Int, _ f: Double) -> Bool = { _, _ in true }
+    ) -> LBFGSBResult {
+        var n = Int32(start.count), m = Int32(settings.memory)
+        var x = start
+        var low = lower.map { $0.isFinite ? $0 : 0 }, high = upper.map { $0.isFinite ? $0 : 0 }
+        // nbd: 0 unbounded, 1 lower only, 2 both, 3 upper only.
+        var nbd: [Int32] = zip(lower, upper).map { l, u in
+            switch (l.isFinite, u.isFinite) {
+            case (true, true): return 2
+            case (true, false): return 1
+            case (false, true): return 3
+            case (false, false): return 0
+            }
+        }
+        var f = 0.0
+        var gradient = [Double](repeating: 0, count: start.count)
+        var factr = settings.factr, pgtol = settings.pgtol
+        let size = Int(n), memory = Int(m)
+        var wa = [Double](repeating: 0, count: 2 * memory * size + 5 * size + 11 * memory * memory + 8 * memory)
+        var iwa = [Int32](repeating: 0, count: 3 * size)
+        var task = fortranString("START"), csave = fortranString("")
+        var iprint: Int32 = -1
+        var lsave = [Int32](repeating: 0, count: 4), isave = [Int32](repeating: 0, count: 44)
+        var dsave = [Double](repeating: 0, count: 29)
+        var iterations = 0, evaluations = 0
+        var reason = ""
+        while true {
+            setulb_(&n, &m, &x, &low, &high, &nbd, &f, &gradient, &factr, &pgtol, &wa, &iwa,
+                    &task, &iprint, &csave, &lsave, &isave, &dsave, 60, 60)
+            let message = swiftString(task)
+            if message.hasPrefix("FG") {
+                f = objective(x, &gradient)
+                evaluations += 1
+            } else if message.hasPrefix("NEW_X") {
+                iterations += 1
+                if !onIteration(iterations, f) { reason = "stopped"; break }
+                if iterations >= settings.maxIterations { reason = "iteration limit"; break }
+            } else {
+                reason = message
+                break
+            }
+        }
+        return LBFGSBResult(x: x, f: f, iterations: iterations, evaluations: evaluations, stopReason: reason)
+    }
+
+    /// A blank-padded CHARACTER*60 value.
+    private static func fortranString(_ text: String) -> [CChar] {
+        var bytes = Array(text.utf8.prefix(60)).map { CChar(bitPattern: $0) }
+        bytes += [CChar](repeating: 0x20, count: 60 - bytes.count)
+        return bytes
+    }
+
+    private static func swiftString(_ characters: [CChar]) -> String {
+        String(decoding: characters.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespaces)
+    }
+}

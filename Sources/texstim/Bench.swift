@@ -1,0 +1,63 @@
+// Bench: `texstim bench` — seconds per loss + gradient evaluation by size and cutoff.
+
+import ArgumentParser
+import Foundation
+import TexturePipeline
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs and the embedded model).")
+
+    @Option(help: "Comma-separated image sides.")
+    var sizes: String = "128,256,512"
+
+    @Option(help: "Compute threads.")
+    var threads: Int = 2
+
+    @Option(help: "Timed evaluations per case (median reported).")
+    var repeats: Int = 5
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else {
+            throw ValidationError("--sizes must be a comma-separated list of sides from 16 to 4096.")
+        }
+        if repeats < 5 { throw ValidationError("--repeats must be at least 5.") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    /// One table row: the first and third columns left-aligned, the others right-aligned.
+    func row(_ cells: [String]) -> String {
+        let widths = [15, 5, 11, 9, 9, 8, 8, 8]
+        return zip(cells, widths).enumerated().map { index, pair in
+            let padding = String(repeating: " ", count: max(0, pair.1 - pair.0.count))
+            return index == 0 || index == 2 ? pair.0 + padding : padding + pair.0
+        }.joined(separator: " ")
+    }
+
+    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() throws {
+        if !json { print(row(["model", "size", "cutoff", "s/eval", "spread", "GFLOP", "GFLOP/s", "peak MB"])) }
+        do {
+            let report = try Benchmark.run(sizes: parsedSizes, threads: threads, repeats: repeats) { result in
+                guard !json else { return }
+                print(self.row([result.model, "\(result.size)", result.cutoff, String(format: "%.4f", result.medianSeconds),
+                                String(format: "%.4f", result.maxSeconds - result.minSeconds),
+                                String(format: "%.2f", result.gflopPerEvaluation), String(format: "%.1f", result.gflopPerSecond),
+                                String(format: "%.0f", result.peakResidentMB)]))
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · %d threads · %@",
+                             report.sgemmGflopPerSecond, report.blasCore, report.threads, report.cpu))
+            }
+        } catch { fail(error) }
+    }
+}
