@@ -44,6 +44,8 @@ let package = Package(
             name: "TextureCoreTests", dependencies: ["TextureCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"]),
-        .testTarget(name: "TexturePipelineTests", dependencies: ["TexturePipeline"]),
+        .testTarget(
+            name: "TexturePipelineTests", dependencies: ["TexturePipeline"],
+            resources: [.copy("Fixtures")]),
     ]
 )

@@ -22,6 +22,13 @@ public enum PNGFile {
 
     /// Decodes PNG bytes; samples are divided by 255 or 65535.
     public static func decode(_ data: Data, path: String, maxSide: Int) throws(PipelineError) -> DecodedImage {
+        // IHDR is the first chunk: width and height (big-endian) at bytes 16 and 20. Checked here
+        // so an oversized image is named as such (libpng would only call its header invalid).
+        if data.count >= 24 && data.starts(with: signature) {
+            let bytes = [UInt8](data.prefix(24))
+            let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            if width > maxSide || height > maxSide { throw .imageTooLarge(path: path, width: width, height: height, limit: maxSide) }
+        }
         var info = texstim_png_info()
         var samples: UnsafeMutablePointer<UInt16>?
         var error = [CChar](repeating: 0, count: 256)
@@ -38,11 +45,11 @@ public enum PNGFile {
         }
         defer { free(samples) }
         let (width, height, channels) = (Int(info.width), Int(info.height), Int(info.channels))
-        let scale = Float(1) / Float((1 << Int(info.bit_depth)) - 1)
+        let maximum = Float((1 << Int(info.bit_depth)) - 1)
         var pixels = Tensor(Shape(channels, height, width))
         for y in 0..<height {
             for x in 0..<width {
-                for c in 0..<channels { pixels[c, y, x] = Float(samples[(y * width + x) * channels + c]) * scale }
+                for c in 0..<channels { pixels[c, y, x] = Float(samples[(y * width + x) * channels + c]) / maximum }
             }
         }
         var warnings: [String] = []

@@ -25,6 +25,9 @@ public enum BLAS {
     ///
     /// texstim runs OpenBLAS with one thread and parallelises by itself: OpenBLAS's idle workers
     /// spin (sched_yield) between calls and steal the cores from our own threads in im2col.
+    /// Results are bitwise repeatable for a given thread count, but the last bits can differ
+    /// between thread counts (OpenBLAS's edge kernels round differently for other block widths);
+    /// provenance records the thread count, and the pipeline runs one thread per worker.
     public static func parallelSgemm(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int, alpha: Float = 1,

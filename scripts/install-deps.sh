@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages texstim builds against, if any is missing (apt-get, as root).
+set -euo pipefail
+packages=(libopenblas-dev libpng-dev libjpeg62-turbo-dev liblbfgsb-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "texstim: installing missing system packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "texstim: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
