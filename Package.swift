@@ -47,5 +47,6 @@ let package = Package(
         .testTarget(
             name: "TexturePipelineTests", dependencies: ["TexturePipeline"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]
 )
