@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: - C shims (each is used by exactly one Swift file)
@@ -29,7 +30,7 @@ let package = Package(
         .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
         .target(
             name: "TexturePipeline",
-            dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG"]),
+            dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG", .product(name: "Yams", package: "Yams")]),
 
         // MARK: - Executable (thin)
         .executableTarget(

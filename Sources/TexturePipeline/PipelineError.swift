@@ -12,6 +12,10 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case outputNotWritable(path: String, reason: String)
     case invalidArgument(name: String, value: String, hint: String)
     case core(TextureCoreError)
+    case manifest(ManifestError)
+    case runLocked(path: String)
+    case jobsFailed(count: Int, total: Int)
+    case cancelled
     case synthesis(SynthesisError)
 
     public var description: String {
@@ -32,6 +36,13 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .invalidArgument(let name, let value, let hint):
             return "\(name): invalid value '\(value)'. Hint: \(hint)"
         case .core(let error): return error.description
+        case .manifest(let error): return error.description
+        case .runLocked(let path):
+            return "\(path): another texstim run is writing this set. Hint: wait for it to finish (a lock from a run that died is released by the system)."
+        case .jobsFailed(let count, let total):
+            return "\(count) of \(total) jobs failed (see the messages above). Hint: rerun the same command to redo only those."
+        case .cancelled:
+            return "interrupted; finished stimuli are kept. Hint: rerun the same command to resume."
         case .synthesis(let error): return error.description
         }
     }

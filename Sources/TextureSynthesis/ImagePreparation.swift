@@ -111,12 +111,13 @@ public enum ImagePreparation {
 }
 
 extension ImagePreparation {
-    /// The source as the model sees it: RGB, optionally centre-square cropped and resized to
-    /// size × size (bicubic, clamped to [0, 1]), optionally converted to grey (R = G = B = luma).
-    public static func prepareSource(_ image: Tensor, size: Int?, grey: Bool) -> Tensor {
+    /// The source as the model sees it: RGB, resized to size × size (bicubic, clamped to
+    /// [0, 1]) after a centre-square crop unless `crop` is false, optionally converted to grey
+    /// (R = G = B = Rec. 709 luma).
+    public static func prepareSource(_ image: Tensor, size: Int?, crop: Bool = true, grey: Bool) -> Tensor {
         var pixels = rgb(image)
         if let size {
-            pixels = resize(centreSquare(pixels), height: size, width: size)
+            pixels = resize(crop ? centreSquare(pixels) : pixels, height: size, width: size)
             for i in pixels.data.indices { pixels.data[i] = min(max(pixels.data[i], 0), 1) }
         }
         return grey ? rgb(luma(pixels)) : pixels

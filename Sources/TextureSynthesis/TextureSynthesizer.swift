@@ -59,7 +59,7 @@ public struct SynthesisResult: Sendable {
 public enum TextureSynthesizer {
     public static func synthesize(
         objective: TextureObjective, options: SynthesisOptions,
-        progress: (SynthesisProgress) -> Void = { _ in }
+        progress: (SynthesisProgress) -> Void = { _ in }, shouldContinue: () -> Bool = { true }
     ) throws(SynthesisError) -> SynthesisResult {
         guard options.iterations >= 1 else {
             throw .invalidSetting(name: "iterations", value: "\(options.iterations)", hint: "use at least 1 iteration")
@@ -79,8 +79,9 @@ public enum TextureSynthesizer {
                 history.append(f)
                 let seconds = (clock.now - start) / .seconds(1)
                 progress(SynthesisProgress(iteration: iteration, totalIterations: options.iterations, loss: f, seconds: seconds))
-                return true
+                return shouldContinue()
             })
+        if result.stopReason == "stopped" { throw .cancelled }
         let (pixels, clamped) = space.pixels(result.x)
         var matchedLoss: LossBreakdown?
         var stimulus = pixels

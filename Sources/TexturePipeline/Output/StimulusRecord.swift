@@ -12,6 +12,7 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     public struct Tool: Codable, Sendable, Equatable {
         public var name = "texstim"
         public var version = ToolVersion.current
+        public var gitCommit = ToolVersion.gitCommit
     }
 
     public struct Source: Codable, Sendable, Equatable {
@@ -62,6 +63,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     }
 
     public struct Output: Codable, Sendable, Equatable {
+        /// The --output-size asked for (nil: the prepared source's size).
+        public var requestedSize: Int?
         public var width: Int
         public var height: Int
         public var channels: Int
@@ -75,6 +78,22 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var threads: Int
     }
 
+    /// The stimulus's place in a manifest's set; absent for a single `texstim synthesize`.
+    public struct Job: Codable, Sendable, Equatable {
+        public var id: String
+        public var set: String
+        public var manifestPath: String
+        public var manifestSha256: String
+        public var sourceId: String
+        public var condition: String
+        public var sample: Int
+        public var setSeed: UInt64
+        public var initMode: InitMode
+        /// Everything that decides the stimulus's pixels; a stored stimulus whose parameters
+        /// differ from the manifest's job is stale and redone.
+        public var parameters: JobParameters
+    }
+
     public struct Timing: Codable, Sendable, Equatable {
         public var seconds: Double
         public var secondsPerIteration: Double
@@ -83,6 +102,7 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
 
     public var recordFormatVersion = currentFormatVersion
     public var tool = Tool()
+    public var job: Job?
     public var source: Source
     public var preparation: Preparation
     public var model: Model
@@ -116,4 +136,28 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
 
 public enum ToolVersion {
     public static let current = "0.1.0"
+
+    /// The commit of the checkout the running executable was built in (read from .git next to
+    /// .build/), or "unknown" for an installed binary.
+    public static let gitCommit: String = {
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let git = folder.appendingPathComponent(".git")
+            if let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8) {
+                let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard line.hasPrefix("ref: ") else { return line }
+                let reference = String(line.dropFirst(5))
+                if let commit = try? String(contentsOf: git.appendingPathComponent(reference), encoding: .utf8) {
+                    return commit.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                if let packed = try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8),
+                   let entry = packed.split(separator: "\n").first(where: { $0.hasSuffix(" " + reference) }) {
+                    return String(entry.prefix(40))
+                }
+                return "unknown"
+            }
+            folder.deleteLastPathComponent()
+        }
+        return "unknown"
+    }()
 }

@@ -54,3 +54,14 @@ public enum ImageFile {
         }
     }
 }
+
+extension ImageFile {
+    /// Creates the folder that will hold `path`, with its parents.
+    public static func createFolder(for path: String) throws(PipelineError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw .outputNotWritable(path: path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+// SetPlanner: check a manifest against the files it names, then expand it into jobs (stable order).
+//
+// Order: sources in manifest order (globs sorted), then conditions, then samples. Every problem
+// (missing or corrupt source, missing weights, unknown layer, too-small size, escaping output)
+// is collected and reported at once, before any work starts.
+
+import Foundation
+import TextureCore
+import TextureSynthesis
+
+public struct SetPlan: Sendable {
+    public var manifest: Manifest
+    public var jobs: [StimulusJob]
+    /// One loaded model per (model name, weights path).
+    public var models: [String: any TextureModel]
+    public var outputFolder: String
+
+    func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
+}
+
+public enum SetPlanner {
+    static let defaultIterations = 1000
+
+    static func modelKey(_ name: String, _ weights: String?) -> String { "\(name)|\(weights ?? "")" }
+
+    public static func plan(manifestPath: String, outputOverride: String? = nil) throws(PipelineError) -> SetPlan {
+        let manifest = try ManifestReader.read(path: manifestPath)
+        var issues: [ManifestIssue] = []
+        func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
+            issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath, message: message, hint: hint))
+        }
+        var shapes: [String: (Shape, String)] = [:]
+        for source in manifest.sources {
+            do {
+                let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
+                let image = try ImageFile.load(path: source.resolvedPath, role: "source image")
+                shapes[source.id] = (image.pixels.shape, SHA256.hex(data))
+            } catch {
+                report(source.mark, "\(source.keyPath).path", error.description)
+            }
+        }
+        let folder = (manifest.path as NSString).deletingLastPathComponent
+        var models: [String: any TextureModel] = [:]
+        var unloadable: Set<String> = []
+        var jobs: [StimulusJob] = []
+        for (index, condition) in manifest.conditions.enumerated() {
+            let settings = manifest.defaults.overridden(by: condition.settings)
+            let name = settings.model ?? ModelCatalog.defaultModel.rawValue
+            let weights = settings.weights.map { $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
+            let key = modelKey(name, weights)
+            if unloadable.contains(key) { continue }
+            if models[key] == nil {
+                do { models[key] = try ModelCatalog.load(name, weightsPath: weights) } catch {
+                    report(condition.mark, "conditions[\(index)].model", error.description)
+                    unloadable.insert(key)  // one report per model, not per condition
+                    continue
+                }
+            }
+            let model = models[key]!
+            for source in manifest.sources {
+                guard let (shape, sha) = shapes[source.id] else { continue }
+                let side = settings.size ?? min(shape.height, shape.width)
+                let prepared = Shape(3, settings.size ?? shape.height, settings.size ?? shape.width)
+                let layers: [String]
+                do throws(TextureCoreError) {
+                    if let preset = condition.preset { layers = try LayerPresets.layers(for: preset) } else {
+                        layers = condition.layers ?? model.defaultLayers(sourceShape: prepared)
+                    }
+                    try model.validate(layers: layers)
+                } catch {
+                    report(condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")", error.description)
+                    break
+                }
+                let minimum = model.minimumInputSide(layers: layers)
+                if min(side, settings.outputSize ?? side) < minimum {
+                    report(condition.mark, "conditions[\(index)]", "source '\(source.id)' at \(side) px is too small for layers \(layers.joined(separator: ","))",
+                           hint: "the deepest layer needs at least \(minimum) px; raise size or use shallower layers")
+                    continue
+                }
+                let initMode = settings.initMode ?? .shared
+                for sample in 0..<manifest.samples {
+                    let seed = SeedDerivation.jobSeed(setSeed: manifest.seed, sourceId: source.id, sample: sample,
+                                                      condition: initMode == .perCondition ? condition.name : nil)
+                    let parameters = JobParameters(
+                        sourceSha256: sha, model: name, weightsSha256: model.weightsSHA256, layers: layers, layerWeights: condition.layerWeights,
+                        seed: seed, size: settings.size, crop: settings.crop ?? true, outputSize: settings.outputSize, grey: settings.grey ?? false,
+                        iterations: settings.iterations ?? defaultIterations, histogramMatch: settings.histogramMatch ?? false,
+                        bitDepth: settings.bitDepth ?? 8)
+                    jobs.append(StimulusJob(id: StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample, samples: manifest.samples),
+                                            sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name, sample: sample,
+                                            weightsPath: weights, parameters: parameters, initMode: initMode))
+                }
+            }
+        }
+        let outputFolder = manifest.outputFolder(override: outputOverride)
+        if outputOverride == nil, let problem = escapesWorkingDirectory(outputFolder) {
+            report(ManifestMark(line: 0, column: 0), "output", problem, hint: "use a folder inside the current directory, or pass --output")
+        }
+        guard issues.isEmpty else { throw .manifest(ManifestError(issues: issues)) }
+        // Jobs were built condition by condition; the documented order is source, condition, sample.
+        let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
+        let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
+        jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
+                    || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
+        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder)
+    }
+
+    /// A problem if the folder (after resolving symbolic links of its existing part) is not
+    /// inside the current directory.
+    static func escapesWorkingDirectory(_ folder: String) -> String? {
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
+        var existing = URL(fileURLWithPath: folder)
+        var rest: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path) && existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        let resolved = existing.resolvingSymlinksInPath().path
+        if resolved == root || resolved.hasPrefix(root + "/") { return nil }
+        return "'\(folder)' resolves to \(([resolved] + rest).joined(separator: "/")), outside the current directory \(root)"
+    }
+}

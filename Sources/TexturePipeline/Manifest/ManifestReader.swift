@@ -1,0 +1,159 @@
+// ManifestReader: YAML file → Manifest, strictly: unknown keys, wrong types and bad values are errors.
+//
+// Schema (version 1), keys in snake_case:
+//   version: 1                      name: set name (filename-safe)      seed: set seed (integer ≥ 0)
+//   output: folder (relative to the current directory; default stimuli/<name>)
+//   defaults: {model, weights, size, output_size, crop, grey, iterations, histogram_match,
+//              bit_depth, init: shared | per-condition}
+//   sources: [{id, path} | {glob}]  paths relative to the manifest file
+//   conditions: [{name, preset} | {name, layers, layer_weights}] + any defaults key as override
+//   samples: syntheses per source × condition
+//   validate: {…} reserved for the validators (must be a mapping)
+
+import Foundation
+import TextureCore
+import Yams
+
+public enum ManifestReader {
+    static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "validate"]
+    static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init"]
+    static let maximumFileBytes = 1 << 20
+
+    /// Reads and checks the manifest's syntax and types (not yet the files it names).
+    public static func read(path: String) throws(PipelineError) -> Manifest {
+        let data = try ImageFile.readFile(path: path, role: "manifest")
+        var fields = YAMLFields(file: path)
+        guard data.count <= maximumFileBytes else {
+            fields.report(nil, "", "file is \(data.count) bytes, more than the \(maximumFileBytes) a manifest may have")
+            throw .manifest(ManifestError(issues: fields.issues))
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw .manifest(ManifestError(issues: [yamlIssue(error, file: path)]))
+        }
+        guard let root, fields.withinLimit(root) else {
+            if fields.issues.isEmpty { fields.report(nil, "", "the manifest is empty", hint: "see manifests/demo.yaml for a template") }
+            throw .manifest(ManifestError(issues: fields.issues))
+        }
+        let manifest = parse(root, fields: &fields, path: path, sha256: SHA256.hex(data))
+        guard fields.issues.isEmpty, let manifest else { throw .manifest(ManifestError(issues: fields.issues)) }
+        return manifest
+    }
+
+    static func yamlIssue(_ error: Error, file: String) -> ManifestIssue {
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                return ManifestIssue(file: file, line: mark.line, column: mark.column, keyPath: "", message: "YAML syntax error: \(problem)",
+                                     hint: "check indentation and quoting near this line")
+            case .duplicatedKeysInMapping(let duplicates, _):
+                return ManifestIssue(file: file, line: 0, column: 0, keyPath: "", message: "duplicate keys: \(duplicates.joined(separator: ", "))",
+                                     hint: "each key may appear once per mapping")
+            default: break
+            }
+        }
+        return ManifestIssue(file: file, line: 0, column: 0, keyPath: "", message: "cannot parse YAML: \(error)", hint: nil)
+    }
+
+    static func parse(_ root: Node, fields: inout YAMLFields, path: String, sha256: String) -> Manifest? {
+        guard let top = fields.mapping(root, "", allowed: topKeys) else { return nil }
+        for key in ["version", "name", "seed", "sources", "conditions", "samples"] where top[key] == nil {
+            fields.report(root, key, "required key is missing", hint: "see manifests/demo.yaml for a template")
+        }
+        if let version = top["version"], let value = fields.integer(version, "version", minimum: 1), value != Manifest.currentVersion {
+            fields.report(version, "version", "unsupported manifest version \(value)", hint: "this texstim reads version \(Manifest.currentVersion)")
+        }
+        let name = top["name"].flatMap { fields.string($0, "name") }
+        if let name, let node = top["name"] { checkSafeName(name, node, "name", &fields) }
+        let seed = top["seed"].flatMap { fields.unsigned($0, "seed") }
+        let output = top["output"].flatMap { fields.string($0, "output") }
+        if let output, let node = top["output"] { checkOutput(output, node, &fields) }
+        let defaults = top["defaults"].flatMap { node in
+            fields.mapping(node, "defaults", allowed: settingKeys).map { settings($0, "defaults", &fields) }
+        } ?? ManifestSettings()
+        let folder = (path as NSString).deletingLastPathComponent
+        let sources = top["sources"].map { ManifestSources.parse($0, folder: folder, fields: &fields) } ?? []
+        let conditions = top["conditions"].map { conditionList($0, &fields) } ?? []
+        let samples = top["samples"].flatMap { fields.integer($0, "samples", minimum: 1, maximum: 10_000) }
+        if let validate = top["validate"] { _ = fields.mapping(validate, "validate", allowed: []) }
+        guard let name, let seed, let samples else { return nil }
+        return Manifest(path: path, sha256: sha256, version: Manifest.currentVersion, name: name, seed: seed, output: output,
+                        defaults: defaults, sources: sources, conditions: conditions, samples: samples)
+    }
+
+    static func settings(_ entries: [String: Node], _ path: String, _ fields: inout YAMLFields) -> ManifestSettings {
+        var result = ManifestSettings()
+        result.model = entries["model"].flatMap { fields.string($0, "\(path).model") }
+        if let model = result.model, ModelName(rawValue: model) == nil, let node = entries["model"] {
+            fields.report(node, "\(path).model", "unknown model '\(model)'", hint: "choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        result.weights = entries["weights"].flatMap { fields.string($0, "\(path).weights") }
+        result.size = entries["size"].flatMap { fields.integer($0, "\(path).size", minimum: 16, maximum: ImageFile.defaultMaxSide, hint: "the side in pixels of the prepared source") }
+        result.outputSize = entries["output_size"].flatMap { fields.integer($0, "\(path).output_size", minimum: 16, maximum: ImageFile.defaultMaxSide) }
+        result.crop = entries["crop"].flatMap { fields.boolean($0, "\(path).crop") }
+        result.grey = entries["grey"].flatMap { fields.boolean($0, "\(path).grey") }
+        result.iterations = entries["iterations"].flatMap { fields.integer($0, "\(path).iterations", minimum: 1, maximum: 100_000) }
+        result.histogramMatch = entries["histogram_match"].flatMap { fields.boolean($0, "\(path).histogram_match") }
+        if let node = entries["bit_depth"], let depth = fields.integer(node, "\(path).bit_depth", minimum: 1) {
+            if depth == 8 || depth == 16 { result.bitDepth = depth } else {
+                fields.report(node, "\(path).bit_depth", "expected 8 or 16, got \(depth)")
+            }
+        }
+        if let node = entries["init"], let text = fields.string(node, "\(path).init") {
+            result.initMode = InitMode(rawValue: text)
+            if result.initMode == nil { fields.report(node, "\(path).init", "expected shared or per-condition, got '\(text)'") }
+        }
+        return result
+    }
+
+    static func conditionList(_ node: Node, _ fields: inout YAMLFields) -> [ManifestCondition] {
+        guard let items = fields.sequence(node, "conditions") else { return [] }
+        if items.isEmpty { fields.report(node, "conditions", "the list is empty", hint: "add at least one condition") }
+        var names: [String: Node] = [:]
+        return items.enumerated().compactMap { index, item -> ManifestCondition? in
+            let path = "conditions[\(index)]"
+            guard let entries = fields.mapping(item, path, allowed: ["name", "preset", "layers", "layer_weights"] + settingKeys) else { return nil }
+            guard let nameNode = entries["name"], let name = fields.string(nameNode, "\(path).name") else {
+                if entries["name"] == nil { fields.report(item, "\(path).name", "required key is missing") }
+                return nil
+            }
+            checkSafeName(name, nameNode, "\(path).name", &fields)
+            if let first = names[name] {
+                fields.report(nameNode, "\(path).name", "duplicate condition name '\(name)' (first at \(fields.location(first)))", hint: "condition names must be unique")
+            }
+            names[name] = nameNode
+            let preset = entries["preset"].flatMap { fields.string($0, "\(path).preset") }
+            if let preset, let presetNode = entries["preset"], (try? LayerPresets.layers(for: preset)) == nil {
+                fields.report(presetNode, "\(path).preset", "unknown preset '\(preset)'", hint: "use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5>")
+            }
+            let layers = entries["layers"].flatMap { fields.strings($0, "\(path).layers") }
+            let weights = entries["layer_weights"].flatMap { node in
+                fields.sequence(node, "\(path).layer_weights").map { $0.enumerated().compactMap { fields.number($1, "\(path).layer_weights[\($0)]") } }
+            }
+            if preset != nil && entries["layers"] != nil { fields.report(item, path, "give either preset or layers, not both") }
+            if let weights, weights.count != (layers?.count ?? preset.flatMap { try? LayerPresets.layers(for: $0) }?.count ?? weights.count) {
+                fields.report(entries["layer_weights"], "\(path).layer_weights", "\(weights.count) weights for \(layers?.count ?? 0) layers", hint: "give one weight per layer")
+            }
+            return ManifestCondition(name: name, preset: preset, layers: layers, layerWeights: weights,
+                                     settings: settings(entries, path, &fields), mark: fields.mark(item), keyPath: path)
+        }
+    }
+
+    /// Names become folder and file names: letters, digits, '-', '_' and '.', not starting with '.'.
+    static func checkSafeName(_ name: String, _ node: Node, _ path: String, _ fields: inout YAMLFields) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        if name.isEmpty || name.hasPrefix(".") || !name.allSatisfy(allowed.contains) || name.contains("__") || name.count > 80 {
+            fields.report(node, path, "'\(name)' is not a safe file name",
+                          hint: "use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)")
+        }
+    }
+
+    /// The output folder must stay inside the current directory: relative, no '..'.
+    static func checkOutput(_ output: String, _ node: Node, _ fields: inout YAMLFields) {
+        let parts = output.split(separator: "/")
+        if output.hasPrefix("/") || output.hasPrefix("~") || parts.contains("..") || parts.isEmpty {
+            fields.report(node, "output", "'\(output)' leaves the output root", hint: "use a relative folder without '..', e.g. stimuli/my-set; pass --output for another place")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// ManifestSources: the `sources` list: {id, path} entries and {glob} patterns, relative to the manifest.
+
+import Foundation
+import Yams
+
+enum ManifestSources {
+    static func parse(_ node: Node, folder: String, fields: inout YAMLFields) -> [ManifestSource] {
+        guard let items = fields.sequence(node, "sources") else { return [] }
+        if items.isEmpty { fields.report(node, "sources", "the list is empty", hint: "add at least one {id, path} or {glob}") }
+        var sources: [ManifestSource] = []
+        for (index, item) in items.enumerated() {
+            let path = "sources[\(index)]"
+            guard let entries = fields.mapping(item, path, allowed: ["id", "path", "glob"]) else { continue }
+            let mark = fields.mark(item)
+            if let globNode = entries["glob"] {
+                if entries["id"] != nil || entries["path"] != nil { fields.report(item, path, "give either {id, path} or {glob}, not both") }
+                guard let pattern = fields.string(globNode, "\(path).glob") else { continue }
+                let matches = expand(pattern, folder: folder)
+                if matches.isEmpty {
+                    fields.report(globNode, "\(path).glob", "'\(pattern)' matches no file", hint: "patterns are relative to the manifest's folder")
+                }
+                for match in matches {
+                    let stem = ((match as NSString).lastPathComponent as NSString).deletingPathExtension
+                    let relative = String(match.dropFirst(folder.isEmpty ? 0 : folder.count + 1))
+                    sources.append(ManifestSource(id: safeIdentifier(stem), path: relative, resolvedPath: match, mark: mark, keyPath: path))
+                }
+                continue
+            }
+            for key in ["id", "path"] where entries[key] == nil { fields.report(item, "\(path).\(key)", "required key is missing") }
+            guard let idNode = entries["id"], let id = fields.string(idNode, "\(path).id"),
+                  let pathNode = entries["path"], let file = fields.string(pathNode, "\(path).path") else { continue }
+            ManifestReader.checkSafeName(id, idNode, "\(path).id", &fields)
+            let resolved = file.hasPrefix("/") || folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file)
+            sources.append(ManifestSource(id: id, path: file, resolvedPath: resolved, mark: mark, keyPath: path))
+        }
+        var seen: [String: ManifestSource] = [:]
+        for source in sources {
+            if let first = seen[source.id] {
+                fields.issues.append(ManifestIssue(file: fields.file, line: source.mark.line, column: source.mark.column, keyPath: "\(source.keyPath).id",
+                                                   message: "duplicate source id '\(source.id)' (first at line \(first.mark.line))",
+                                                   hint: "source ids must be unique"))
+            }
+            seen[source.id] = seen[source.id] ?? source
+        }
+        return sources
+    }
+
+    /// Files matching a glob pattern (relative to `folder`), sorted for a stable job order.
+    static func expand(_ pattern: String, folder: String) -> [String] {
+        let full = pattern.hasPrefix("/") || folder.isEmpty ? pattern : (folder as NSString).appendingPathComponent(pattern)
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard glob(full, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+
+    /// A file stem made filename-safe: other characters become '-', '__' becomes '_'.
+    static func safeIdentifier(_ stem: String) -> String {
+        var id = String(stem.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "-" })
+        while id.contains("__") { id = id.replacingOccurrences(of: "__", with: "_") }
+        while id.hasPrefix(".") { id.removeFirst() }
+        return id.isEmpty ? "source" : id
+    }
+}

@@ -1,0 +1,85 @@
+// Reproduction: regenerate stimuli from their embedded provenance and compare the pixels.
+
+import Foundation
+import TextureCore
+
+public struct ReproductionResult: Sendable {
+    public var path: String
+    /// nil when the stimulus could be regenerated; else why not (a changed or missing file).
+    public var problem: String?
+    /// Largest difference in code values (0 = identical).
+    public var maxDifference: Int
+    public var identical: Bool { problem == nil && maxDifference == 0 }
+}
+
+public enum Reproduction {
+    /// The PNGs to check: the file itself, or every .png below a folder (sorted).
+    public static func stimuli(at path: String) throws(PipelineError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: "stimulus or set folder") }
+        guard isDirectory.boolValue else { return [path] }
+        let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }.sorted()
+        return files.map { (path as NSString).appendingPathComponent($0) }
+    }
+
+    /// The provenance record embedded in a stimulus PNG.
+    public static func record(of path: String) throws(PipelineError) -> StimulusRecord {
+        let image = try ImageFile.load(path: path, role: "stimulus")
+        guard let text = image.text else {
+            throw .invalidArgument(name: path, value: "no provenance", hint: "only PNGs written by texstim carry a texstim:provenance chunk")
+        }
+        do { return try StimulusRecord.decode(text) } catch {
+            throw .corruptImage(path: path, format: "provenance JSON", reason: "\(error)")
+        }
+    }
+
+    public static func reproduce(_ path: String) -> ReproductionResult {
+        do {
+            let record = try record(of: path)
+            if let problem = changedInput(record) { return ReproductionResult(path: path, problem: problem, maxDifference: 0) }
+            let stimulus = try SynthesisJob.synthesize(request(from: record, path: path))
+            let original = try ImageFile.load(path: path, role: "stimulus").pixels
+            let again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels
+            guard original.shape == again.shape else {
+                return ReproductionResult(path: path, problem: "regenerated size \(again.shape) differs from \(original.shape)", maxDifference: 0)
+            }
+            let scale = Float((1 << record.output.bitDepth) - 1)
+            let difference = Int((original.maxAbsDifference(again) * scale).rounded())
+            return ReproductionResult(path: path, problem: nil, maxDifference: difference)
+        } catch {
+            return ReproductionResult(path: path, problem: error.description, maxDifference: 0)
+        }
+    }
+
+    /// Which input file no longer matches its recorded SHA-256, if any.
+    static func changedInput(_ record: StimulusRecord) -> String? {
+        guard let sourceSHA = try? SHA256.hex(fileAt: record.source.path) else { return "source \(record.source.path) is missing" }
+        if sourceSHA != record.source.sha256 { return "source \(record.source.path) changed (SHA-256 \(sourceSHA), recorded \(record.source.sha256))" }
+        if let recorded = record.model.weightsSha256, let weights = record.model.weightsPath {
+            guard let sha = try? SHA256.hex(fileAt: weights) else { return "weights \(weights) are missing" }
+            if sha != recorded { return "weights \(weights) changed (SHA-256 \(sha), recorded \(recorded))" }
+        }
+        return nil
+    }
+
+    static func request(from record: StimulusRecord, path: String) -> SynthesisRequest {
+        var request = SynthesisRequest(sourcePath: record.source.path, outputPath: path)
+        request.model = record.model.name
+        request.weightsPath = record.model.weightsPath
+        request.layers = record.layers.map(\.layer)
+        request.layerWeights = record.layers.map(\.weight)
+        request.size = record.preparation.size
+        request.crop = record.preparation.crop != "none (whole image resized)"
+        request.outputSize = record.output.requestedSize
+        if record.optimizer.start.hasPrefix("init image ") { request.initPath = String(record.optimizer.start.dropFirst("init image ".count)) }
+        request.iterations = record.optimizer.maxIterations
+        request.seed = record.seed
+        request.grey = record.preparation.grey
+        request.histogramMatch = record.postprocessing.histogramMatch
+        request.bitDepth = record.output.bitDepth
+        request.threads = record.machine.threads
+        request.job = record.job
+        return request
+    }
+}

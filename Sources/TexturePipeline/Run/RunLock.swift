@@ -1,0 +1,58 @@
+// RunLock: flock(2)-based locks so two runs cannot write one set (released even on SIGKILL).
+//
+// An unsharded run holds <set>/.texstim.lock exclusively. A shard i/N holds it shared plus
+// <set>/.texstim.shard-i-of-N.lock exclusively, so shards of one set run side by side while a
+// whole-set run, or a second copy of the same shard, is refused.
+
+import Foundation
+
+public final class RunLock {
+    private var descriptors: [Int32] = []
+
+    public init(folder: String, shard: Shard?) throws(PipelineError) {
+        let setLock = (folder as NSString).appendingPathComponent(".texstim.lock")
+        try take(setLock, exclusive: shard == nil)
+        if let shard {
+            try take((folder as NSString).appendingPathComponent(".texstim.shard-\(shard.index)-of-\(shard.count).lock"), exclusive: true)
+        }
+    }
+
+    private func take(_ path: String, exclusive: Bool) throws(PipelineError) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .outputNotWritable(path: path, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
+            close(descriptor)
+            release()
+            throw .runLocked(path: path)
+        }
+        descriptors.append(descriptor)
+    }
+
+    public func release() {
+        for descriptor in descriptors { flock(descriptor, LOCK_UN); close(descriptor) }
+        descriptors = []
+    }
+
+    deinit { release() }
+}
+
+/// `--shard I/N`: this run does the jobs whose index in the set's job order is ≡ I (mod N).
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    public var index: Int
+    public var count: Int
+
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses "I/N" with 0 ≤ I < N.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, index >= 0, index < count else { return nil }
+        self.init(index: index, count: count)
+    }
+
+    public func contains(jobIndex: Int) -> Bool { jobIndex % count == index }
+    public var description: String { "\(index)/\(count)" }
+}

@@ -1,0 +1,123 @@
+// SetRunner: run a set's jobs on N worker threads: resumable, atomic, locked, interruptible.
+//
+// Each worker runs one job at a time with single-threaded BLAS and compute, so a stimulus's
+// bytes do not depend on the number of workers or shards. A job is current (skipped) when its
+// PNG and sidecar exist and the sidecar's recorded job parameters equal the manifest's.
+
+import Foundation
+import TextureCore
+
+public struct RunOptions: Sendable {
+    public var workers = 1
+    public var shard: Shard?
+    public var force = false
+    public var dryRun = false
+    public var outputOverride: String?
+
+    public init() {}
+}
+
+public struct RunSummary: Sendable {
+    public var total: Int
+    public var skipped: Int
+    public var done: Int
+    public var failed: [(id: String, message: String)]
+    public var outputFolder: String
+    public var indexed: Int
+}
+
+public enum SetRunner {
+    public static func run(plan: SetPlan, options: RunOptions, progressLog: (String) -> Void = { _ in }) throws(PipelineError) -> RunSummary {
+        let folder = plan.outputFolder
+        let mine = plan.jobs.enumerated().filter { options.shard?.contains(jobIndex: $0.offset) ?? true }.map(\.element)
+        let pending = options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
+        if options.dryRun {
+            for job in mine { progressLog("\(pending.contains(job) ? "run " : "skip") \(job.relativePNGPath)") }
+            return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
+        }
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw .outputNotWritable(path: folder, reason: error.localizedDescription)
+        }
+        let lock = try RunLock(folder: folder, shard: options.shard)
+        defer { lock.release() }
+        removeAbandonedTemporaryFiles(in: folder)
+        let failures = try execute(pending, plan: plan, workers: options.workers)
+        let indexed = try SetIndex.write(plan: plan)
+        if Interruption.requested { throw .cancelled }
+        return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: pending.count - failures.count,
+                          failed: failures, outputFolder: folder, indexed: indexed)
+    }
+
+    /// True when the job's PNG exists and its sidecar records the same job parameters.
+    public static func isCurrent(_ job: StimulusJob, folder: String) -> Bool {
+        let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
+        guard FileManager.default.fileExists(atPath: png),
+              let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8),
+              let record = try? StimulusRecord.decode(text) else { return false }
+        return record.job?.parameters == job.parameters && record.job?.id == job.id
+    }
+
+    static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int) throws(PipelineError) -> [(id: String, message: String)] {
+        let queue = JobQueue(jobs)
+        let progress = RunProgress(total: jobs.count, workers: max(1, min(workers, jobs.count)))
+        let finished = DispatchGroup()
+        for worker in 0..<max(1, min(workers, jobs.count)) {
+            finished.enter()
+            let thread = Thread {
+                while !Interruption.requested, let job = queue.next() {
+                    let request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest)
+                    do throws(PipelineError) {
+                        try ImageFile.createFolder(for: request.outputPath)
+                        _ = try SynthesisJob.run(request, progress: { step in
+                            progress.working(worker, job: job.id, iteration: step.iteration, of: step.totalIterations, loss: step.loss)
+                        }, shouldContinue: { !Interruption.requested })
+                        progress.finished(worker, job: job.id, error: nil)
+                    } catch {
+                        if case .cancelled = error { break }
+                        queue.fail(job.id, error.description)
+                        progress.finished(worker, job: job.id, error: error.description)
+                    }
+                }
+                finished.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        finished.wait()
+        progress.finish()
+        return queue.failures
+    }
+
+    /// Temporary files (".NAME.tmp-PID") left by a process that no longer runs.
+    static func removeAbandonedTemporaryFiles(in folder: String) {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
+        for case let path as String in walker {
+            let name = (path as NSString).lastPathComponent
+            guard name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards),
+                  let pid = Int32(name[range.upperBound...]) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(path))
+            }
+        }
+    }
+}
+
+/// The shared list of pending jobs and the failures, behind a lock.
+final class JobQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let jobs: [StimulusJob]
+    private var position = 0
+    private(set) var failures: [(id: String, message: String)] = []
+
+    init(_ jobs: [StimulusJob]) { self.jobs = jobs }
+
+    func next() -> StimulusJob? {
+        lock.withLock {
+            guard position < jobs.count else { return nil }
+            position += 1
+            return jobs[position - 1]
+        }
+    }
+
+    func fail(_ id: String, _ message: String) { lock.withLock { failures.append((id, message)) } }
+}

@@ -1,0 +1,139 @@
+// SynthesisJob: one stimulus from a source image: check everything, synthesise, encode, write.
+
+import Foundation
+import TextureCore
+import TextureSynthesis
+
+/// Everything one synthesis needs, as plain values (from CLI flags, a manifest job, or a record).
+public struct SynthesisRequest: Sendable {
+    public var sourcePath: String
+    public var outputPath: String
+    public var model: String = ModelCatalog.defaultModel.rawValue
+    public var weightsPath: String?
+    /// A model already loaded by the caller (a set run loads each model once); else `model` is loaded.
+    public var loadedModel: (any TextureModel)?
+    public var layers: [String]?
+    public var layerWeights: [Double]?
+    public var preset: String?
+    /// Resize the source to size × size (after a centre-square crop when `crop`).
+    public var size: Int?
+    public var crop = true
+    /// The stimulus side; defaults to the (prepared) source's size.
+    public var outputSize: Int?
+    public var iterations: Int = 1000
+    public var seed: UInt64 = 0
+    public var grey = false
+    public var histogramMatch = false
+    public var bitDepth = 8
+    public var initPath: String?
+    public var threads = 1
+    public var maxSide = ImageFile.defaultMaxSide
+    /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
+    public var job: StimulusRecord.Job?
+
+    public init(sourcePath: String, outputPath: String) {
+        self.sourcePath = sourcePath
+        self.outputPath = outputPath
+    }
+}
+
+/// A finished stimulus in memory: PNG bytes (provenance without timing inside) and its record.
+public struct SynthesizedStimulus: Sendable {
+    public var png: Data
+    public var record: StimulusRecord
+    public var warnings: [String]
+}
+
+public struct SynthesisOutcome: Sendable {
+    public var record: StimulusRecord
+    public var pngPath: String
+    public var jsonPath: String
+    public var warnings: [String]
+}
+
+public enum SynthesisJob {
+    /// The sidecar path: OUT.png → OUT.json.
+    public static func sidecarPath(for pngPath: String) -> String {
+        (pngPath as NSString).deletingPathExtension + ".json"
+    }
+
+    /// Synthesises and writes OUT.png, then OUT.json (each atomically; provenance last).
+    /// All inputs are checked before any work starts; nothing is written on failure.
+    public static func run(_ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
+                           shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesisOutcome {
+        try checkArguments(request)
+        try ImageFile.checkWritable(path: request.outputPath)
+        let stimulus = try synthesize(request, progress: progress, shouldContinue: shouldContinue)
+        return try write(stimulus, to: request.outputPath)
+    }
+
+    public static func write(_ stimulus: SynthesizedStimulus, to pngPath: String) throws(PipelineError) -> SynthesisOutcome {
+        let jsonPath = sidecarPath(for: pngPath)
+        try ImageFile.writeAtomically(stimulus.png, to: pngPath)
+        try ImageFile.writeAtomically(Data((stimulus.record.json() + "\n").utf8), to: jsonPath)
+        return SynthesisOutcome(record: stimulus.record, pngPath: pngPath, jsonPath: jsonPath, warnings: stimulus.warnings)
+    }
+
+    /// Runs the synthesis and encodes the PNG in memory (used by `run` and by `reproduce`).
+    public static func synthesize(_ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
+                                  shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesizedStimulus {
+        try checkArguments(request)
+        let sourceBytes = try ImageFile.readFile(path: request.sourcePath, role: "source image")
+        let source = try ImageFile.load(path: request.sourcePath, maxSide: request.maxSide, role: "source image")
+        let model: any TextureModel
+        if let loaded = request.loadedModel { model = loaded } else {
+            do { model = try ModelCatalog.load(request.model, weightsPath: request.weightsPath) } catch { throw .core(error) }
+        }
+        let prepared = ImagePreparation.prepareSource(source.pixels, size: request.size, crop: request.crop, grey: request.grey)
+        let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: prepared.shape)
+        if let weights = request.layerWeights, weights.count != layers.count {
+            throw .invalidArgument(name: "--layer-weights", value: weights.map { "\($0)" }.joined(separator: ","),
+                                   hint: "give one weight per layer (\(layers.count))")
+        }
+        let height = request.outputSize ?? prepared.shape.height, width = request.outputSize ?? prepared.shape.width
+        var initImage: Tensor?
+        var warnings = source.warnings
+        if let initPath = request.initPath {
+            let decoded = try ImageFile.load(path: initPath, maxSide: request.maxSide, role: "init image")
+            initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)
+            warnings += decoded.warnings
+        }
+        let objective: TextureObjective
+        let result: SynthesisResult
+        do {
+            objective = try TextureObjective(model: model, source: prepared, terms: model.terms(layers: layers, weights: request.layerWeights),
+                                             threads: request.threads)
+            let options = SynthesisOptions(height: height, width: width, iterations: request.iterations, seed: request.seed,
+                                           grey: request.grey, histogramMatch: request.histogramMatch, initImage: initImage)
+            result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress, shouldContinue: shouldContinue)
+        } catch .cancelled {
+            throw .cancelled
+        } catch { throw .synthesis(error) }
+        let record = ProvenanceBuilder.record(request, source: source, sourceSHA256: SHA256.hex(sourceBytes), model: model,
+                                              objective: objective, result: result)
+        var withoutTiming = record
+        withoutTiming.timing = nil
+        let png = try PNGFile.encode(result.pixels, bitDepth: request.bitDepth, text: withoutTiming.json())
+        return SynthesizedStimulus(png: png, record: record, warnings: warnings)
+    }
+
+    static func checkArguments(_ request: SynthesisRequest) throws(PipelineError) {
+        guard request.outputPath.lowercased().hasSuffix(".png") else {
+            throw .invalidArgument(name: "--out", value: request.outputPath, hint: "the output file name must end in .png")
+        }
+        for (name, value) in [("--size", request.size), ("--output-size", request.outputSize)] {
+            if let value, value < 1 || value > request.maxSide {
+                throw .invalidArgument(name: name, value: "\(value)", hint: "use a side between 1 and \(request.maxSide) pixels")
+            }
+        }
+        guard request.iterations >= 1 else {
+            throw .invalidArgument(name: "--iterations", value: "\(request.iterations)", hint: "use at least 1 iteration")
+        }
+        guard request.bitDepth == 8 || request.bitDepth == 16 else {
+            throw .invalidArgument(name: "--bit-depth", value: "\(request.bitDepth)", hint: "use 8 or 16")
+        }
+        guard request.threads >= 1 else {
+            throw .invalidArgument(name: "--threads", value: "\(request.threads)", hint: "use at least 1 thread")
+        }
+    }
+}

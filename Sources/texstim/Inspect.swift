@@ -1,0 +1,16 @@
+// Inspect: `texstim inspect FILE.png` — print a stimulus's embedded provenance.
+
+import ArgumentParser
+import Foundation
+import TexturePipeline
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the provenance embedded in a stimulus PNG.")
+
+    @Argument(help: "A PNG written by texstim.")
+    var file: String
+
+    func run() throws {
+        do { print(try Reproduction.record(of: file).json()) } catch { fail(error) }
+    }
+}

@@ -1,0 +1,32 @@
+// Plan: `texstim plan MANIFEST` — the job table and an estimated CPU time, without running anything.
+
+import ArgumentParser
+import Foundation
+import TexturePipeline
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a manifest's jobs (id, seed, size, layers, iterations) and the estimated CPU time.")
+
+    @Argument(help: "The set's YAML manifest.")
+    var manifest: String
+
+    @Option(help: "Workers to estimate the wall time for.")
+    var workers: Int = 1
+
+    func run() throws {
+        do {
+            let plan = try SetPlanner.plan(manifestPath: manifest)
+            let estimate = SetEstimate.estimate(plan)
+            print("set \(plan.manifest.name) → \(plan.outputFolder): \(plan.jobs.count) jobs")
+            for (job, seconds) in zip(plan.jobs, estimate.secondsPerJob) {
+                let side = job.parameters.outputSize ?? job.parameters.size
+                print([job.id, "seed \(job.parameters.seed)", side.map { "\($0)²" } ?? "source size",
+                       job.parameters.layers.joined(separator: ","), "\(job.parameters.iterations) it", String(format: "~%.0f s", seconds)]
+                    .joined(separator: "  "))
+            }
+            let cpu = estimate.totalCPUSeconds
+            print(String(format: "estimated CPU time %.0f s (%.1f h) at %.1f GFLOP/s per worker; about %.0f s wall time with %d workers",
+                         cpu, cpu / 3600, estimate.gflopPerSecond, cpu / Double(max(1, workers)), workers))
+        } catch { fail(error) }
+    }
+}

@@ -1,0 +1,52 @@
+// Run: `texstim run MANIFEST` — synthesise a whole stimulus set (resumable, parallel, shardable).
+
+import ArgumentParser
+import Foundation
+import TexturePipeline
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Synthesise every stimulus of a manifest's set; finished stimuli are kept and skipped on a rerun.")
+
+    @Argument(help: "The set's YAML manifest.")
+    var manifest: String
+
+    @Option(help: "Worker threads, each running one job with single-threaded compute.")
+    var workers: Int = 1
+
+    @Option(help: "Run only shard I of N (I/N, 0 ≤ I < N): the jobs whose index ≡ I mod N.")
+    var shard: String?
+
+    @Option(help: "Output folder (default: the manifest's output, else stimuli/<name>).")
+    var output: String?
+
+    @Flag(help: "Redo every job, even finished ones.")
+    var force = false
+
+    @Flag(help: "List what would run or be skipped, and write nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        if workers < 1 { throw ValidationError("--workers must be at least 1.") }
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(shard)'.") }
+    }
+
+    func run() throws {
+        Interruption.install()
+        var options = RunOptions()
+        options.workers = workers
+        options.shard = shard.flatMap(Shard.init)
+        options.force = force
+        options.dryRun = dryRun
+        options.outputOverride = output
+        do {
+            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
+            let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
+            if dryRun { return }
+            print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "
+                  + "\(summary.failed.count) failed; index.csv lists \(summary.indexed) of \(plan.jobs.count) stimuli")
+            for failure in summary.failed { print("  failed \(failure.id): \(failure.message)") }
+            if !summary.failed.isEmpty { fail(PipelineError.jobsFailed(count: summary.failed.count, total: summary.total)) }
+        } catch { fail(error) }
+    }
+}
