@@ -63,3 +63,58 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         #expect(compare.status == 0 && compare.output.hasPrefix("{\"layers\":{\"level0\":"))
     }
 }
+
+@Suite struct ResumeTests {
+    /// A run killed with SIGKILL part-way, then rerun, ends with the same bytes as an
+    /// uninterrupted run, and no temporary files are left.
+    @Test func killedRunResumesToTheSameBytes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-resume-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let sources = repository.appendingPathComponent("manifests/sources").path
+        let manifest = folder + "/set.yaml"
+        try """
+        version: 1
+        name: resume
+        seed: 3
+        defaults: {size: 48, iterations: 60}
+        sources:
+          - {id: pebbles, path: \(sources)/pebbles_256.png}
+          - {id: leaves, path: \(sources)/maple-leaves_256.png}
+        conditions:
+          - {name: a, layers: [level0, level1]}
+          - {name: b, layers: [level0]}
+        samples: 3
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
+        process.arguments = ["run", manifest, "--output", folder + "/killed"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let done = (FileManager.default.enumerator(atPath: folder + "/killed")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".json") }
+            if done.count >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let partial = (FileManager.default.enumerator(atPath: folder + "/killed")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".png") }
+        #expect(partial.count < 12, "the run was killed before it finished")
+        let resumed = try texstim(["run", manifest, "--output", folder + "/killed"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.output.contains("already current"))
+        let whole = try texstim(["run", manifest, "--output", folder + "/whole"])
+        #expect(whole.status == 0)
+        let killedFiles = (FileManager.default.enumerator(atPath: folder + "/killed")?.allObjects as? [String] ?? []).sorted()
+        #expect(!killedFiles.contains { $0.contains(".tmp-") }, "\(killedFiles)")
+        for file in killedFiles where file.hasSuffix(".png") {
+            let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/killed/" + file))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/whole/" + file))
+            #expect(a == b, "\(file)")
+        }
+        #expect(killedFiles.filter { $0.hasSuffix(".png") }.count == 12)
+        let reproduce = try texstim(["reproduce", folder + "/killed/pebbles/a"])
+        #expect(reproduce.status == 0 && reproduce.output.hasSuffix("3 of 3 stimuli identical\n"), "\(reproduce.output)")
+    }
+}

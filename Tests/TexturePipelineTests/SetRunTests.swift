@@ -1,0 +1,113 @@
+// SetRunTests: the same manifest gives the same bytes whatever the workers or shards; reruns skip
+// current stimuli, redo stale ones; reproduce says identical; the index lists every stimulus.
+
+import Foundation
+import Testing
+import TexturePipeline
+
+/// 2 sources × 2 conditions × 2 samples at 32², 6 iterations: 8 small jobs.
+func smallManifest(in folder: String, iterations: Int = 6) throws -> String {
+    let path = folder + "/small.yaml"
+    try """
+    version: 1
+    name: small
+    seed: 7
+    defaults: {size: 32, iterations: \(iterations)}
+    sources:
+      - {id: pebbles, path: \(sourcesFolder)/pebbles_256.png}
+      - {id: leaves, path: \(sourcesFolder)/maple-leaves_256.png}
+    conditions:
+      - {name: fine, layers: [level0]}
+      - {name: both, layers: [level0, level1], grey: true, bit_depth: 16, histogram_match: true}
+    samples: 2
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// Every file of a set: PNG bytes, and sidecars without their timing block.
+func setContents(_ folder: String) throws -> [String: Data] {
+    var contents: [String: Data] = [:]
+    for case let path as String in FileManager.default.enumerator(atPath: folder)! where path.hasSuffix(".png") || path.hasSuffix(".json") || path.hasSuffix(".csv") {
+        var data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + path))
+        if path.hasSuffix(".json") && !path.hasSuffix("index.json") {
+            var record = try StimulusRecord.decode(String(decoding: data, as: UTF8.self))
+            record.timing = nil
+            data = Data(record.json().utf8)
+        }
+        contents[path] = data
+    }
+    return contents
+}
+
+@Suite(.serialized) struct SetRunTests {
+    @Test func sameBytesForOneWorkerTwoWorkersAndTwoShards() throws {
+        let folder = temporaryFolder()
+        let manifest = try smallManifest(in: folder)
+        func run(_ output: String, workers: Int, shard: Shard?) throws {
+            var options = RunOptions()
+            options.workers = workers
+            options.shard = shard
+            let summary = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/" + output), options: options)
+            #expect(summary.failed.isEmpty)
+        }
+        try run("one", workers: 1, shard: nil)
+        try run("two", workers: 2, shard: nil)
+        try run("shards", workers: 1, shard: Shard(index: 0, count: 2))
+        try run("shards", workers: 1, shard: Shard(index: 1, count: 2))
+        let one = try setContents(folder + "/one"), two = try setContents(folder + "/two"), shards = try setContents(folder + "/shards")
+        #expect(one.count == 8 * 2 + 2)  // PNG + sidecar per job, index.csv and index.json
+        #expect(one == two)
+        #expect(one == shards)
+        let csv = String(decoding: one["index.csv"]!, as: UTF8.self).split(separator: "\n")
+        #expect(csv.count == 9 && csv[0].hasPrefix("stimulus,job_id,source,condition,sample,seed"))
+        #expect(csv[1].hasPrefix("pebbles/fine/pebbles__fine__s00.png,pebbles__fine__s00,pebbles,fine,0,"))
+    }
+
+    @Test func rerunSkipsCurrentRedoesStaleAndReproduceSaysIdentical() throws {
+        let folder = temporaryFolder()
+        let manifest = try smallManifest(in: folder)
+        let output = folder + "/set"
+        _ = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: RunOptions())
+        let again = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: RunOptions())
+        #expect(again.skipped == 8 && again.done == 0)
+        // A changed setting makes every stimulus stale.
+        _ = try smallManifest(in: folder, iterations: 7)
+        let stale = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: RunOptions())
+        #expect(stale.done == 8)
+        var force = RunOptions()
+        force.force = true
+        #expect(try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: force).done == 8)
+        for file in try Reproduction.stimuli(at: output + "/leaves") {
+            let result = Reproduction.reproduce(file)
+            #expect(result.identical, "\(file): \(result.problem ?? "differs by \(result.maxDifference)")")
+        }
+    }
+
+    @Test func reproduceNamesAChangedSource() throws {
+        let folder = temporaryFolder()
+        let source = folder + "/source.png"
+        try FileManager.default.copyItem(atPath: sourcesFolder + "/pebbles_256.png", toPath: source)
+        var request = SynthesisRequest(sourcePath: source, outputPath: folder + "/out.png")
+        request.size = 32
+        request.iterations = 3
+        _ = try SynthesisJob.run(request)
+        #expect(Reproduction.reproduce(folder + "/out.png").identical)
+        try FileManager.default.removeItem(atPath: source)
+        try FileManager.default.copyItem(atPath: sourcesFolder + "/maple-leaves_256.png", toPath: source)
+        let result = Reproduction.reproduce(folder + "/out.png")
+        #expect(result.problem?.hasPrefix("source \(source) changed (SHA-256 ") == true, "\(result.problem ?? "")")
+    }
+
+    @Test func aSecondRunOnTheSameSetIsRefused() throws {
+        let folder = temporaryFolder()
+        let manifest = try smallManifest(in: folder)
+        let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set")
+        try FileManager.default.createDirectory(atPath: folder + "/set", withIntermediateDirectories: true)
+        let held = try RunLock(folder: folder + "/set", shard: nil)
+        #expect(throws: PipelineError.runLocked(path: folder + "/set/.texstim.lock")) { try SetRunner.run(plan: plan, options: RunOptions()) }
+        held.release()
+        let shardLock = try RunLock(folder: folder + "/set", shard: Shard(index: 0, count: 2))
+        _ = try RunLock(folder: folder + "/set", shard: Shard(index: 1, count: 2))  // shards coexist
+        shardLock.release()
+    }
+}
