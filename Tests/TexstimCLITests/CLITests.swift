@@ -64,7 +64,43 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
     }
 }
 
-@Suite struct ResumeTests {
+@Suite(.serialized) struct ResumeTests {
+    /// Ctrl-C (SIGINT) stops the run between iterations: exit status 1, every PNG left has its
+    /// sidecar, and no temporary file remains.
+    @Test func interruptStopsCleanly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-interrupt-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let manifest = folder + "/set.yaml"
+        try """
+        version: 1
+        name: interrupt
+        seed: 3
+        defaults: {size: 64, iterations: 400}
+        sources:
+          - {id: pebbles, path: \(repository.appendingPathComponent("manifests/sources").path)/pebbles_256.png}
+        conditions:
+          - {name: a, layers: [level0, level1]}
+        samples: 4
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
+        process.arguments = ["run", manifest, "--output", folder + "/set"]
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGINT)
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(message.contains("interrupted; finished stimuli are kept. Hint: rerun the same command to resume."), "\(message)")
+        let files = (FileManager.default.enumerator(atPath: folder + "/set")?.allObjects as? [String] ?? [])
+        #expect(!files.contains { $0.contains(".tmp-") })
+        for png in files where png.hasSuffix(".png") { #expect(files.contains(String(png.dropLast(4)) + ".json")) }
+        #expect(files.filter { $0.hasSuffix(".png") }.count < 4)
+    }
+
     /// A run killed with SIGKILL part-way, then rerun, ends with the same bytes as an
     /// uninterrupted run, and no temporary files are left.
     @Test func killedRunResumesToTheSameBytes() throws {
