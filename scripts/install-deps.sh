@@ -2,6 +2,8 @@
 # Installs the Debian packages texstim builds against, if any is missing (apt-get, as root).
 set -euo pipefail
 packages=(libopenblas-dev libpng-dev libjpeg62-turbo-dev liblbfgsb-dev pkg-config)
+# --tests: also what the test suite needs (chromium renders the HTML report in a test).
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -26,6 +26,9 @@ struct Run: ParsableCommand {
     @Flag(help: "List what would run or be skipped, and write nothing.")
     var dryRun = false
 
+    @Flag(help: "Skip the validation at the end (it is also skipped for --shard runs).")
+    var noValidate = false
+
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(shard)'.") }
@@ -39,6 +42,7 @@ struct Run: ParsableCommand {
         options.force = force
         options.dryRun = dryRun
         options.outputOverride = output
+        options.validate = !noValidate
         do {
             let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
             let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
@@ -46,7 +50,12 @@ struct Run: ParsableCommand {
             print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "
                   + "\(summary.failed.count) failed; index.csv lists \(summary.indexed) of \(plan.jobs.count) stimuli")
             for failure in summary.failed { print("  failed \(failure.id): \(failure.message)") }
+            if let validation = summary.validation {
+                print(ValidationOutput.summary(validation))
+                print("reports: \(summary.outputFolder)/validation.html and validation.json")
+            }
             if !summary.failed.isEmpty { fail(PipelineError.jobsFailed(count: summary.failed.count, total: summary.total)) }
+            if summary.validation?.verdict == .fail { throw ExitCode(1) }
         } catch { fail(error) }
     }
 }

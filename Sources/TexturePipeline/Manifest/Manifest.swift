@@ -87,6 +87,8 @@ public struct Manifest: Sendable {
     public var sources: [ManifestSource]
     public var conditions: [ManifestCondition]
     public var samples: Int
+    /// Threshold overrides from the `validate:` block.
+    public var validation: [String: Threshold] = [:]
 
     /// The set's folder: the --output flag, else the manifest's `output`, else stimuli/<name>.
     public func outputFolder(override: String?) -> String {

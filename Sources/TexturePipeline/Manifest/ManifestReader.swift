@@ -76,10 +76,26 @@ public enum ManifestReader {
         let sources = top["sources"].map { ManifestSources.parse($0, folder: folder, fields: &fields) } ?? []
         let conditions = top["conditions"].map { conditionList($0, &fields) } ?? []
         let samples = top["samples"].flatMap { fields.integer($0, "samples", minimum: 1, maximum: 10_000) }
-        if let validate = top["validate"] { _ = fields.mapping(validate, "validate", allowed: []) }
+        let validation = top["validate"].map { thresholds($0, &fields) } ?? [:]
         guard let name, let seed, let samples else { return nil }
         return Manifest(path: path, sha256: sha256, version: Manifest.currentVersion, name: name, seed: seed, output: output,
-                        defaults: defaults, sources: sources, conditions: conditions, samples: samples)
+                        defaults: defaults, sources: sources, conditions: conditions, samples: samples, validation: validation)
+    }
+
+    /// `validate: {statistic: {warn: x, fail: y}, …}`.
+    static func thresholds(_ node: Node, _ fields: inout YAMLFields) -> [String: Threshold] {
+        guard let entries = fields.mapping(node, "validate", allowed: ValidationThresholds.names) else { return [:] }
+        var result: [String: Threshold] = [:]
+        for (name, value) in entries {
+            guard let limits = fields.mapping(value, "validate.\(name)", allowed: ["warn", "fail"]) else { continue }
+            let warn = limits["warn"].flatMap { fields.number($0, "validate.\(name).warn") }
+            let fail = limits["fail"].flatMap { fields.number($0, "validate.\(name).fail") }
+            if let warn, let fail, warn > fail {
+                fields.report(value, "validate.\(name)", "warn \(warn) is above fail \(fail)", hint: "warn must not exceed fail")
+            }
+            result[name] = Threshold(warn: warn, fail: fail)
+        }
+        return result
     }
 
     static func settings(_ entries: [String: Node], _ path: String, _ fields: inout YAMLFields) -> ManifestSettings {

@@ -65,3 +65,12 @@ extension ImageFile {
         }
     }
 }
+
+import TextureSynthesis
+
+extension ImageFile {
+    /// The centre-square crop resized to side × side, as a set's sources are prepared (RGB).
+    public static func centreResized(_ pixels: Tensor, side: Int) -> Tensor {
+        ImagePreparation.prepareSource(pixels, size: side, crop: true, grey: false)
+    }
+}

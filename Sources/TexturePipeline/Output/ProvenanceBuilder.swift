@@ -21,7 +21,7 @@ enum ProvenanceBuilder {
                          weightsSha256: model.weightsSHA256),
             layers: objective.terms, seed: request.seed,
             optimizer: .init(memory: 20, maxIterations: request.iterations, factr: 0, pgtol: 0,
-                             boundsLower: result.bounds.lowerBound, boundsUpper: result.bounds.upperBound, start: start,
+                             bounds: result.bounds.map { [$0.lowerBound, $0.upperBound] }, start: start,
                              variable: request.grey ? "grey pixels in [0, 1]" : "model input (preprocessed RGB)"),
             iterations: result.iterations, evaluations: result.evaluations, stopReason: result.stopReason,
             loss: .init(initial: result.initialLoss, final: result.finalLoss, afterHistogramMatching: result.histogramMatchedLoss),

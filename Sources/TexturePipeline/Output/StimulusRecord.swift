@@ -45,8 +45,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var maxIterations: Int
         public var factr: Double
         public var pgtol: Double
-        public var boundsLower: Double
-        public var boundsUpper: Double
+        /// [lower, upper] per channel of the optimisation variable.
+        public var bounds: [[Double]]
         public var start: String
         public var variable: String
     }

@@ -12,9 +12,17 @@ public enum SetIndex {
         "histogram_match", "source_sha256",
     ]
 
+    /// Added when the set was validated: the verdict and the re-measured statistics.
+    public static let validationColumns = [
+        "verdict", "mean_luminance", "sd_luminance", "rms_contrast", "michelson_contrast", "clipped_fraction", "histogram_distance",
+        "spectrum_slope", "spectrum_distance", "copy_correlation", "duplicate_correlation", "gram_loss",
+    ]
+
     /// Writes both files; returns the number of stimuli listed.
     @discardableResult
-    public static func write(plan: SetPlan) throws(PipelineError) -> Int {
+    public static func write(plan: SetPlan, validation: ValidationReport? = nil) throws(PipelineError) -> Int {
+        let columns = validation == nil ? columns : columns + validationColumns
+        let byFile = Dictionary((validation?.stimuli ?? []).map { ($0.jobId, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [[String]] = []
         var entries: [[String: Any]] = []
         for job in plan.jobs {
@@ -22,14 +30,16 @@ public enum SetIndex {
             guard FileManager.default.fileExists(atPath: png),
                   let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8),
                   let record = try? StimulusRecord.decode(text), record.job?.parameters == job.parameters else { continue }
-            let row = values(job: job, record: record)
+            var row = values(job: job, record: record)
+            if validation != nil { row += validationValues(byFile[job.id]) }
             rows.append(row)
             entries.append(Dictionary(uniqueKeysWithValues: zip(columns, row)))
         }
         let csv = ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
         try ImageFile.writeAtomically(Data(csv.utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.csv"))
-        let document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
+        var document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
                                        "jobs": plan.jobs.count, "stimuli": entries]
+        if let validation { document["verdict"] = validation.verdict.rawValue }
         let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         try ImageFile.writeAtomically(json + Data("\n".utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.json"))
         return rows.count
@@ -41,6 +51,13 @@ public enum SetIndex {
          "\(record.loss.initial.total)", "\(record.loss.final.total)", record.loss.afterHistogramMatching.map { "\($0.total)" } ?? "",
          "\(record.output.width)", "\(record.output.height)", "\(record.output.channels)", "\(record.output.bitDepth)",
          "\(job.parameters.grey)", "\(job.parameters.histogramMatch)", record.source.sha256]
+    }
+
+    static func validationValues(_ result: StimulusValidation?) -> [String] {
+        guard let result, let s = result.statistics else { return [result?.verdict.rawValue ?? "fail"] + Array(repeating: "", count: validationColumns.count - 1) }
+        return [result.verdict.rawValue, "\(s.luminance.mean)", "\(s.luminance.standardDeviation)", "\(s.luminance.rmsContrast)",
+                "\(s.luminance.michelsonContrast)", "\(s.clippedAtMinimum + s.clippedAtMaximum)", "\(s.histogramDistance)", "\(s.spectrumSlope)",
+                "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)", s.gramLoss.map { "\($0.total)" } ?? ""]
     }
 
     static func quote(_ value: String) -> String {

@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
     public var force = false
     public var dryRun = false
     public var outputOverride: String?
+    /// Validate the whole set at the end and add the results to the index (off for shards:
+    /// the other shards' stimuli are not there yet; run `texstim validate` after the last one).
+    public var validate = false
 
     public init() {}
 }
@@ -24,6 +27,7 @@ public struct RunSummary: Sendable {
     public var failed: [(id: String, message: String)]
     public var outputFolder: String
     public var indexed: Int
+    public var validation: ValidationReport?
 }
 
 public enum SetRunner {
@@ -42,10 +46,14 @@ public enum SetRunner {
         defer { lock.release() }
         removeAbandonedTemporaryFiles(in: folder)
         let failures = try execute(pending, plan: plan, workers: options.workers)
-        let indexed = try SetIndex.write(plan: plan)
-        if Interruption.requested { throw .cancelled }
+        if Interruption.requested {
+            try SetIndex.write(plan: plan)
+            throw .cancelled
+        }
+        let validation = options.validate && options.shard == nil ? try ValidationOutput.write(plan: plan, htmlPath: nil, jsonPath: nil).report : nil
+        let indexed = try SetIndex.write(plan: plan, validation: validation)
         return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: pending.count - failures.count,
-                          failed: failures, outputFolder: folder, indexed: indexed)
+                          failed: failures, outputFolder: folder, indexed: indexed, validation: validation)
     }
 
     /// True when the job's PNG exists and its sidecar records the same job parameters.

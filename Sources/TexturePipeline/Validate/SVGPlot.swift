@@ -1,0 +1,82 @@
+// SVGPlot: small inline SVG line and scatter plots for the validation report (no scripts, no fetches).
+
+import Foundation
+
+enum SVGPlot {
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+    struct Series {
+        var label: String
+        var points: [(Double, Double)]
+        var colour: String
+        var width: Double = 1.2
+    }
+
+    /// Lines on shared axes; `logX`/`logY` plot log10 of positive values only.
+    static func lines(_ series: [Series], title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
+                      width: Double = 360, height: Double = 220) -> String {
+        let transformed = series.map { s in
+            (s, s.points.filter { (!logX || $0.0 > 0) && (!logY || $0.1 > 0) }.map { (logX ? log10($0.0) : $0.0, logY ? log10($0.1) : $0.1) })
+        }
+        let all = transformed.flatMap(\.1)
+        guard let minX = all.map(\.0).min(), let maxX = all.map(\.0).max(), let minY = all.map(\.1).min(), let maxY = all.map(\.1).max() else {
+            return "<p>\(escape(title)): no data</p>"
+        }
+        let frame = Frame(minX: minX, maxX: maxX, minY: minY, maxY: maxY, width: width, height: height)
+        var svg = frame.open(title: title, xLabel: xLabel + (logX ? " (log10)" : ""), yLabel: yLabel + (logY ? " (log10)" : ""))
+        for (s, points) in transformed where points.count > 1 {
+            let path = points.map { String(format: "%.1f,%.1f", frame.x($0.0), frame.y($0.1)) }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(s.colour)\" stroke-width=\"\(s.width)\" points=\"\(path)\"><title>\(escape(s.label))</title></polyline>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// A scatter plot; each point has a colour and a tooltip.
+    static func scatter(_ points: [(x: Double, y: Double, colour: String, label: String)], title: String, xLabel: String, yLabel: String,
+                        width: Double = 420, height: Double = 300) -> String {
+        guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(), let maxY = points.map(\.y).max() else {
+            return "<p>\(escape(title)): no data</p>"
+        }
+        let frame = Frame(minX: minX, maxX: maxX, minY: minY, maxY: maxY, width: width, height: height)
+        var svg = frame.open(title: title, xLabel: xLabel, yLabel: yLabel)
+        for point in points {
+            svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\" fill-opacity=\"0.8\"><title>%@</title></circle>",
+                          frame.x(point.x), frame.y(point.y), point.colour, escape(point.label))
+        }
+        return svg + "</svg>"
+    }
+
+    struct Frame {
+        var minX, maxX, minY, maxY, width, height: Double
+        let margin = (left: 48.0, right: 10.0, top: 22.0, bottom: 34.0)
+
+        init(minX: Double, maxX: Double, minY: Double, maxY: Double, width: Double, height: Double) {
+            let padX = maxX > minX ? 0 : 0.5, padY = maxY > minY ? (maxY - minY) * 0.05 : 0.5
+            (self.minX, self.maxX, self.minY, self.maxY) = (minX - padX, maxX + padX, minY - padY, maxY + padY)
+            (self.width, self.height) = (width, height)
+        }
+
+        func x(_ value: Double) -> Double { margin.left + (value - minX) / (maxX - minX) * (width - margin.left - margin.right) }
+        func y(_ value: Double) -> Double { height - margin.bottom - (value - minY) / (maxY - minY) * (height - margin.top - margin.bottom) }
+
+        func open(title: String, xLabel: String, yLabel: String) -> String {
+            let (left, bottom, right, top) = (margin.left, height - margin.bottom, width - margin.right, margin.top)
+            var svg = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" font-size=\"10\">", width, height)
+            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fafafa\" stroke=\"#999\"/>", left, top, right - left, bottom - top)
+            svg += "<text x=\"\(width / 2)\" y=\"14\" text-anchor=\"middle\" font-size=\"12\">\(escape(title))</text>"
+            svg += "<text x=\"\(width / 2)\" y=\"\(height - 4)\" text-anchor=\"middle\">\(escape(xLabel))</text>"
+            svg += "<text x=\"12\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(height / 2))\">\(escape(yLabel))</text>"
+            for fraction in [0.0, 0.5, 1.0] {
+                let vx = minX + fraction * (maxX - minX), vy = minY + fraction * (maxY - minY)
+                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.3g</text>", x(vx), bottom + 12, vx)
+                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>", left - 3, y(vy) + 3, vy)
+            }
+            return svg
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,137 @@
+// StimulusValidator: re-measure one stimulus from its file, against its job and its source.
+
+import Foundation
+import TextureCore
+import TextureSynthesis
+
+/// A source prepared as the job's synthesis saw it, with its statistics (computed once per set).
+struct PreparedSource {
+    var pixels: Tensor
+    var luma: [Double]
+    var spectrum: AmplitudeSpectrum
+}
+
+struct StimulusValidator {
+    let plan: SetPlan
+    let thresholds: [String: Threshold]
+    private var sources: [String: PreparedSource] = [:]
+    private var objectives: [String: TextureObjective] = [:]
+
+    init(plan: SetPlan, thresholds: [String: Threshold]) {
+        self.plan = plan
+        self.thresholds = thresholds
+    }
+
+    mutating func source(for job: StimulusJob) throws(PipelineError) -> PreparedSource {
+        let p = job.parameters
+        let key = "\(job.sourcePath)|\(p.size ?? 0)|\(p.crop)|\(p.grey)"
+        if let cached = sources[key] { return cached }
+        let image = try ImageFile.load(path: job.sourcePath, role: "source image")
+        let pixels = ImagePreparation.prepareSource(image.pixels, size: p.size, crop: p.crop, grey: p.grey)
+        let luma = PixelStatistics.luma(pixels)
+        let prepared = PreparedSource(pixels: pixels, luma: luma,
+                                      spectrum: AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width))
+        sources[key] = prepared
+        return prepared
+    }
+
+    /// Measures the file; appends findings. Returns nil statistics when the file cannot be used.
+    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> (StimulusStatistics?, Tensor?, [Double], [Double]) {
+        let path = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
+        func flag(_ statistic: String, _ level: FindingLevel, _ message: String) {
+            if level != .pass { findings.append(Finding(file: path, statistic: statistic, level: level, message: message)) }
+        }
+        let image: DecodedImage
+        do { image = try ImageFile.load(path: path, role: "stimulus") } catch {
+            flag("file", .fail, error.description)
+            return (nil, nil, [], [])
+        }
+        checkFile(job, image: image, path: path, flag: flag)
+        guard let source = try? source(for: job) else {
+            flag("source", .fail, "\(job.sourcePath): source image cannot be read")
+            return (nil, image.pixels, [], [])
+        }
+        let pixels = image.pixels, luma = PixelStatistics.luma(pixels)
+        let clipping = PixelStatistics.clipping(pixels)
+        let reference = pixels.shape.channels == 1 ? Tensor(Shape(1, source.pixels.shape.height, source.pixels.shape.width), data: source.luma.map(Float.init)) : source.pixels
+        let histogram = PixelStatistics.histogramDistance(pixels, reference)
+        let spectrum = AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width)
+        let copy = PatchCorrelation.maxCopyCorrelation(stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
+                                                       source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width)
+        let record = image.text.flatMap { try? StimulusRecord.decode($0) }
+        let statistics = StimulusStatistics(
+            luminance: PixelStatistics.luminance(luma), clippedAtMinimum: clipping.atMinimum, clippedAtMaximum: clipping.atMaximum,
+            histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: source.spectrum.slope,
+            spectrumDistance: spectrum.distance(to: source.spectrum), copyCorrelation: copy, duplicateCorrelation: 0,
+            gramLoss: gramLoss(job, pixels: pixels, source: source), recordedFinalLoss: record?.loss.final.total,
+            recordedLossAfterHistogramMatching: record?.loss.afterHistogramMatching?.total)
+        // Judged against the source: a source with saturated highlights legitimately passes them on.
+        let sourceClipping = PixelStatistics.clipping(reference)
+        let excess = max(0, clipping.atMinimum + clipping.atMaximum - sourceClipping.atMinimum - sourceClipping.atMaximum)
+        flag("clipped_fraction", threshold("clipped_fraction", excess),
+             String(format: "%.2f%% of samples at the lowest or highest code value, %.2f%% more than the source",
+                    100 * (clipping.atMinimum + clipping.atMaximum), 100 * excess))
+        flag("histogram_distance", threshold("histogram_distance", histogram), String(format: "histogram distance to the source %.4f", histogram))
+        flag("spectrum_distance", threshold("spectrum_distance", statistics.spectrumDistance),
+             String(format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",
+                    statistics.spectrumDistance, spectrum.slope, source.spectrum.slope))
+        flag("copy_correlation", threshold("copy_correlation", copy), String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))
+        if let loss = statistics.gramLoss {
+            flag("gram_loss", threshold("gram_loss", loss.total), String(format: "Gram loss to the source %.4g", loss.total))
+        }
+        return (statistics, pixels, Self.coarseHistogram(luma), spectrum.amplitudes)
+    }
+
+    /// A 64-bin luma histogram for plots.
+    static func coarseHistogram(_ luma: [Double]) -> [Double] {
+        let full = PixelStatistics.histogram(ArraySlice(luma.map(Float.init)))
+        return stride(from: 0, to: 256, by: 4).map { full[$0..<($0 + 4)].reduce(0, +) }
+    }
+
+    func threshold(_ name: String, _ value: Double) -> FindingLevel {
+        thresholds[name]?.level(value) ?? .pass
+    }
+
+    /// Size, bit depth, greyness and provenance (job id, source and weights hashes).
+    func checkFile(_ job: StimulusJob, image: DecodedImage, path: String, flag: (String, FindingLevel, String) -> Void) {
+        let p = job.parameters
+        if image.bitDepth != p.bitDepth { flag("file", .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)") }
+        if let side = p.outputSize ?? p.size, image.pixels.shape.height != side || image.pixels.shape.width != side {
+            flag("file", .fail, "size \(image.pixels.shape.width)×\(image.pixels.shape.height), the manifest asks for \(side)×\(side)")
+        }
+        if p.grey && image.pixels.shape.channels == 3 {
+            let m = image.pixels.shape.positions
+            let differing = (0..<m).filter { image.pixels.data[$0] != image.pixels.data[m + $0] || image.pixels.data[$0] != image.pixels.data[2 * m + $0] }.count
+            if differing > 0 { flag("grey", .fail, "grey stimulus has \(differing) pixels with R, G and B not all equal") }
+        }
+        if !p.grey && image.pixels.shape.channels == 1 { flag("file", .fail, "grey file for a colour condition") }
+        guard let text = image.text, let record = try? StimulusRecord.decode(text) else {
+            flag("provenance", .fail, "no texstim provenance in the file")
+            return
+        }
+        if record.job?.id != job.id {
+            flag("provenance", .fail, "the file's provenance is for job '\(record.job?.id ?? "none")', not '\(job.id)' (swapped or misnamed file)")
+        } else if record.job?.parameters != job.parameters {
+            flag("provenance", .fail, "recorded job parameters differ from the manifest's (stale stimulus: rerun texstim run)")
+        }
+        if let sha = try? SHA256.hex(fileAt: job.sourcePath), sha != record.source.sha256 {
+            flag("source", .fail, "source \(job.sourcePath) changed after generation (SHA-256 \(sha.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
+        }
+        if let recorded = record.model.weightsSha256, let weights = record.model.weightsPath,
+           let sha = try? SHA256.hex(fileAt: weights), sha != recorded {
+            flag("weights", .fail, "weights \(weights) changed after generation")
+        }
+    }
+
+    /// The Gram loss of the file's pixels to the prepared source, with the job's model and layers.
+    mutating func gramLoss(_ job: StimulusJob, pixels: Tensor, source: PreparedSource) -> LossBreakdown? {
+        let key = "\(job.sourcePath)|\(job.condition)"
+        if objectives[key] == nil {
+            let model = plan.model(for: job)
+            objectives[key] = try? TextureObjective(model: model, source: source.pixels,
+                                                    terms: model.terms(layers: job.parameters.layers, weights: job.parameters.layerWeights))
+        }
+        guard let objective = objectives[key], (try? objective.checkSize(ImagePreparation.rgb(pixels).shape)) != nil else { return nil }
+        return objective.loss(pixels: pixels)
+    }
+}

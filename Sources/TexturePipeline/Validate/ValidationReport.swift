@@ -1,0 +1,78 @@
+// ValidationReport: the figures and verdicts of `texstim validate`, for scripts (JSON) and the HTML report.
+
+import Foundation
+import TextureCore
+
+public enum FindingLevel: String, Codable, Sendable, Comparable {
+    case pass, warn, fail
+
+    public static func < (a: FindingLevel, b: FindingLevel) -> Bool {
+        [FindingLevel.pass, .warn, .fail].firstIndex(of: a)! < [FindingLevel.pass, .warn, .fail].firstIndex(of: b)!
+    }
+}
+
+/// One flagged observation: which file, which statistic, how bad, and a sentence for a person.
+public struct Finding: Codable, Sendable, Equatable {
+    public var file: String
+    public var statistic: String
+    public var level: FindingLevel
+    public var message: String
+}
+
+public struct StimulusStatistics: Codable, Sendable, Equatable {
+    public var luminance: LuminanceStatistics
+    public var clippedAtMinimum: Double
+    public var clippedAtMaximum: Double
+    public var histogramDistance: Double
+    public var spectrumSlope: Double
+    public var sourceSpectrumSlope: Double
+    public var spectrumDistance: Double
+    public var copyCorrelation: Double
+    public var duplicateCorrelation: Double
+    /// Recomputed from the file with the set's model and layers, and as recorded at synthesis.
+    public var gramLoss: LossBreakdown?
+    public var recordedFinalLoss: Double?
+    public var recordedLossAfterHistogramMatching: Double?
+}
+
+public struct StimulusValidation: Codable, Sendable {
+    public var file: String
+    public var jobId: String
+    public var source: String
+    public var condition: String
+    public var sample: Int
+    public var verdict: FindingLevel
+    public var statistics: StimulusStatistics?
+    /// 64-bin luma histogram and ring amplitudes, for the report's plots.
+    public var lumaHistogram: [Double]
+    public var spectrum: [Double]
+}
+
+public struct ConditionSummary: Codable, Sendable {
+    public var condition: String
+    public var stimuli: Int
+    public var meanLuminance: Double
+    public var rmsContrast: Double
+}
+
+public struct ValidationReport: Codable, Sendable {
+    public var set: String
+    public var manifest: String
+    public var folder: String
+    public var verdict: FindingLevel
+    public var thresholds: [String: Threshold]
+    public var stimuli: [StimulusValidation]
+    public var conditions: [ConditionSummary]
+    public var findings: [Finding]
+    /// Per source id: its prepared luma histogram and spectrum (plots).
+    public var sourceHistograms: [String: [Double]]
+    public var sourceSpectra: [String: [Double]]
+
+    public func json() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return (try? encoder.encode(self)) ?? Data()
+    }
+}

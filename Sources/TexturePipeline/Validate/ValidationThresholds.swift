@@ -1,0 +1,50 @@
+// ValidationThresholds: warn/fail limits per statistic, with documented defaults; the manifest's
+// `validate:` block overrides them (e.g. `validate: {copy_correlation: {warn: 0.85, fail: 0.95}}`).
+
+/// A statistic is flagged when its value is at or above `warn` / `fail` (higher is worse for all).
+public struct Threshold: Codable, Sendable, Equatable {
+    public var warn: Double?
+    public var fail: Double?
+
+    public init(warn: Double?, fail: Double?) {
+        self.warn = warn
+        self.fail = fail
+    }
+
+    public func level(_ value: Double) -> FindingLevel {
+        if let fail, value >= fail { return .fail }
+        if let warn, value >= warn { return .warn }
+        return .pass
+    }
+}
+
+public enum ValidationThresholds {
+    /// Defaults, chosen so that a correct synthesis passes and each failure mode is caught:
+    /// - clipped_fraction: samples at the lowest or highest code value beyond the source's own
+    ///   fraction (a histogram clipped by the synthesis, not saturation inherited from the source).
+    /// - histogram_distance: earth mover's distance to the source, per channel, in [0, 1] units.
+    /// - spectrum_distance: RMS difference of log10 amplitude spectra (0.3 ≈ a factor of 2).
+    /// - copy_correlation: best correlation of a 32×32 stimulus patch with any source patch.
+    /// - duplicate_correlation: correlation with another sample of the same source × condition.
+    /// - mean_luminance_spread, rms_contrast_spread: SD of the condition means across conditions
+    ///   (a low-level confound between conditions, cf. the SHINE toolbox).
+    /// - outlier_z: robust z-score (median/MAD within a condition) of mean luminance or RMS contrast.
+    public static let defaults: [String: Threshold] = [
+        "clipped_fraction": Threshold(warn: 0.01, fail: 0.05),
+        "histogram_distance": Threshold(warn: 0.03, fail: 0.08),
+        "spectrum_distance": Threshold(warn: 0.2, fail: 0.4),
+        "copy_correlation": Threshold(warn: 0.9, fail: 0.97),
+        "duplicate_correlation": Threshold(warn: 0.9, fail: 0.98),
+        "mean_luminance_spread": Threshold(warn: 0.03, fail: 0.08),
+        "rms_contrast_spread": Threshold(warn: 0.1, fail: 0.2),
+        "outlier_z": Threshold(warn: 3.5, fail: nil),
+        "gram_loss": Threshold(warn: nil, fail: nil),
+    ]
+
+    public static var names: [String] { defaults.keys.sorted() }
+
+    /// The defaults with the manifest's overrides applied.
+    public static func resolved(_ overrides: [String: Threshold]) -> [String: Threshold] {
+        defaults.merging(overrides) { _, new in new }
+    }
+}

@@ -1,0 +1,32 @@
+// Validate: `texstim validate SET_DIR|MANIFEST` — pixel statistics of every stimulus, set checks, reports.
+
+import ArgumentParser
+import Foundation
+import TexturePipeline
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a stimulus set from its files: exit 0 when all pass, 1 when any fails, 2 on a usage error.")
+
+    @Argument(help: "The set's folder (with index.json) or its manifest.")
+    var path: String
+
+    @Option(help: "Write the HTML report here (default: <set>/validation.html).")
+    var report: String?
+
+    @Option(help: "Write the JSON report here (default: <set>/validation.json).")
+    var json: String?
+
+    func run() throws {
+        do {
+            let plan = try SetValidator.plan(setOrManifest: path)
+            let result = try ValidationOutput.write(plan: plan, htmlPath: report, jsonPath: json)
+            print(ValidationOutput.summary(result.report))
+            print("reports: \(result.htmlPath) and \(result.jsonPath)")
+            if result.report.verdict == .fail { throw ExitCode(1) }
+        } catch let error as ExitCode { throw error } catch {
+            FileHandle.standardError.write(Data("texstim: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
