@@ -8,4 +8,4 @@ swift build -c release
 texstim=.build/release/texstim
 $texstim run manifests/demo.yaml --workers 2
 $texstim reproduce stimuli/demo/pebbles/full/pebbles__full__s00.png
-echo "demo set: stimuli/demo/ (PNGs with provenance, JSON sidecars, index.csv for PsychoPy)"
+echo "demo set: stimuli/demo/ (PNGs with provenance, JSON sidecars, index.csv for PsychoPy, validation.html)"

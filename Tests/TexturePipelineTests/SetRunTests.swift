@@ -111,3 +111,24 @@ func setContents(_ folder: String) throws -> [String: Data] {
         shardLock.release()
     }
 }
+
+@Suite struct EqualizedSetTests {
+    @Test func equalizedSetMeetsItsTargetsInTheFiles() throws {
+        let folder = temporaryFolder()
+        let manifest = try smallManifest(in: folder)
+        let text = try String(contentsOfFile: manifest, encoding: .utf8) + "\npostprocess: {equalize: {mean_luminance: 0.45, rms_contrast: 0.25, clipping: clip}}\n"
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        var options = RunOptions()
+        options.validate = true
+        let summary = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set"), options: options)
+        let report = try #require(summary.validation)
+        #expect(!report.findings.contains { $0.statistic == "equalize" }, "\(ValidationOutput.summary(report))")
+        for stimulus in report.stimuli {
+            let luminance = try #require(stimulus.statistics?.luminance)
+            #expect(abs(luminance.mean - 0.45) < 2.0 / 255 && abs(luminance.rmsContrast - 0.25) < 0.01)
+        }
+        let record = try Reproduction.record(of: folder + "/set/" + "pebbles/fine/pebbles__fine__s00.png")
+        #expect(record.postprocessing.equalize?.meanLuminance == 0.45)
+        #expect(record.job?.parameters.equalize?.clipping == .clip)
+    }
+}

@@ -93,3 +93,21 @@ func syntheticSource(side: Int) -> Tensor {
         }
     }
 }
+
+@Suite struct EqualizationTests {
+    @Test func reachesTheTargetsExactlyWithoutClipping() throws {
+        let image = syntheticSource(side: 32)
+        let (equalized, clamped) = try Equalization(meanLuminance: 0.5, rmsContrast: 0.1, clipping: .fail).apply(image)
+        let luma = ImagePreparation.luma(equalized).data.map(Double.init)
+        let mean = luma.reduce(0, +) / Double(luma.count)
+        let sd = (luma.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(luma.count)).squareRoot()
+        #expect(clamped == 0 && abs(mean - 0.5) < 1e-5 && abs(sd / mean - 0.1) < 1e-4)
+    }
+
+    @Test func clippingPolicy() throws {
+        let image = syntheticSource(side: 32)
+        #expect(throws: SynthesisError.self) { try Equalization(meanLuminance: 0.9, rmsContrast: 0.8, clipping: .fail).apply(image) }
+        let (_, clamped) = try Equalization(meanLuminance: 0.9, rmsContrast: 0.8, clipping: .clip).apply(image)
+        #expect(clamped > 0)
+    }
+}

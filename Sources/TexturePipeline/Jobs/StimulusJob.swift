@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 
 /// Everything that decides a stimulus's pixels. Stored in provenance; equality decides whether a
 /// stimulus on disk is current (skipped on resume) or stale (redone).
@@ -19,6 +20,7 @@ public struct JobParameters: Codable, Sendable, Equatable {
     public var iterations: Int
     public var histogramMatch: Bool
     public var bitDepth: Int
+    public var equalize: Equalization?
 }
 
 public struct StimulusJob: Sendable, Equatable {
@@ -58,6 +60,7 @@ public struct StimulusJob: Sendable, Equatable {
         request.grey = parameters.grey
         request.histogramMatch = parameters.histogramMatch
         request.bitDepth = parameters.bitDepth
+        request.equalize = parameters.equalize
         request.job = StimulusRecord.Job(id: id, set: manifest.name, manifestPath: manifest.path, manifestSha256: manifest.sha256,
                                          sourceId: sourceId, condition: condition, sample: sample, setSeed: manifest.seed,
                                          initMode: initMode, parameters: parameters)

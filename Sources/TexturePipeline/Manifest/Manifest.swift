@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 
 /// How the start noise is shared between the conditions of one sample.
 public enum InitMode: String, Sendable, Codable, CaseIterable {
@@ -87,6 +88,8 @@ public struct Manifest: Sendable {
     public var sources: [ManifestSource]
     public var conditions: [ManifestCondition]
     public var samples: Int
+    /// `postprocess: {equalize: …}`: applied to every stimulus after histogram matching.
+    public var equalization: Equalization?
     /// Threshold overrides from the `validate:` block.
     public var validation: [String: Threshold] = [:]
 

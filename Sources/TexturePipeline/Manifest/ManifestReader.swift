@@ -12,10 +12,11 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 import Yams
 
 public enum ManifestReader {
-    static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "validate"]
+    static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "postprocess", "validate"]
     static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init"]
     static let maximumFileBytes = 1 << 20
 
@@ -77,9 +78,32 @@ public enum ManifestReader {
         let conditions = top["conditions"].map { conditionList($0, &fields) } ?? []
         let samples = top["samples"].flatMap { fields.integer($0, "samples", minimum: 1, maximum: 10_000) }
         let validation = top["validate"].map { thresholds($0, &fields) } ?? [:]
+        let equalization = top["postprocess"].flatMap { equalizationBlock($0, &fields) }
         guard let name, let seed, let samples else { return nil }
         return Manifest(path: path, sha256: sha256, version: Manifest.currentVersion, name: name, seed: seed, output: output,
-                        defaults: defaults, sources: sources, conditions: conditions, samples: samples, validation: validation)
+                        defaults: defaults, sources: sources, conditions: conditions, samples: samples, equalization: equalization, validation: validation)
+    }
+
+    /// `postprocess: {equalize: {mean_luminance: m, rms_contrast: c, clipping: fail | clip}}`.
+    static func equalizationBlock(_ node: Node, _ fields: inout YAMLFields) -> Equalization? {
+        guard let block = fields.mapping(node, "postprocess", allowed: ["equalize"]), let equalize = block["equalize"],
+              let entries = fields.mapping(equalize, "postprocess.equalize", allowed: ["mean_luminance", "rms_contrast", "clipping"]) else { return nil }
+        for key in ["mean_luminance", "rms_contrast"] where entries[key] == nil {
+            fields.report(equalize, "postprocess.equalize.\(key)", "required key is missing")
+        }
+        let mean = entries["mean_luminance"].flatMap { fields.number($0, "postprocess.equalize.mean_luminance") }
+        let contrast = entries["rms_contrast"].flatMap { fields.number($0, "postprocess.equalize.rms_contrast") }
+        if let mean, !(mean > 0 && mean < 1), let node = entries["mean_luminance"] {
+            fields.report(node, "postprocess.equalize.mean_luminance", "expected a value between 0 and 1, got \(mean)")
+        }
+        var clipping = Equalization.Clipping.fail
+        if let node = entries["clipping"], let text = fields.string(node, "postprocess.equalize.clipping") {
+            if let policy = Equalization.Clipping(rawValue: text) { clipping = policy } else {
+                fields.report(node, "postprocess.equalize.clipping", "expected fail or clip, got '\(text)'")
+            }
+        }
+        guard let mean, let contrast else { return nil }
+        return Equalization(meanLuminance: mean, rmsContrast: contrast, clipping: clipping)
     }
 
     /// `validate: {statistic: {warn: x, fail: y}, …}`.

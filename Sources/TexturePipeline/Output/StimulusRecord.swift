@@ -5,6 +5,7 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 
 public struct StimulusRecord: Codable, Sendable, Equatable {
     public static let currentFormatVersion = 1
@@ -60,6 +61,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     public struct Postprocessing: Codable, Sendable, Equatable {
         public var histogramMatch: Bool
         public var clampedFraction: Double
+        public var equalize: Equalization?
+        public var equalizeClampedFraction: Double?
     }
 
     public struct Output: Codable, Sendable, Equatable {

@@ -28,6 +28,8 @@ public struct SynthesisRequest: Sendable {
     public var initPath: String?
     public var threads = 1
     public var maxSide = ImageFile.defaultMaxSide
+    /// Optional equalisation of mean luminance and RMS contrast, after histogram matching.
+    public var equalize: Equalization?
     /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
     public var job: StimulusRecord.Job?
 
@@ -109,11 +111,18 @@ public enum SynthesisJob {
         } catch .cancelled {
             throw .cancelled
         } catch { throw .synthesis(error) }
-        let record = ProvenanceBuilder.record(request, source: source, sourceSHA256: SHA256.hex(sourceBytes), model: model,
-                                              objective: objective, result: result)
+        var final = result
+        var equalizeClamped: Double?
+        if let equalize = request.equalize {
+            do { (final.pixels, equalizeClamped) = try equalize.apply(result.pixels) } catch { throw .synthesis(error) }
+        }
+        var record = ProvenanceBuilder.record(request, source: source, sourceSHA256: SHA256.hex(sourceBytes), model: model,
+                                              objective: objective, result: final)
+        record.postprocessing.equalize = request.equalize
+        record.postprocessing.equalizeClampedFraction = equalizeClamped
         var withoutTiming = record
         withoutTiming.timing = nil
-        let png = try PNGFile.encode(result.pixels, bitDepth: request.bitDepth, text: withoutTiming.json())
+        let png = try PNGFile.encode(final.pixels, bitDepth: request.bitDepth, text: withoutTiming.json())
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
     }
 

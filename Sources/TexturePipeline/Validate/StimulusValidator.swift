@@ -76,6 +76,14 @@ struct StimulusValidator {
              String(format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",
                     statistics.spectrumDistance, spectrum.slope, source.spectrum.slope))
         flag("copy_correlation", threshold("copy_correlation", copy), String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))
+        if let target = job.parameters.equalize {
+            // The targets must hold in the file as written (quantisation moves them by < 1/255).
+            let lumaStatistics = statistics.luminance
+            if abs(lumaStatistics.mean - target.meanLuminance) > 2.0 / 255 || abs(lumaStatistics.rmsContrast - target.rmsContrast) > 0.01 {
+                flag("equalize", .fail, String(format: "mean luminance %.4f and RMS contrast %.4f miss the equalisation targets %.4f and %.4f",
+                                               lumaStatistics.mean, lumaStatistics.rmsContrast, target.meanLuminance, target.rmsContrast))
+            }
+        }
         if let loss = statistics.gramLoss {
             flag("gram_loss", threshold("gram_loss", loss.total), String(format: "Gram loss to the source %.4g", loss.total))
         }
