@@ -31,7 +31,7 @@ let aliasBomb = """
 
 /// (manifest text, the problem's text after "<file>:", without the file name)
 let badManifests: [(String, String)] = [
-    (validManifest + "\ncolour: red", "9:1: colour: unknown key 'colour'. Hint: allowed keys: version, name, seed, output, defaults, sources, conditions, samples, validate"),
+    (validManifest + "\ncolour: red", "9:1: colour: unknown key 'colour'. Hint: allowed keys: version, name, seed, output, defaults, sources, conditions, samples, postprocess, validate"),
     (validManifest.replacingOccurrences(of: "seed: 1", with: "seed: one"), "3:7: seed: expected a non-negative integer seed, got 'one'"),
     (validManifest.replacingOccurrences(of: "samples: 1", with: "samples: -2"), "8:10: samples: expected an integer from 1 to 10000, got -2"),
     (validManifest.replacingOccurrences(of: "version: 1", with: "version: 2"), "1:10: version: unsupported manifest version 2. Hint: this texstim reads version 1"),
