@@ -27,7 +27,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .unsupportedImageFormat(let path):
             return "\(path): not a PNG or JPEG file. Hint: convert the image to PNG."
         case .corruptImage(let path, let format, let reason):
-            return "\(path): corrupt or truncated \(format): \(reason). Hint: re-export the image."
+            let hint = format == "PNG" || format == "JPEG" ? "re-export the image" : "download or export the file again"
+            return "\(path): corrupt or truncated \(format): \(reason). Hint: \(hint)."
         case .imageTooLarge(let path, let width, let height, let limit):
             return "\(path): image is \(width)×\(height), above the limit of \(limit) pixels per side. "
                 + "Hint: downscale it first or raise --max-side."

@@ -1,12 +1,14 @@
-// Weights: `texstim weights random` — seeded He-initialised VGG-19 weights in texstim's layout.
+// Weights: `texstim weights random|import|fetch|verify|list` — get, convert and check VGG-19 weights.
 
 import ArgumentParser
 import Foundation
+import TextureCore
 import TexturePipeline
 
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage model weights files.", subcommands: [Random.self])
+        abstract: "Manage model weights files (weights/ under the current directory, or $TEXSTIM_WEIGHTS_DIR).",
+        subcommands: [Fetch.self, Import.self, Verify.self, List.self, Normalize.self, Random.self])
 
     struct Random: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,6 +28,138 @@ struct Weights: ParsableCommand {
                 let sha = try WeightsFiles.writeRandom(seed: seed, to: out, force: force)
                 print("wrote \(out) (sha256 \(sha))")
             } catch { fail(error) }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert a PyTorch .pth, Caffe .caffemodel or foreign safetensors VGG-19 into texstim's layout.")
+
+        @Argument(help: "The weights file to convert.")
+        var file: String
+
+        @Option(help: "auto, pth, caffemodel or safetensors.")
+        var format: String = "auto"
+
+        @Option(help: "Output file (default: weights/vgg19.safetensors or $TEXSTIM_WEIGHTS_DIR/vgg19.safetensors).")
+        var out: String?
+
+        @Option(help: "Override the input convention: caffe-bgr or torchvision-rgb (default: from the format).")
+        var preprocessing: String?
+
+        @Flag(help: "Replace an existing output file.")
+        var force = false
+
+        func validate() throws {
+            if WeightsFormat(rawValue: format) == nil { throw ValidationError("--format must be auto, pth, caffemodel or safetensors.") }
+            if let preprocessing, ![Preprocessing.caffeBGR, .torchvisionRGB].map(\.rawValue).contains(preprocessing) {
+                throw ValidationError("--preprocessing must be caffe-bgr or torchvision-rgb.")
+            }
+        }
+
+        func run() throws {
+            do {
+                let result = try WeightsImport.run(file: file, format: WeightsFormat(rawValue: format)!, out: out, force: force,
+                                                   preprocessing: preprocessing.flatMap(Preprocessing.init))
+                print("wrote \(result.path): widths \(result.widths), \(result.preprocessing.rawValue), sha256 \(result.sha256)")
+                print("from \(result.source)")
+            } catch { fail(error) }
+        }
+    }
+
+    struct Fetch: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Download the official VGG-19 weights, check their checksum and import them.")
+
+        @Argument(help: "The model to fetch (vgg19).")
+        var model: String
+
+        @Option(name: .customLong("from"), help: "torchvision (vgg19-dcbb9e9d.pth) or caffe (VGG_ILSVRC_19_layers.caffemodel, the paper's).")
+        var source: String = "torchvision"
+
+        @Option(help: "Output file (default: weights/vgg19.safetensors).")
+        var out: String?
+
+        @Option(help: "A mirror of the official file (https:// or file://); the checksum is still checked.")
+        var mirror: String?
+
+        @Flag(help: "Replace an existing output file.")
+        var force = false
+
+        func validate() throws {
+            if let mirror, URL(string: mirror)?.scheme == nil { throw ValidationError("--mirror must be a URL (https://… or file:///…).") }
+            if model != "vgg19" { throw ValidationError("only vgg19 can be fetched.") }
+            if WeightsSource(rawValue: source) == nil { throw ValidationError("--from must be torchvision or caffe.") }
+        }
+
+        func run() throws {
+            let origin = WeightsSource(rawValue: source)!
+            print("downloading \(origin.url.absoluteString)")
+            do {
+                let result = try WeightsFetch.run(origin, url: mirror.flatMap(URL.init(string:)), out: out, force: force) { done, total in
+                    print(String(format: "downloaded %.1f MB of %.1f MB", Double(done) / 1e6, Double(max(total, done)) / 1e6))
+                }
+                print("wrote \(result.path) (sha256 \(result.sha256))")
+            } catch { fail(error) }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a weights file: SHA-256, shapes and the activation fingerprint.")
+
+        @Argument(help: "The file (default: weights/vgg19.safetensors).")
+        var file: String?
+
+        func run() throws {
+            let path = file ?? ModelCatalog.defaultWeightsPath()
+            do {
+                let summary = try WeightsFiles.verify(path: path)
+                print("\(summary.path): sha256 \(summary.sha256), widths \(summary.widths), \(summary.preprocessing), source \(summary.source)")
+                switch summary.fingerprintMatches {
+                case .some(true): print("fingerprint: matches the one recorded at conversion")
+                case .some(false): fail(PipelineError.invalidArgument(name: path, value: "fingerprint differs",
+                                                                      hint: "the features no longer match those recorded at conversion; re-import the original file"))
+                case .none: print("fingerprint: none recorded (file not made by `texstim weights import`)")
+                }
+            } catch { fail(error) }
+        }
+    }
+
+    struct Normalize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rescale weights so every filter's mean activation over the images is 1 (the paper's normalisation).")
+
+        @Argument(help: "The texstim weights file to normalise.")
+        var input: String
+
+        @Argument(help: "The normalised file to write.")
+        var output: String
+
+        @Option(help: "Folder of PNG or JPEG images to measure the mean activations on.")
+        var images: String
+
+        @Flag(help: "Replace an existing output file.")
+        var force = false
+
+        func run() throws {
+            do {
+                let result = try WeightsNormalize.run(input: input, output: output, imagesFolder: images, force: force)
+                print("wrote \(result.path): normalised over \(result.images.count) images (\(result.images.joined(separator: ", ")))")
+            } catch { fail(error) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the installed weights files with their source, checksum and preprocessing.")
+
+        func run() throws {
+            let entries = WeightsFiles.list()
+            if entries.isEmpty { print("no weights files in \((ModelCatalog.defaultWeightsPath() as NSString).deletingLastPathComponent)") }
+            for entry in entries {
+                switch entry {
+                case .success(let s): print("\(s.path)  \(s.bytes / 1_000_000) MB  widths \(s.widths)  \(s.preprocessing)  sha256 \(s.sha256.prefix(16))…  \(s.source)")
+                case .failure(let error): print("unreadable: \(error)")
+                }
+            }
         }
     }
 }

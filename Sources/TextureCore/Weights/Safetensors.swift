@@ -36,7 +36,8 @@ public struct SafetensorsFile: Sendable {
         return try parse(bytes, path: path)
     }
 
-    static func parse(_ bytes: Data, path: String) throws(TextureCoreError) -> SafetensorsFile {
+    /// Parses safetensors bytes already in memory (`path` names them in errors).
+    public static func parse(_ bytes: Data, path: String) throws(TextureCoreError) -> SafetensorsFile {
         guard bytes.count >= 8 else { throw .weightsMalformed(path: path, detail: "file is \(bytes.count) bytes, shorter than the 8-byte header length") }
         let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(bytes.count - 8) else {

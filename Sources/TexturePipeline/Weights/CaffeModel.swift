@@ -1,0 +1,119 @@
+// CaffeModel: read convolution blobs from a Caffe .caffemodel (protobuf NetParameter) by wire format.
+//
+// A minimal reader instead of generated swift-protobuf code: we need five fields, and a wire
+// reader has no build-time cost or generated files. Fields read (caffe.proto):
+//   NetParameter:      layer = 100 (LayerParameter), layers = 2 (V1LayerParameter, old files)
+//   LayerParameter:    name = 1, blobs = 7        V1LayerParameter: name = 4, blobs = 6
+//   BlobProto:         shape = 7 (BlobShape: dim = 1, int64, packed or not), data = 5 (float,
+//                      packed or not), legacy num = 1, channels = 2, height = 3, width = 4
+// Unknown fields are skipped by wire type. Blob 0 is the weight, blob 1 the bias.
+
+import Foundation
+
+struct ProtobufReader {
+    let bytes: [UInt8]
+    var position: Int
+    let end: Int
+    let path: String
+
+    init(_ bytes: [UInt8], range: Range<Int>, path: String) {
+        self.bytes = bytes
+        position = range.lowerBound
+        end = range.upperBound
+        self.path = path
+    }
+
+    func failure(_ reason: String) -> PipelineError { .corruptImage(path: path, format: "caffemodel (protobuf)", reason: reason) }
+
+    var atEnd: Bool { position >= end }
+
+    mutating func varint() throws(PipelineError) -> UInt64 {
+        var value: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            guard position < end, shift < 64 else { throw failure("truncated varint at byte \(position)") }
+            let byte = bytes[position]
+            position += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+
+    /// The next field: number, wire type, and for length-delimited fields their byte range.
+    mutating func field() throws(PipelineError) -> (number: Int, wireType: Int, range: Range<Int>?, value: UInt64) {
+        let key = try varint()
+        let (number, wireType) = (Int(key >> 3), Int(key & 7))
+        switch wireType {
+        case 0: return (number, wireType, nil, try varint())
+        case 1: try skip(8); return (number, wireType, (position - 8)..<position, 0)
+        case 5: try skip(4); return (number, wireType, (position - 4)..<position, 0)
+        case 2:
+            let length = Int(try varint())
+            try skip(length)
+            return (number, wireType, (position - length)..<position, 0)
+        default: throw failure("unsupported wire type \(wireType) at byte \(position)")
+        }
+    }
+
+    mutating func skip(_ count: Int) throws(PipelineError) {
+        guard count >= 0, position + count <= end else { throw failure("field runs past the end of its message (truncated?)") }
+        position += count
+    }
+}
+
+enum CaffeModel {
+    /// name → (weight shape, weight values, bias values) for every layer that has blobs.
+    static func read(_ data: Data, path: String) throws(PipelineError) -> [String: (shape: [Int], weight: [Float], bias: [Float])] {
+        let bytes = [UInt8](data)
+        var net = ProtobufReader(bytes, range: 0..<bytes.count, path: path)
+        var layers: [String: (shape: [Int], weight: [Float], bias: [Float])] = [:]
+        while !net.atEnd {
+            let field = try net.field()
+            guard let range = field.range, field.wireType == 2, field.number == 100 || field.number == 2 else { continue }
+            let (nameField, blobField) = field.number == 100 ? (1, 7) : (4, 6)
+            var layer = ProtobufReader(bytes, range: range, path: path)
+            var name = ""
+            var blobs: [(shape: [Int], values: [Float])] = []
+            while !layer.atEnd {
+                let inner = try layer.field()
+                guard let innerRange = inner.range, inner.wireType == 2 else { continue }
+                if inner.number == nameField { name = String(decoding: bytes[innerRange], as: UTF8.self) }
+                if inner.number == blobField { blobs.append(try blob(bytes, innerRange, path: path)) }
+            }
+            if blobs.count >= 2 { layers[name] = (blobs[0].shape, blobs[0].values, blobs[1].values) }
+        }
+        return layers
+    }
+
+    static func blob(_ bytes: [UInt8], _ range: Range<Int>, path: String) throws(PipelineError) -> (shape: [Int], values: [Float]) {
+        var reader = ProtobufReader(bytes, range: range, path: path)
+        var shape: [Int] = [], legacy = [0, 0, 0, 0], values: [Float] = []
+        while !reader.atEnd {
+            let field = try reader.field()
+            switch (field.number, field.wireType) {
+            case (1...4, 0): legacy[field.number - 1] = Int(field.value)
+            case (5, 2): values += floats(bytes, field.range!)
+            case (5, 5): values += floats(bytes, field.range!)
+            case (7, 2):
+                var dims = ProtobufReader(bytes, range: field.range!, path: path)
+                while !dims.atEnd {
+                    let dim = try dims.field()
+                    if dim.number == 1 && dim.wireType == 0 { shape.append(Int(dim.value)) }
+                    if dim.number == 1 && dim.wireType == 2 {
+                        var packed = ProtobufReader(bytes, range: dim.range!, path: path)
+                        while !packed.atEnd { shape.append(Int(try packed.varint())) }
+                    }
+                }
+            default: break
+            }
+        }
+        if shape.isEmpty { shape = legacy }  // old files: (num, channels, height, width), e.g. bias (1, 1, 1, 64)
+        return (shape, values)
+    }
+
+    static func floats(_ bytes: [UInt8], _ range: Range<Int>) -> [Float] {
+        stride(from: range.lowerBound, to: range.upperBound - 3, by: 4).map { i in
+            Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+// WeightsImport: convert VGG-19 weights from PyTorch (.pth), Caffe (.caffemodel) or foreign
+// safetensors into texstim's safetensors layout, checking every convolution's shape by name.
+
+import Foundation
+import TextureCore
+
+public enum WeightsFormat: String, CaseIterable, Sendable {
+    case auto, pth, caffemodel, safetensors
+}
+
+public struct ImportResult: Sendable {
+    public var path: String
+    public var sha256: String
+    public var widths: [Int]
+    public var preprocessing: Preprocessing
+    public var source: String
+}
+
+public enum WeightsImport {
+    /// torchvision's `features.N` index of each convolution, in order conv1_1 … conv5_4.
+    public static let torchvisionIndices = [0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34]
+    static let names = VGGArchitecture.vgg19.convolutionNames
+
+    public static func run(file: String, format: WeightsFormat = .auto, out: String?, force: Bool,
+                           preprocessing: Preprocessing? = nil) throws(PipelineError) -> ImportResult {
+        let data = try ImageFile.readFile(path: file, role: "weights file")
+        let destination = out ?? ModelCatalog.defaultWeightsPath()
+        if FileManager.default.fileExists(atPath: destination) && !force {
+            throw .invalidArgument(name: "--out", value: destination, hint: "the file exists; pass --force to replace it")
+        }
+        let kind = format == .auto ? detect(data, path: file) : format
+        var tensors: [String: NamedTensor]
+        var declared: Preprocessing
+        switch kind {
+        case .pth: (tensors, declared) = (try TorchStateDict.read(data, path: file), .torchvisionRGB)
+        case .caffemodel: (tensors, declared) = (try caffeTensors(data, path: file), .caffeBGR)
+        case .safetensors, .auto:
+            let foreign: SafetensorsFile
+            do { foreign = try SafetensorsFile.parse(data, path: file) } catch { throw .core(error) }
+            tensors = foreign.tensors
+            declared = foreign.metadata[VGG19Weights.preprocessingKey].flatMap(Preprocessing.init) ?? .torchvisionRGB
+        }
+        let architecture = try checkedArchitecture(&tensors, path: file)
+        let model = try buildModel(tensors, architecture: architecture, preprocessing: preprocessing ?? declared)
+        let sourceSHA = SHA256.hex(data)
+        let metadata = [
+            "texstim.source": "\((file as NSString).lastPathComponent) (\(kind.rawValue), sha256 \(sourceSHA))",
+            "texstim.widths": architecture.widths.map(String.init).joined(separator: ","),
+            WeightsFingerprint.metadataKey: WeightsFingerprint.compute(model),
+        ]
+        let encoded = VGG19Weights.encode(model, metadata: metadata)
+        try ImageFile.createFolder(for: destination)
+        try ImageFile.writeAtomically(encoded, to: destination)
+        return ImportResult(path: destination, sha256: SHA256.hex(encoded), widths: architecture.widths,
+                            preprocessing: model.preprocessing, source: metadata["texstim.source"]!)
+    }
+
+    static func detect(_ data: Data, path: String) -> WeightsFormat {
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .pth }
+        if data.count > 8 && data[data.startIndex + 8] == UInt8(ascii: "{") { return .safetensors }
+        return .caffemodel
+    }
+
+    /// Renames tensors to texstim's names (from torchvision's `…features.N.weight` or Caffe's
+    /// layer names), infers the block widths from conv1_1 … conv5_1 and checks every shape.
+    static func checkedArchitecture(_ tensors: inout [String: NamedTensor], path: String) throws(PipelineError) -> VGGArchitecture {
+        var renamed: [String: NamedTensor] = [:]
+        for (index, name) in names.enumerated() {
+            for part in ["weight", "bias"] {
+                let torchName = "features.\(WeightsImport.torchvisionIndices[index]).\(part)"
+                let found = tensors["\(name).\(part)"] ?? tensors.first { $0.key == torchName || $0.key.hasSuffix("." + torchName) }?.value
+                guard var tensor = found else {
+                    throw .invalidArgument(name: path, value: "missing \(name).\(part)",
+                                           hint: "tensor '\(name).\(part)' (torchvision '\(torchName)') is not in the file; is it a VGG-19 (not VGG-16) file?")
+                }
+                while tensor.shape.count > (part == "weight" ? 4 : 1) && tensor.shape.first == 1 { tensor.shape.removeFirst() }
+                renamed["\(name).\(part)"] = NamedTensor(name: "\(name).\(part)", shape: tensor.shape, values: tensor.values)
+            }
+        }
+        let widths = (1...5).map { renamed["conv\($0)_1.weight"]!.shape.first ?? 0 }
+        let architecture = VGGArchitecture(widths: widths)
+        for name in names {
+            let expected = architecture.weightShape(name)!
+            for (part, shape) in [("weight", expected), ("bias", [expected[0]])] {
+                let tensor = renamed["\(name).\(part)"]!
+                guard tensor.shape == shape, tensor.values.count == shape.reduce(1, *) else {
+                    throw .invalidArgument(name: path, value: "\(name).\(part) has shape \(tensor.shape)",
+                                           hint: "expected \(shape) for a VGG-19 with block widths \(widths)")
+                }
+            }
+        }
+        tensors = renamed
+        return architecture
+    }
+
+    static func buildModel(_ tensors: [String: NamedTensor], architecture: VGGArchitecture, preprocessing: Preprocessing) throws(PipelineError) -> VGG19 {
+        var convolutions: [String: Conv2D] = [:]
+        for name in architecture.convolutionNames {
+            let shape = architecture.weightShape(name)!
+            convolutions[name] = Conv2D(inChannels: shape[1], outChannels: shape[0], kernel: 3, padding: 1,
+                                        weight: tensors["\(name).weight"]!.values, bias: tensors["\(name).bias"]!.values)
+        }
+        return VGG19(name: "vgg19", architecture: architecture, convolutions: convolutions, preprocessing: preprocessing, weightsSHA256: nil)
+    }
+
+    static func caffeTensors(_ data: Data, path: String) throws(PipelineError) -> [String: NamedTensor] {
+        var tensors: [String: NamedTensor] = [:]
+        for (name, layer) in try CaffeModel.read(data, path: path) where names.contains(name) {
+            tensors["\(name).weight"] = NamedTensor(name: "\(name).weight", shape: layer.shape, values: layer.weight)
+            tensors["\(name).bias"] = NamedTensor(name: "\(name).bias", shape: [layer.bias.count], values: layer.bias)
+        }
+        return tensors
+    }
+}
+
+/// The tensors of a PyTorch zip checkpoint (torch.save's format since 1.6).
+enum TorchStateDict {
+    static func read(_ data: Data, path: String) throws(PipelineError) -> [String: NamedTensor] {
+        let archive = try ZipArchive(data, path: path)
+        guard let pickle = archive.entries.keys.first(where: { $0.hasSuffix("/data.pkl") || $0 == "data.pkl" }) else {
+            throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "no data.pkl inside the zip archive")
+        }
+        let prefix = String(pickle.dropLast("data.pkl".count))
+        var unpickler = RestrictedUnpickler(try archive.contents(pickle), path: path)
+        guard case .dict(let entries) = try unpickler.load() else {
+            throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "data.pkl does not hold a state_dict")
+        }
+        var tensors: [String: NamedTensor] = [:]
+        for (name, value) in entries {
+            guard case .tensor(let tensor) = value else { continue }
+            // Only the convolutions are read (classifier.* tensors are large and unused).
+            guard name.contains("features.") else { continue }
+            let storage = try archive.contents("\(prefix)data/\(tensor.storageKey)")
+            let count = tensor.shape.reduce(1, *)
+            let contiguous = tensor.shape.indices.map { tensor.shape[($0 + 1)...].reduce(1, *) }
+            guard tensor.stride == contiguous || count <= 1 else {
+                throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "tensor '\(name)' is not contiguous")
+            }
+            let width = tensor.storageType == "torch.HalfStorage" ? 2 : 4
+            guard (tensor.offset + count) * width <= storage.count else {
+                throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "storage of '\(name)' is too short (truncated?)")
+            }
+            let values: [Float] = storage.withUnsafeBytes { raw in
+                (0..<count).map { i in
+                    let at = (tensor.offset + i) * width
+                    return width == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                        : Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))))
+                }
+            }
+            tensors[name] = NamedTensor(name: name, shape: tensor.shape, values: values)
+        }
+        return tensors
+    }
+}
