@@ -29,6 +29,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Skip the validation at the end (it is also skipped for --shard runs).")
     var noValidate = false
 
+    @Flag(help: "Synthesise nothing: assemble the index from all shards' sidecars and validate (a Slurm array's finishing job).")
+    var finish = false
+
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(shard)'.") }
@@ -43,6 +46,7 @@ struct Run: ParsableCommand {
         options.dryRun = dryRun
         options.outputOverride = output
         options.validate = !noValidate
+        options.finishOnly = finish
         do {
             let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
             let summary = try SetRunner.run(plan: plan, options: options) { print($0) }

@@ -10,7 +10,7 @@ struct Texstim: ParsableCommand {
         commandName: "texstim",
         abstract: "Texture stimuli for vision science (Gatys, Ecker & Bethge 2015 texture model).",
         version: ToolVersion.current,
-        subcommands: [Run.self, Plan.self, Validate.self, Synthesize.self, Reproduce.self, Inspect.self, Compare.self, Weights.self, Bench.self])
+        subcommands: [Run.self, Plan.self, Validate.self, Slurm.self, Synthesize.self, Reproduce.self, Inspect.self, Compare.self, Weights.self, Bench.self])
 }
 
 /// Model and layer flags shared by synthesize and compare.

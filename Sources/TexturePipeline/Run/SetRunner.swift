@@ -16,6 +16,9 @@ public struct RunOptions: Sendable {
     /// Validate the whole set at the end and add the results to the index (off for shards:
     /// the other shards' stimuli are not there yet; run `texstim validate` after the last one).
     public var validate = false
+    /// Synthesise nothing: assemble the index from the sidecars and validate (the finishing job
+    /// of a Slurm array).
+    public var finishOnly = false
 
     public init() {}
 }
@@ -34,7 +37,7 @@ public enum SetRunner {
     public static func run(plan: SetPlan, options: RunOptions, progressLog: (String) -> Void = { _ in }) throws(PipelineError) -> RunSummary {
         let folder = plan.outputFolder
         let mine = plan.jobs.enumerated().filter { options.shard?.contains(jobIndex: $0.offset) ?? true }.map(\.element)
-        let pending = options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
+        let pending = options.finishOnly ? [] : options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
         if options.dryRun {
             for job in mine { progressLog("\(pending.contains(job) ? "run " : "skip") \(job.relativePNGPath)") }
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
