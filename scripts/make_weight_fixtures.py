@@ -19,6 +19,9 @@ import zipfile
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import write_safetensors  # noqa: E402  (one writer for all fixtures)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "TexturePipelineTests", "Fixtures", "weights")
 WIDTHS = [2, 3, 4, 4, 4]
@@ -34,21 +37,6 @@ TORCH_INDEX = [0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34]
 rng = np.random.RandomState(5)
 WEIGHTS = {n: rng.randn(*s).astype("<f4") for n, s in zip(NAMES, SHAPES)}
 BIASES = {n: rng.randn(s[0]).astype("<f4") for n, s in zip(NAMES, SHAPES)}
-
-
-def write_safetensors(path, tensors, metadata=None):
-    header, offset, blobs = {}, 0, []
-    for name in sorted(tensors):
-        data = np.ascontiguousarray(tensors[name], dtype="<f4")
-        header[name] = {"dtype": "F32", "shape": list(data.shape), "data_offsets": [offset, offset + data.nbytes]}
-        offset += data.nbytes
-        blobs.append(data.tobytes())
-    if metadata:
-        header["__metadata__"] = metadata
-    text = json.dumps(header, sort_keys=True).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
 # ---- PyTorch: stand-in torch modules so the pickler writes the real global names ----------------

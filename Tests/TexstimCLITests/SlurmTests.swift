@@ -56,7 +56,7 @@ func pngFiles(_ folder: String) -> [String] {
         version: 1
         name: slurm
         seed: 5
-        defaults: {size: 48, iterations: 40, histogram_match: true}
+        defaults: {size: 48, iterations: 100, histogram_match: true}
         sources:
           - {id: pebbles, path: \(repository.path)/manifests/sources/pebbles_256.png}
           - {id: leaves, path: \(repository.path)/manifests/sources/maple-leaves_256.png}
