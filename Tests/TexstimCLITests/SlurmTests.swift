@@ -68,6 +68,25 @@ func pngFiles(_ folder: String) -> [String] {
         return path
     }
 
+    /// A fresh folder with the test manifest, or nil (with the reason) when no cluster runs.
+    func clusterAndManifest() throws -> (String, String)? {
+        if let reason = localSlurm {
+            // As root (CI) the cluster must start; elsewhere the test says why it did not run.
+            if getuid() == 0 { Issue.record("\(reason)") } else { print("skipped: \(reason)") }
+            return nil
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-slurm-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return (folder, try manifest(in: folder))
+    }
+
+    /// `texstim run --workers 1` of the same manifest must give the array's bytes.
+    func expectSameBytesAsOneMachine(_ manifest: String, folder: String) throws {
+        let (single, _) = try slurmCommand(texstimPath, ["run", manifest, "--workers", "1", "--output", folder + "/single"])
+        #expect(single == 0)
+        try expectSameBytes(folder + "/array", folder + "/single")
+    }
+
     func expectSameBytes(_ a: String, _ b: String) throws {
         #expect(pngFiles(a) == pngFiles(b) && pngFiles(a).count == 12)
         for file in pngFiles(a) {
@@ -76,34 +95,18 @@ func pngFiles(_ folder: String) -> [String] {
     }
 
     @Test func threeTaskArrayEqualsOneMachineRunAndValidates() throws {
-        if let reason = localSlurm {
-            // As root (CI) the cluster must start; elsewhere the test says why it did not run.
-            if getuid() == 0 { Issue.record("\(reason)") } else { print("skipped: \(reason)") }
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-slurm-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let manifest = try manifest(in: folder)
+        guard let (folder, manifest) = try clusterAndManifest() else { return }
         let (status, output) = try slurmCommand(texstimPath, ["slurm", manifest, "--tasks", "3", "--output", folder + "/array", "--submit", "--wait"])
         #expect(status == 0, "\(output)")
         #expect(output.contains("all 3 tasks and the finishing job completed"))
-        let (single, _) = try slurmCommand(texstimPath, ["run", manifest, "--workers", "1", "--output", folder + "/single"])
-        #expect(single == 0)
-        try expectSameBytes(folder + "/array", folder + "/single")
+        try expectSameBytesAsOneMachine(manifest, folder: folder)
         let finish = try String(contentsOfFile: folder + "/array/slurm/finish.log", encoding: .utf8)
         #expect(finish.contains("validation of 12 stimuli: PASS"), "\(finish)")
         #expect(try String(contentsOfFile: folder + "/array/index.csv", encoding: .utf8).split(separator: "\n").count == 13)
     }
 
     @Test func cancelledTaskIsRedoneByARerun() throws {
-        if let reason = localSlurm {
-            // As root (CI) the cluster must start; elsewhere the test says why it did not run.
-            if getuid() == 0 { Issue.record("\(reason)") } else { print("skipped: \(reason)") }
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-slurm-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let manifest = try manifest(in: folder)
+        guard let (folder, manifest) = try clusterAndManifest() else { return }
         let (status, output) = try slurmCommand(texstimPath, ["slurm", manifest, "--tasks", "3", "--output", folder + "/array", "--submit"])
         #expect(status == 0, "\(output)")
         let arrayJob = output.split(separator: "\n").first { $0.hasPrefix("submitted array job ") }.map { String($0.split(separator: " ")[3]) } ?? ""
@@ -123,9 +126,7 @@ func pngFiles(_ folder: String) -> [String] {
         let logs = try (0..<3).map { try String(contentsOfFile: folder + "/array/slurm/task-\($0).log", encoding: .utf8) }.joined()
         let redone = logs.split(separator: "\n").compactMap { line in line.contains(" synthesised, ") ? Int(line.split(separator: " ")[1]) : nil }.reduce(0, +)
         #expect(redone == 12 - partial, "the rerun redid \(redone) stimuli; \(12 - partial) were missing")
-        let (single, _) = try slurmCommand(texstimPath, ["run", manifest, "--workers", "1", "--output", folder + "/single"])
-        #expect(single == 0)
-        try expectSameBytes(folder + "/array", folder + "/single")
+        try expectSameBytesAsOneMachine(manifest, folder: folder)
     }
 
     @Test func withoutSbatchDryRunStillWritesTheScript() throws {
