@@ -46,7 +46,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"]),
         .testTarget(
-            name: "TexturePipelineTests", dependencies: ["TexturePipeline"],
+            name: "TexturePipelineTests", dependencies: ["TexturePipeline", "TextureSynthesis"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TextureCore
 import TexturePipeline
+import TextureSynthesis
 
 /// A small set that validates without failures: pebbles (a copy that the tests may change),
 /// a colour and a grey 16-bit condition, histogram matched, 2 samples at 48².
@@ -98,7 +99,7 @@ func rewrite(_ path: String, _ change: (inout Tensor) -> Void, channels: Int? = 
 
     @Test func copiedSourcePatch() throws {
         try expectFailure("copy_correlation", file: Self.colour) { folder, source in
-            let prepared = ImageFile.centreResized(try ImageFile.load(path: source).pixels, side: 64)
+            let prepared = ImagePreparation.prepareSource(try ImageFile.load(path: source).pixels, size: 64, grey: false)
             try rewrite(folder + "/" + Self.colour) { pixels in
                 for c in 0..<3 { for y in 0..<40 { for x in 0..<40 { pixels[c, y + 12, x + 12] = prepared[c, y + 5, x + 9] } } }
             }

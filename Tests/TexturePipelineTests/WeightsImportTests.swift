@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TextureCore
 import TexturePipeline
+import TextureSynthesis
 
 func weightsFixture(_ name: String) -> String { fixture("weights/" + name) }
 
@@ -71,7 +72,7 @@ func weightsFixture(_ name: String) -> String { fixture("weights/" + name) }
         let images = folder + "/images"
         try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
         for name in ["pebbles_256.png", "maple-leaves_256.png"] {
-            let pixels = ImageFile.centreResized(try ImageFile.load(path: sourcesFolder + "/" + name).pixels, side: 48)
+            let pixels = ImagePreparation.prepareSource(try ImageFile.load(path: sourcesFolder + "/" + name).pixels, size: 48, grey: false)
             try PNGFile.encode(pixels, bitDepth: 8, text: nil).write(to: URL(fileURLWithPath: images + "/" + name))
         }
         let result = try WeightsNormalize.run(input: input, output: folder + "/out.safetensors", imagesFolder: images, force: false)

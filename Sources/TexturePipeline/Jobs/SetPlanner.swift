@@ -33,7 +33,7 @@ public enum SetPlanner {
         for source in manifest.sources {
             do {
                 let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
-                let image = try ImageFile.load(path: source.resolvedPath, role: "source image")
+                let image = try ImageFile.decode(data, path: source.resolvedPath)
                 shapes[source.id] = (image.pixels.shape, SHA256.hex(data))
             } catch {
                 report(source.mark, "\(source.keyPath).path", error.description)
@@ -62,11 +62,8 @@ public enum SetPlanner {
                 let side = settings.size ?? min(shape.height, shape.width)
                 let prepared = Shape(3, settings.size ?? shape.height, settings.size ?? shape.width)
                 let layers: [String]
-                do throws(TextureCoreError) {
-                    if let preset = condition.preset { layers = try LayerPresets.layers(for: preset) } else {
-                        layers = condition.layers ?? model.defaultLayers(sourceShape: prepared)
-                    }
-                    try model.validate(layers: layers)
+                do {
+                    layers = try LayerSelection.resolve(model: model, layers: condition.layers, preset: condition.preset, sourceShape: prepared)
                 } catch {
                     report(condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")", error.description)
                     break

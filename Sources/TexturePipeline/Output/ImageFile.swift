@@ -9,7 +9,11 @@ public enum ImageFile {
 
     /// Reads a PNG or JPEG file.
     public static func load(path: String, maxSide: Int = defaultMaxSide, role: String = "image") throws(PipelineError) -> DecodedImage {
-        let data = try readFile(path: path, role: role)
+        try decode(readFile(path: path, role: role), path: path, maxSide: maxSide)
+    }
+
+    /// Decodes PNG or JPEG bytes already read (for callers that also hash them).
+    public static func decode(_ data: Data, path: String, maxSide: Int = defaultMaxSide) throws(PipelineError) -> DecodedImage {
         if data.starts(with: PNGFile.signature) { return try PNGFile.decode(data, path: path, maxSide: maxSide) }
         if JPEGFile.isJPEG(data) { return try JPEGFile.decode(data, path: path, maxSide: maxSide) }
         throw .unsupportedImageFormat(path: path)
@@ -63,14 +67,5 @@ extension ImageFile {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .outputNotWritable(path: path, reason: error.localizedDescription)
         }
-    }
-}
-
-import TextureSynthesis
-
-extension ImageFile {
-    /// The centre-square crop resized to side × side, as a set's sources are prepared (RGB).
-    public static func centreResized(_ pixels: Tensor, side: Int) -> Tensor {
-        ImagePreparation.prepareSource(pixels, size: side, crop: true, grey: false)
     }
 }

@@ -81,7 +81,7 @@ public enum SynthesisJob {
                                   shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesizedStimulus {
         try checkArguments(request)
         let sourceBytes = try ImageFile.readFile(path: request.sourcePath, role: "source image")
-        let source = try ImageFile.load(path: request.sourcePath, maxSide: request.maxSide, role: "source image")
+        let source = try ImageFile.decode(sourceBytes, path: request.sourcePath, maxSide: request.maxSide)
         let model: any TextureModel
         if let loaded = request.loadedModel { model = loaded } else {
             do { model = try ModelCatalog.load(request.model, weightsPath: request.weightsPath) } catch { throw .core(error) }

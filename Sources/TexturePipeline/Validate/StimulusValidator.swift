@@ -122,12 +122,12 @@ struct StimulusValidator {
         } else if record.job?.parameters != job.parameters {
             flag("provenance", .fail, "recorded job parameters differ from the manifest's (stale stimulus: rerun texstim run)")
         }
-        if let sha = try? SHA256.hex(fileAt: job.sourcePath), sha != record.source.sha256 {
-            flag("source", .fail, "source \(job.sourcePath) changed after generation (SHA-256 \(sha.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
+        // The plan hashed the source and weights files on disk once; no need to hash them per stimulus.
+        if p.sourceSha256 != record.source.sha256 {
+            flag("source", .fail, "source \(job.sourcePath) changed after generation (SHA-256 \(p.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
         }
-        if let recorded = record.model.weightsSha256, let weights = record.model.weightsPath,
-           let sha = try? SHA256.hex(fileAt: weights), sha != recorded {
-            flag("weights", .fail, "weights \(weights) changed after generation")
+        if let recorded = record.model.weightsSha256, let current = p.weightsSha256, current != recorded {
+            flag("weights", .fail, "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
         }
     }
 
