@@ -24,9 +24,12 @@ let package = Package(
             providers: [.apt(["liblbfgsb-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        // Our own Winograd tile transforms; optimised in debug builds too, so tests run them
+        // as users do (the transforms are hot loops that -O0 would slow 10×).
+        .target(name: "CWinograd", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: - Libraries
-        .target(name: "TextureCore", dependencies: ["CBLAS"]),
+        .target(name: "TextureCore", dependencies: ["CBLAS", "CWinograd"]),
         .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
         .target(
             name: "TexturePipeline",

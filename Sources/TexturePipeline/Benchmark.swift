@@ -8,6 +8,8 @@ public struct BenchmarkRow: Codable, Sendable {
     public var model: String
     public var size: Int
     public var cutoff: String
+    /// The convolution algorithm (`direct` or `winograd`).
+    public var convolution: String
     public var medianSeconds: Double
     public var minSeconds: Double
     public var maxSeconds: Double
@@ -27,9 +29,12 @@ public struct BenchmarkReport: Codable, Sendable {
 public enum Benchmark {
     public static let cutoffs = ["conv1_1", "pool1", "pool2", "pool3", "pool4"]
 
-    /// Times vgg19-random (the same cost as vgg19) to each Gatys cutoff, and the embedded model,
-    /// at each size: `warmups` untimed evaluations, then the median of `repeats`.
-    public static func run(sizes: [Int], threads: Int, repeats: Int = 5, warmups: Int = 2,
+    /// Times vgg19-random (the same cost as vgg19) to each Gatys cutoff with each convolution
+    /// algorithm, and the embedded model, at each size: `warmups` untimed evaluations, then the
+    /// median of `repeats`. GFLOP/s always counts direct-convolution FLOPs, so the algorithms
+    /// compare by time.
+    public static func run(sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
+                           repeats: Int = 5, warmups: Int = 3,
                            report: (BenchmarkRow) -> Void = { _ in }) throws(PipelineError) -> BenchmarkReport {
         let sgemm = sgemmRate(threads: threads)
         let vgg = VGG19Weights.random(seed: ModelCatalog.defaultRandomWeightsSeed)
@@ -38,12 +43,17 @@ public enum Benchmark {
         for size in sizes {
             var noise = NormalSampler(seed: 7)
             let source = Tensor(Shape(3, size, size), data: noise.fill(count: 3 * size * size).map { min(max(0.5 + 0.2 * $0, 0), 1) })
-            let cases: [(any TextureModel, String, [String])] =
-                cutoffs.map { (vgg, $0, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: $0)!))) }
-                + [(pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape))]
-            for (model, cutoff, layers) in cases {
-                let row = try time(model: model, cutoff: cutoff, layers: layers, source: source, threads: threads,
-                                   repeats: repeats, warmups: warmups)
+            var cases: [(any TextureModel, String, [String], ConvolutionChoice)] = []
+            for convolution in convolutions {
+                cases += cutoffs.map { cutoff in
+                    (vgg, cutoff, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: cutoff)!)), convolution)
+                }
+            }
+            // The pyramid's 5×5 filters on 3 channels always run as im2col.
+            cases.append((pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), .direct))
+            for (model, cutoff, layers, convolution) in cases {
+                let row = try time(model: model, cutoff: cutoff, layers: layers, convolution: convolution, source: source,
+                                   threads: threads, repeats: repeats, warmups: warmups)
                 rows.append(row)
                 report(row)
             }
@@ -52,10 +62,13 @@ public enum Benchmark {
                                sgemmGflopPerSecond: sgemm, rows: rows)
     }
 
-    static func time(model: any TextureModel, cutoff: String, layers: [String], source: Tensor, threads: Int,
-                     repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow {
+    static func time(model: any TextureModel, cutoff: String, layers: [String], convolution: ConvolutionChoice, source: Tensor,
+                     threads: Int, repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow {
         let objective: TextureObjective
-        do { objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: threads) } catch {
+        do {
+            objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: threads,
+                                             convolution: convolution.algorithm)
+        } catch {
             throw .synthesis(error)
         }
         let input = objective.transform.apply(source)
@@ -69,7 +82,7 @@ public enum Benchmark {
         seconds.sort()
         let median = seconds[seconds.count / 2]
         let flops = model.evaluationFLOPs(input: input.shape, layers: layers)
-        return BenchmarkRow(model: model.name, size: source.shape.height, cutoff: cutoff, medianSeconds: median,
+        return BenchmarkRow(model: model.name, size: source.shape.height, cutoff: cutoff, convolution: convolution.rawValue, medianSeconds: median,
                             minSeconds: seconds.first!, maxSeconds: seconds.last!, gflopPerEvaluation: flops / 1e9,
                             gflopPerSecond: flops / 1e9 / median, peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
     }

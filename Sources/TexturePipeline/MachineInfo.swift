@@ -13,8 +13,9 @@ public enum MachineInfo {
         return "unknown"
     }
 
-    public static func record(threads: Int) -> StimulusRecord.Machine {
-        StimulusRecord.Machine(cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads)
+    public static func record(threads: Int, convolution: ConvolutionChoice) -> StimulusRecord.Machine {
+        StimulusRecord.Machine(cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
+                               convolution: convolution.rawValue)
     }
 
     /// Peak resident set size of this process in bytes (getrusage; Linux reports KiB).

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import TextureCore
 import TexturePipeline
 
 struct Bench: ParsableCommand {
@@ -13,6 +14,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Compute threads.")
     var threads: Int = 2
+
+    @Option(help: "Comma-separated convolution algorithms to time (direct, winograd).")
+    var conv: String = "direct,winograd"
 
     @Option(help: "Timed evaluations per case (median reported).")
     var repeats: Int = 5
@@ -26,25 +30,33 @@ struct Bench: ParsableCommand {
         }
         if repeats < 5 { throw ValidationError("--repeats must be at least 5.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        guard !parsedConvolutions.isEmpty, parsedConvolutions.count == conv.split(separator: ",").count else {
+            throw ValidationError("--conv must be a comma-separated list of: direct, winograd (got '\(conv)').")
+        }
+    }
+
+    var parsedConvolutions: [ConvolutionChoice] {
+        conv.split(separator: ",").compactMap { ConvolutionChoice(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// One table row: the first and third columns left-aligned, the others right-aligned.
     func row(_ cells: [String]) -> String {
-        let widths = [15, 5, 11, 9, 9, 8, 8, 8]
+        let widths = [15, 5, 11, 9, 9, 9, 8, 8, 8]
         return zip(cells, widths).enumerated().map { index, pair in
             let padding = String(repeating: " ", count: max(0, pair.1 - pair.0.count))
-            return index == 0 || index == 2 ? pair.0 + padding : padding + pair.0
+            return [0, 2, 3].contains(index) ? pair.0 + padding : padding + pair.0
         }.joined(separator: " ")
     }
 
     var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func run() throws {
-        if !json { print(row(["model", "size", "cutoff", "s/eval", "spread", "GFLOP", "GFLOP/s", "peak MB"])) }
+        if !json { print(row(["model", "size", "cutoff", "conv", "s/eval", "spread", "GFLOP", "GFLOP/s", "peak MB"])) }
         do {
-            let report = try Benchmark.run(sizes: parsedSizes, threads: threads, repeats: repeats) { result in
+            let report = try Benchmark.run(sizes: parsedSizes, threads: threads, convolutions: parsedConvolutions,
+                                            repeats: repeats) { result in
                 guard !json else { return }
-                print(self.row([result.model, "\(result.size)", result.cutoff, String(format: "%.4f", result.medianSeconds),
+                print(self.row([result.model, "\(result.size)", result.cutoff, result.convolution, String(format: "%.4f", result.medianSeconds),
                                 String(format: "%.4f", result.maxSeconds - result.minSeconds),
                                 String(format: "%.2f", result.gflopPerEvaluation), String(format: "%.1f", result.gflopPerSecond),
                                 String(format: "%.0f", result.peakResidentMB)]))

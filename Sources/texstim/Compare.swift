@@ -27,6 +27,7 @@ struct Compare: ParsableCommand {
         request.layers = modelOptions.layerList
         request.preset = modelOptions.preset
         request.threads = modelOptions.threads
+        request.convolution = modelOptions.conv
         do {
             let result = try TextureComparison.run(request)
             if json {

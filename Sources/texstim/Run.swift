@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import TextureCore
 import TexturePipeline
 
 struct Run: ParsableCommand {
@@ -13,6 +14,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "Worker threads, each running one job with single-threaded compute.")
     var workers: Int = 1
+
+    @Option(help: ConvolutionChoice.help)
+    var conv: ConvolutionChoice = .default
 
     @Option(help: "Run only shard I of N (I/N, 0 ≤ I < N): the jobs whose index ≡ I mod N.")
     var shard: String?
@@ -41,6 +45,7 @@ struct Run: ParsableCommand {
         Interruption.install()
         var options = RunOptions()
         options.workers = workers
+        options.convolution = conv
         options.shard = shard.flatMap(Shard.init)
         options.force = force
         options.dryRun = dryRun

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import TextureCore
 import TexturePipeline
 
 struct Slurm: ParsableCommand {
@@ -38,6 +39,9 @@ struct Slurm: ParsableCommand {
     @Flag(help: "After submitting, follow the jobs and exit non-zero if any task failed.")
     var wait = false
 
+    @Option(help: ConvolutionChoice.help)
+    var conv: ConvolutionChoice = .default
+
     @Flag(help: "Only write the scripts (works without sbatch).")
     var dryRun = false
 
@@ -51,6 +55,7 @@ struct Slurm: ParsableCommand {
         var options = SlurmOptions()
         (options.tasks, options.cpusPerTask, options.partition, options.time, options.memory, options.extra, options.outputOverride) =
             (tasks, cpusPerTask, partition, time, mem, extra, output)
+        options.convolution = conv
         do {
             let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path

@@ -61,6 +61,7 @@ struct Synthesize: ParsableCommand {
         request.bitDepth = bitDepth
         request.initPath = initImage
         request.threads = modelOptions.threads
+        request.convolution = modelOptions.conv
         let progress = TerminalProgress()
         let label = (out as NSString).lastPathComponent
         do {

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import TextureCore
 import TexturePipeline
 
 @main
@@ -30,6 +31,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Compute threads (BLAS and im2col).")
     var threads: Int = 1
 
+    @Option(help: ConvolutionChoice.help)
+    var conv: ConvolutionChoice = .default
+
     var layerList: [String]? {
         layers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }
@@ -38,6 +42,11 @@ struct ModelOptions: ParsableArguments {
         if layers != nil && preset != nil { throw ValidationError("Give either --layers or --preset, not both.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
+}
+
+extension ConvolutionChoice: ExpressibleByArgument {
+    static let help = ArgumentHelp("Convolution algorithm: winograd (faster) or direct (im2col, the reference); recorded in provenance.",
+                                   valueName: "direct|winograd")
 }
 
 /// Prints a library error as "texstim: error: …" and exits with status 1.

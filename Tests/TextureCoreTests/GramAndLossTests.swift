@@ -38,17 +38,18 @@ import TextureCore
         #expect(relativeError(analytic, numeric) < 1e-2, "analytic \(analytic) numeric \(numeric)")
     }
 
-    /// The whole chain: input → network → Grams → loss, differentiated by the networks' backward.
-    @Test(arguments: ["vgg", "pyramid"])
-    func wholeLossGradient(modelKind: String) {
+    /// The whole chain: input → network → Grams → loss, differentiated by the networks' backward
+    /// (VGG with both convolution algorithms: 8-channel layers take the Winograd path).
+    @Test(arguments: [("vgg", ConvolutionChoice.direct), ("vgg", .winograd), ("pyramid", .direct)])
+    func wholeLossGradient(modelKind: String, convolution: ConvolutionChoice) {
         let model: any TextureModel = modelKind == "vgg"
-            ? VGG19Weights.random(seed: 3, architecture: VGGArchitecture(widths: [4, 6, 8, 8, 8])) : RandomPyramid()
+            ? VGG19Weights.random(seed: 3, architecture: VGGArchitecture(widths: [8, 8, 8, 8, 8])) : RandomPyramid()
         let layers = modelKind == "vgg" ? ["conv1_1", "pool1", "conv2_2", "pool2"] : ["level0", "level1"]
         let shape = Shape(3, 12, 12)
         let scale: Float = modelKind == "vgg" ? 30 : 0.3
-        let network = model.makeNetwork(input: shape, layers: layers, threads: 1, convolution: Im2ColConvolution())
+        let network = model.makeNetwork(input: shape, layers: layers, threads: 1, convolution: convolution.algorithm)
         let loss = TextureLoss(terms: model.terms(layers: layers), sourceFeatures: network.forward(randomTensor(shape, seed: 61, scale: scale)))
-        let x = randomTensor(shape, seed: 62, scale: scale)
+        let x = randomTensor(shape, seed: 65, scale: scale)
         var gradients: [Tensor] = []
         _ = loss.evaluate(network.forward(x), gradients: &gradients)
         let dInput = network.backward(featureGradients: gradients)

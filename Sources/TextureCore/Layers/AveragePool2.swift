@@ -9,19 +9,24 @@ public enum AveragePool2 {
     }
 
     /// output[c, y, x] = ¼ Σ_{dy,dx ∈ {0,1}} input[c, 2y+dy, 2x+dx]. Overwrites `output`.
-    public static func forward(_ input: Tensor, output: inout Tensor) {
+    /// Channels are split over `threads`.
+    public static func forward(_ input: Tensor, output: inout Tensor, threads: Int = 1) {
         let (shape, out) = (input.shape, outputShape(for: input.shape))
         precondition(output.shape == out)
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                for c in 0..<out.channels {
-                    for oy in 0..<out.height {
-                        let top = (c * shape.height + 2 * oy) * shape.width
-                        let bottom = top + shape.width
-                        let row = (c * out.height + oy) * out.width
-                        for ox in 0..<out.width {
-                            let sum = x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1]
-                            y[row + ox] = 0.25 * sum
+                let (x, y) = (SharedPointer(UnsafeMutablePointer(mutating: x.baseAddress!)), SharedPointer(y.baseAddress!))
+                parallelChunks(count: out.channels, threads: threads) { channels in
+                    let (x, y) = (x.base, y.base)
+                    for c in channels {
+                        for oy in 0..<out.height {
+                            let top = (c * shape.height + 2 * oy) * shape.width
+                            let bottom = top + shape.width
+                            let row = (c * out.height + oy) * out.width
+                            for ox in 0..<out.width {
+                                let sum = x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1]
+                                y[row + ox] = 0.25 * sum
+                            }
                         }
                     }
                 }
@@ -29,23 +34,35 @@ public enum AveragePool2 {
         }
     }
 
-    /// dInput[c, 2y+dy, 2x+dx] += ¼ dOutput[c, y, x].
-    public static func backward(dOutput: Tensor, dInput: inout Tensor) {
+    /// dInput[c, 2y+dy, 2x+dx] += ¼ dOutput[c, y, x], or = when not `accumulate` (then a dropped
+    /// odd last row or column is set to 0). Channels are split over `threads`.
+    public static func backward(dOutput: Tensor, dInput: inout Tensor, accumulate: Bool = true, threads: Int = 1) {
+        let odd = dInput.shape.height % 2 != 0 || dInput.shape.width % 2 != 0
+        if !accumulate && odd { dInput.zero(threads: threads) }
+        let accumulate = accumulate || odd
         let (shape, out) = (dInput.shape, dOutput.shape)
         precondition(out == outputShape(for: shape))
         dOutput.data.withUnsafeBufferPointer { dy in
             dInput.data.withUnsafeMutableBufferPointer { dx in
-                for c in 0..<out.channels {
-                    for oy in 0..<out.height {
-                        let top = (c * shape.height + 2 * oy) * shape.width
-                        let bottom = top + shape.width
-                        let row = (c * out.height + oy) * out.width
-                        for ox in 0..<out.width {
-                            let g = 0.25 * dy[row + ox]
-                            dx[top + 2 * ox] += g
-                            dx[top + 2 * ox + 1] += g
-                            dx[bottom + 2 * ox] += g
-                            dx[bottom + 2 * ox + 1] += g
+                let (dy, dx) = (SharedPointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SharedPointer(dx.baseAddress!))
+                parallelChunks(count: out.channels, threads: threads) { channels in
+                    let (dy, dx) = (dy.base, dx.base)
+                    for c in channels {
+                        for oy in 0..<out.height {
+                            let top = (c * shape.height + 2 * oy) * shape.width
+                            let bottom = top + shape.width
+                            let row = (c * out.height + oy) * out.width
+                            for ox in 0..<out.width {
+                                let g = 0.25 * dy[row + ox]
+                                if accumulate {
+                                    dx[top + 2 * ox] += g
+                                    dx[top + 2 * ox + 1] += g
+                                    dx[bottom + 2 * ox] += g
+                                    dx[bottom + 2 * ox + 1] += g
+                                } else {
+                                    (dx[top + 2 * ox], dx[top + 2 * ox + 1], dx[bottom + 2 * ox], dx[bottom + 2 * ox + 1]) = (g, g, g, g)
+                                }
+                            }
                         }
                     }
                 }

@@ -4,13 +4,27 @@
 // (HO = H + 2P − K + 1), K kernel side, P padding. All tensors are row-major (C, H, W).
 // Weights are fixed in texstim, so backward computes only the input gradient.
 
+import Synchronization
+
 /// The interface a convolution algorithm implements; im2col + sgemm is the reference one.
 /// A faster algorithm (e.g. Winograd F(4×4, 3×3)) can replace it behind the same calls.
 public protocol ConvolutionAlgorithm: Sendable {
     /// output (OC, HO, WO) = weight ⋆ input + bias, then max(0, ·) if `relu`. Overwrites `output`.
     func forward(_ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int)
+    /// ∂L/∂input given dOutput (OC, HO, WO) = ∂L/∂output: added to dInput (C, H, W) when
+    /// `accumulate`, else written over it. With `reluOutput` (the forward's post-ReLU output y),
+    /// dOutput is taken as the gradient above the ReLU and masked by y > 0 first.
+    func backward(_ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
+                  scratch: ScratchBuffer, threads: Int)
+    /// Whether passing `reluOutput` to `backward` saves work over masking beforehand.
+    func fusesReLUBackward(_ layer: Conv2D) -> Bool
+}
+
+extension ConvolutionAlgorithm {
     /// dInput (C, H, W) += ∂L/∂input given dOutput (OC, HO, WO) = ∂L/∂output.
-    func backward(_ layer: Conv2D, dOutput: Tensor, dInput: inout Tensor, scratch: ScratchBuffer, threads: Int)
+    public func backward(_ layer: Conv2D, dOutput: Tensor, dInput: inout Tensor, scratch: ScratchBuffer, threads: Int) {
+        backward(layer, dOutput: dOutput, reluOutput: nil, dInput: &dInput, accumulate: true, scratch: scratch, threads: threads)
+    }
 }
 
 /// One convolution layer's fixed parameters.
@@ -23,6 +37,9 @@ public struct Conv2D: Sendable {
     public let weight: [Float]
     /// (OC).
     public let bias: [Float]
+    /// Derived forms of the weights (e.g. Winograd's U), computed on first use and shared by
+    /// every copy of this layer, so a model's transforms exist once however many workers run.
+    let derived = DerivedWeights()
 
     public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, weight: [Float], bias: [Float]) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel && bias.count == outChannels)
@@ -92,6 +109,21 @@ public struct Conv2D: Sendable {
             }
         }
         return dInput
+    }
+}
+
+/// Lazily computed, read-only arrays derived from a layer's weights (thread-safe).
+final class DerivedWeights: Sendable {
+    private let storage = Mutex<[String: [Float]]>([:])
+
+    /// The array stored under `key`, computed by `make` the first time it is asked for.
+    func value(_ key: String, make: () -> [Float]) -> [Float] {
+        storage.withLock { values in
+            if let value = values[key] { return value }
+            let value = make()
+            values[key] = value
+            return value
+        }
     }
 }
 

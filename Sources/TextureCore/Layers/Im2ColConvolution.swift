@@ -64,7 +64,13 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
         }
     }
 
-    public func backward(_ layer: Conv2D, dOutput: Tensor, dInput: inout Tensor, scratch: ScratchBuffer, threads: Int) {
+    public func fusesReLUBackward(_ layer: Conv2D) -> Bool { false }
+
+    public func backward(_ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
+                         scratch: ScratchBuffer, threads: Int) {
+        var dOutput = dOutput
+        if let reluOutput { ReLU.backward(&dOutput, output: reluOutput, threads: threads) }  // masks a copy
+        if !accumulate { dInput.zero(threads: threads) }
         let out = dOutput.shape
         precondition(out == layer.outputShape(for: dInput.shape))
         let rowsPerTile = tileRows(layer, output: out)

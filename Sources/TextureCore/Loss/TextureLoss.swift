@@ -53,7 +53,7 @@ public struct TextureLoss: Sendable {
         precondition(terms.count == sourceFeatures.count)
         self.terms = terms
         self.threads = threads
-        self.targets = sourceFeatures.map(GramMatrix.compute)
+        self.targets = sourceFeatures.map { GramMatrix.compute($0, threads: threads) }
         self.scales = zip(terms, targets).map { term, target in
             let n = Double(Int(Double(target.count).squareRoot()))
             switch term.normalization {
@@ -82,7 +82,7 @@ public struct TextureLoss: Sendable {
         var layers: [String: Double] = [:]
         var total = 0.0
         for (index, term) in terms.enumerated() {
-            let gram = GramMatrix.compute(features[index])
+            let gram = GramMatrix.compute(features[index], threads: threads)
             let target = targets[index]
             var difference = [Float](repeating: 0, count: gram.count)
             var squares = 0.0

@@ -150,43 +150,46 @@ final class VGGNetwork: FeatureNetwork {
             if let conv = convolutions[index] {
                 algorithm.forward(conv, input: previous, output: &activations[index], relu: true, scratch: scratch, threads: threads)
             } else {
-                AveragePool2.forward(previous, output: &activations[index])
+                AveragePool2.forward(previous, output: &activations[index], threads: threads)
             }
         }
         return tapStage.map { activations[$0] }
     }
 
-    /// Walks the stages in reverse. Before stage i's backward runs, its input gradient buffer is
-    /// initialised with the loss gradient of stage i − 1 (if matched) or zero; the stage then
-    /// adds its contribution, so no buffer is zeroed and then added to.
+    /// Walks the stages in reverse. gradients[i] holds ∂L/∂(output of stage i) above its ReLU.
+    /// Stage i's backward adds to gradients[i − 1] after it is set to the loss gradient of stage
+    /// i − 1 (if matched), and writes over it otherwise, so no buffer is zeroed and then added to.
     func backward(featureGradients: [Tensor]) -> Tensor {
         let last = stages.count - 1
         gradients[last].copy(from: featureGradients[tapStage.firstIndex(of: last)!], threads: threads)
         for index in stages.indices.reversed() {
-            if convolutions[index] != nil { ReLU.backward(&gradients[index], output: activations[index], threads: threads) }
+            var fusedReLU = false
+            if let conv = convolutions[index] {
+                fusedReLU = algorithm.fusesReLUBackward(conv)
+                if !fusedReLU { ReLU.backward(&gradients[index], output: activations[index], threads: threads) }
+            }
             // Shares storage with gradients[index]: no copy, since only another buffer is written.
             let dOutput = gradients[index]
             if index == 0 {
-                inputGradient.zero(threads: threads)
-                backwardStage(index, dOutput: dOutput, dInput: &inputGradient)
+                backwardStage(index, dOutput: dOutput, fusedReLU: fusedReLU, dInput: &inputGradient, accumulate: false)
+            } else if let tap = tapStage.firstIndex(of: index - 1) {
+                gradients[index - 1].copy(from: featureGradients[tap], threads: threads)
+                backwardStage(index, dOutput: dOutput, fusedReLU: fusedReLU, dInput: &gradients[index - 1], accumulate: true)
             } else {
-                if let tap = tapStage.firstIndex(of: index - 1) {
-                    gradients[index - 1].copy(from: featureGradients[tap], threads: threads)
-                } else {
-                    gradients[index - 1].zero(threads: threads)
-                }
-                backwardStage(index, dOutput: dOutput, dInput: &gradients[index - 1])
+                backwardStage(index, dOutput: dOutput, fusedReLU: fusedReLU, dInput: &gradients[index - 1], accumulate: false)
             }
         }
         return inputGradient
     }
 
-    /// dInput += the input gradient of stage `index` given its output gradient (already ReLU-masked).
-    private func backwardStage(_ index: Int, dOutput: Tensor, dInput: inout Tensor) {
+    /// The input gradient of stage `index` given its output gradient (ReLU-masked unless
+    /// `fusedReLU`), added to or written over dInput.
+    private func backwardStage(_ index: Int, dOutput: Tensor, fusedReLU: Bool, dInput: inout Tensor, accumulate: Bool) {
         if let conv = convolutions[index] {
-            algorithm.backward(conv, dOutput: dOutput, dInput: &dInput, scratch: scratch, threads: threads)
+            algorithm.backward(conv, dOutput: dOutput, reluOutput: fusedReLU ? activations[index] : nil, dInput: &dInput,
+                               accumulate: accumulate, scratch: scratch, threads: threads)
         } else {
-            AveragePool2.backward(dOutput: dOutput, dInput: &dInput)
+            AveragePool2.backward(dOutput: dOutput, dInput: &dInput, accumulate: accumulate, threads: threads)
         }
     }
 }

@@ -45,7 +45,8 @@ public struct StimulusJob: Sendable, Equatable {
     }
 
     /// The request that synthesises this job (the model comes from the caller's cache).
-    public func request(outputFolder: String, model: any TextureModel, manifest: Manifest) -> SynthesisRequest {
+    public func request(outputFolder: String, model: any TextureModel, manifest: Manifest,
+                        convolution: ConvolutionChoice = .default) -> SynthesisRequest {
         var request = SynthesisRequest(sourcePath: sourcePath, outputPath: (outputFolder as NSString).appendingPathComponent(relativePNGPath))
         request.model = parameters.model
         request.loadedModel = model
@@ -61,6 +62,7 @@ public struct StimulusJob: Sendable, Equatable {
         request.histogramMatch = parameters.histogramMatch
         request.bitDepth = parameters.bitDepth
         request.equalize = parameters.equalize
+        request.convolution = convolution
         request.job = StimulusRecord.Job(id: id, set: manifest.name, manifestPath: manifest.path, manifestSha256: manifest.sha256,
                                          sourceId: sourceId, condition: condition, sample: sample, setSeed: manifest.seed,
                                          initMode: initMode, parameters: parameters)

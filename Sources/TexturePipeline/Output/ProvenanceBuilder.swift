@@ -28,7 +28,7 @@ enum ProvenanceBuilder {
             postprocessing: .init(histogramMatch: request.histogramMatch, clampedFraction: result.clampedFraction),
             output: .init(requestedSize: request.outputSize, width: result.pixels.shape.width, height: result.pixels.shape.height,
                           channels: result.pixels.shape.channels, bitDepth: request.bitDepth),
-            machine: MachineInfo.record(threads: request.threads),
+            machine: MachineInfo.record(threads: request.threads, convolution: request.convolution),
             timing: .init(seconds: result.seconds, secondsPerIteration: result.seconds / Double(max(1, result.iterations)),
                           created: MachineInfo.timestamp()))
     }

@@ -9,6 +9,8 @@ import TextureCore
 
 public struct RunOptions: Sendable {
     public var workers = 1
+    /// The convolution algorithm every job uses (recorded in each stimulus's provenance).
+    public var convolution = ConvolutionChoice.default
     public var shard: Shard?
     public var force = false
     public var dryRun = false
@@ -48,7 +50,7 @@ public enum SetRunner {
         let lock = try RunLock(folder: folder, shard: options.shard)
         defer { lock.release() }
         removeAbandonedTemporaryFiles(in: folder)
-        let failures = try execute(pending, plan: plan, workers: options.workers)
+        let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution)
         if Interruption.requested {
             try SetIndex.write(plan: plan)
             throw .cancelled
@@ -68,7 +70,7 @@ public enum SetRunner {
         return record.job?.parameters == job.parameters && record.job?.id == job.id
     }
 
-    static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int) throws(PipelineError) -> [(id: String, message: String)] {
+    static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice) throws(PipelineError) -> [(id: String, message: String)] {
         let queue = JobQueue(jobs)
         let progress = RunProgress(total: jobs.count, workers: max(1, min(workers, jobs.count)))
         let finished = DispatchGroup()
@@ -76,7 +78,8 @@ public enum SetRunner {
             finished.enter()
             let thread = Thread {
                 while !Interruption.requested, let job = queue.next() {
-                    let request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest)
+                    let request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
+                                              convolution: convolution)
                     do throws(PipelineError) {
                         try ImageFile.createFolder(for: request.outputPath)
                         _ = try SynthesisJob.run(request, progress: { step in

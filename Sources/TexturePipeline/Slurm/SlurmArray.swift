@@ -2,6 +2,7 @@
 // job (afterany) that assembles the index from every shard's sidecars and validates the set.
 
 import Foundation
+import TextureCore
 
 public struct SlurmOptions: Sendable {
     public var tasks = 4
@@ -12,6 +13,8 @@ public struct SlurmOptions: Sendable {
     /// Extra `#SBATCH` lines, separated by newlines or ';'.
     public var extra: String?
     public var outputOverride: String?
+    /// Passed to every task's `texstim run --conv`.
+    public var convolution = ConvolutionChoice.default
 
     public init() {}
 }
@@ -49,7 +52,7 @@ public enum SlurmArray {
         let quoted = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let array = (header + ["#SBATCH --array=0-\(options.tasks - 1)", "#SBATCH --output=\(folder)/task-%a.log", "set -euo pipefail",
                                "exec \(quoted(texstim)) run \(quoted(manifest)) --shard \"${SLURM_ARRAY_TASK_ID}/\(options.tasks)\" "
-                               + "--workers \(options.cpusPerTask) --output \(quoted(output))"]).joined(separator: "\n") + "\n"
+                               + "--workers \(options.cpusPerTask) --conv \(options.convolution.rawValue) --output \(quoted(output))"]).joined(separator: "\n") + "\n"
         let finish = (header.map { $0.hasPrefix("#SBATCH --cpus-per-task") ? "#SBATCH --cpus-per-task=1" : $0 }
                       + ["#SBATCH --output=\(folder)/finish.log", "set -euo pipefail",
                          "exec \(quoted(texstim)) run \(quoted(manifest)) --finish --output \(quoted(output))"]).joined(separator: "\n") + "\n"

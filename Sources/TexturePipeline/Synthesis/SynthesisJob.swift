@@ -27,6 +27,8 @@ public struct SynthesisRequest: Sendable {
     public var bitDepth = 8
     public var initPath: String?
     public var threads = 1
+    /// The convolution algorithm; it changes the last bits, not the statistics (recorded in provenance).
+    public var convolution = ConvolutionChoice.default
     public var maxSide = ImageFile.defaultMaxSide
     /// Optional equalisation of mean luminance and RMS contrast, after histogram matching.
     public var equalize: Equalization?
@@ -104,7 +106,7 @@ public enum SynthesisJob {
         let result: SynthesisResult
         do {
             objective = try TextureObjective(model: model, source: prepared, terms: model.terms(layers: layers, weights: request.layerWeights),
-                                             threads: request.threads)
+                                             threads: request.threads, convolution: request.convolution.algorithm)
             let options = SynthesisOptions(height: height, width: width, iterations: request.iterations, seed: request.seed,
                                            grey: request.grey, histogramMatch: request.histogramMatch, initImage: initImage)
             result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress, shouldContinue: shouldContinue)

@@ -11,6 +11,7 @@ public struct ComparisonRequest: Sendable {
     public var layers: [String]?
     public var preset: String?
     public var threads = 1
+    public var convolution = ConvolutionChoice.default
     public var maxSide = ImageFile.defaultMaxSide
 
     public init(imageA: String, imageB: String) {
@@ -30,7 +31,8 @@ public enum TextureComparison {
         let source = ImagePreparation.rgb(a.pixels)
         let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
         do {
-            let objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: request.threads)
+            let objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: request.threads,
+                                                 convolution: request.convolution.algorithm)
             let other = ImagePreparation.rgb(b.pixels)
             try objective.checkSize(other.shape)
             return objective.loss(pixels: other)

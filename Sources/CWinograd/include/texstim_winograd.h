@@ -1,0 +1,46 @@
+// texstim_winograd.h: Winograd F(4×4, 3×3) transforms (weights, input tiles, output tiles).
+//
+// Convolution here means the VGG kind: 3×3 kernel, stride 1, zero padding 1, so the output
+// plane has the input's size H×W. The plane is cut into 4×4 output tiles, tilesAcross =
+// ⌈W/4⌉ by tilesDown = ⌈H/4⌉; output tile (ty, tx) reads the 6×6 input patch whose top-left
+// pixel is (4·ty − 1, 4·tx − 1) (zero outside the image).
+//
+// Transformed tensors hold 36 = 6×6 frequency points ξ = 6·i + j. For a block of tile rows
+// the element (ξ, channel, tile) sits at base[ξ·xiStride + channel·tileCount + tile], with
+// tile = (ty − firstTileRow)·tilesAcross + tx; callers pass the pointer of one channel.
+// Matrices (Lavin & Gray 2016, interpolation points 0, ±1, ±2, ∞): V = Bᵀ d B, U = G g Gᵀ,
+// Y = Aᵀ [U ⊙ V] A.
+#ifndef TEXSTIM_WINOGRAD_H
+#define TEXSTIM_WINOGRAD_H
+
+#include <stddef.h>
+
+/// Floats of per-thread work space that the input and output transforms need.
+size_t texstim_winograd_work_floats(int tilesAcross);
+
+/// U[ξ][o][c] = (G · weight[o][c] · Gᵀ)[ξ] for weight (outChannels, inChannels, 3, 3);
+/// u holds 36 · outChannels · inChannels floats.
+void texstim_winograd_weights(const float *weight, int outChannels, int inChannels, float *u);
+
+/// Transforms one channel plane (height × width, row-major) for tile rows
+/// [firstTileRow, firstTileRow + tileRows). With `flip` the plane is read rotated by 180°
+/// (the backward pass correlates the rotated gradient with the same U, transposed). A non-null
+/// `mask` (same layout as the plane) zeroes every pixel whose mask value is not > 0 (ReLU's
+/// backward, fused).
+void texstim_winograd_input(const float *plane, const float *mask, int height, int width, int flip,
+                            int firstTileRow, int tileRows, float *v, size_t xiStride, float *work);
+
+/// How the output transform writes the plane.
+enum {
+    texstim_winograd_store = 0,       // plane = Y + bias
+    texstim_winograd_store_relu = 1,  // plane = max(0, Y + bias)
+    texstim_winograd_accumulate = 2   // plane += Y (bias ignored)
+};
+
+/// Inverse transform of one output channel for the same tile rows; `m` is laid out like `v`.
+/// With `flip` the result is written rotated by 180°.
+void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, int tileRows,
+                             float *plane, int height, int width, float bias, int mode, int flip,
+                             float *work);
+
+#endif

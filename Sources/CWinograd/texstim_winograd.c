@@ -1,0 +1,277 @@
+// texstim_winograd.c: Winograd F(4×4, 3×3) transforms, vectorised over the tiles of a tile row.
+//
+// Every transform is separable: a 1-D transform along x for each row, then along y. Along a
+// tile row the 1-D transforms of neighbouring tiles are independent, so they run on vectors of
+// 16 tiles (vec16, a GCC/Clang vector type that each clone lowers to its own instructions).
+// Tiles step 4 pixels, so a row of 64 pixels is first split into four phase vectors (pixel
+// 4·t + q at lane t of phase q) and output rows are interleaved back the same way.
+// target_clones compiles each exported function for AVX-512, AVX2 and the baseline and picks
+// one at load time; one machine always gets the same clone, hence the same bits.
+
+#include "texstim_winograd.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define TEXSTIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TEXSTIM_CLONES
+#endif
+#define TEXSTIM_INLINE static inline __attribute__((always_inline))
+
+typedef float vec16 __attribute__((vector_size(64)));
+/// The same vector at any float alignment, for loads and stores (vector types may alias floats).
+typedef float unaligned_vec16 __attribute__((vector_size(64), aligned(4)));
+
+/// Tiles rounded up to whole vectors.
+static int padded_tiles(int tilesAcross) { return (tilesAcross + 15) & ~15; }
+
+size_t texstim_winograd_work_floats(int tilesAcross) {
+    int tiles = padded_tiles(tilesAcross);
+    // a padded pixel row (plus two vectors of slack), then 6×6 rows of tiles (input), or
+    // 4×6 rows of tiles and a reversed pixel row (output)
+    return (size_t)(4 * tiles + 32) + (size_t)36 * tiles;
+}
+
+// Macros rather than functions: a function returning a 64-byte vector changes the ABI in
+// the clones without AVX-512, which Clang rejects even when the function is inlined.
+#define load16(p) (*(const unaligned_vec16 *)(p))
+#define store16(p, v) (*(unaligned_vec16 *)(p) = (v))
+
+/// The first `count` lanes (1 … 16) of v to p.
+TEXSTIM_INLINE void store_partial(float *p, const vec16 *v, int count) {
+    if (count >= 16) {
+        store16(p, *v);
+    } else {
+        float lanes[16];
+        store16(lanes, *v);
+        memcpy(p, lanes, sizeof(float) * (size_t)count);
+    }
+}
+
+/// *out = lanes 0 … count−1 from p, zero after.
+TEXSTIM_INLINE void load_partial(vec16 *out, const float *p, int count) {
+    if (count >= 16) {
+        *out = load16(p);
+    } else {
+        float lanes[16] = {0};
+        memcpy(lanes, p, sizeof(float) * (size_t)count);
+        *out = load16(lanes);
+    }
+}
+
+#define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define ZIP_LOW16 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define ZIP_HIGH16 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#define NEXT16 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+
+/// phase[q][t] = in[4t + q] for 64 consecutive floats.
+TEXSTIM_INLINE void deinterleave4(const float *in, vec16 phase[4]) {
+    vec16 a = load16(in), b = load16(in + 16), c = load16(in + 32), d = load16(in + 48);
+    vec16 abEven = __builtin_shufflevector(a, b, EVEN16), abOdd = __builtin_shufflevector(a, b, ODD16);
+    vec16 cdEven = __builtin_shufflevector(c, d, EVEN16), cdOdd = __builtin_shufflevector(c, d, ODD16);
+    phase[0] = __builtin_shufflevector(abEven, cdEven, EVEN16);
+    phase[1] = __builtin_shufflevector(abOdd, cdOdd, EVEN16);
+    phase[2] = __builtin_shufflevector(abEven, cdEven, ODD16);
+    phase[3] = __builtin_shufflevector(abOdd, cdOdd, ODD16);
+}
+
+/// out[4t + q] = phase[q][t] for 64 consecutive floats (the inverse of deinterleave4).
+TEXSTIM_INLINE void interleave4(const vec16 phase[4], float *out) {
+    vec16 evenLow = __builtin_shufflevector(phase[0], phase[2], ZIP_LOW16);
+    vec16 evenHigh = __builtin_shufflevector(phase[0], phase[2], ZIP_HIGH16);
+    vec16 oddLow = __builtin_shufflevector(phase[1], phase[3], ZIP_LOW16);
+    vec16 oddHigh = __builtin_shufflevector(phase[1], phase[3], ZIP_HIGH16);
+    store16(out, __builtin_shufflevector(evenLow, oddLow, ZIP_LOW16));
+    store16(out + 16, __builtin_shufflevector(evenLow, oddLow, ZIP_HIGH16));
+    store16(out + 32, __builtin_shufflevector(evenHigh, oddHigh, ZIP_LOW16));
+    store16(out + 48, __builtin_shufflevector(evenHigh, oddHigh, ZIP_HIGH16));
+}
+
+// MARK: - Weights: U = G g Gᵀ
+
+/// out[0..5] = G · in[0..2] (column of three taps, stride `stride`).
+static void kernel_transform_1d(const float *in, int stride, float *out) {
+    float g0 = in[0], g1 = in[stride], g2 = in[2 * stride];
+    out[0] = g0 / 4;
+    out[1] = -(g0 + g1 + g2) / 6;
+    out[2] = -(g0 - g1 + g2) / 6;
+    out[3] = g0 / 24 + g1 / 12 + g2 / 6;
+    out[4] = g0 / 24 - g1 / 12 + g2 / 6;
+    out[5] = g2;
+}
+
+void texstim_winograd_weights(const float *weight, int outChannels, int inChannels, float *u) {
+    size_t pairs = (size_t)outChannels * (size_t)inChannels;
+    for (size_t pair = 0; pair < pairs; pair++) {
+        const float *g = weight + pair * 9;
+        float columns[6][3], row[6];  // columns[i][kx] = (G g)[i][kx]
+        for (int kx = 0; kx < 3; kx++) {
+            float column[6];
+            kernel_transform_1d(g + kx, 3, column);
+            for (int i = 0; i < 6; i++) columns[i][kx] = column[i];
+        }
+        for (int i = 0; i < 6; i++) {
+            kernel_transform_1d(columns[i], 1, row);
+            for (int j = 0; j < 6; j++) u[(size_t)(6 * i + j) * pairs + pair] = row[j];
+        }
+    }
+}
+
+// MARK: - Input: V = Bᵀ d B
+
+/// Bᵀ · (d0 … d5), written to out[k · stride] (vectors of 16 tiles).
+#define INPUT_1D(d0, d1, d2, d3, d4, d5, out, stride)                 \
+    do {                                                              \
+        store16((out) + 0 * (stride), 4 * (d0) - 5 * (d2) + (d4));     \
+        store16((out) + 1 * (stride), (d3) + (d4) - 4 * ((d1) + (d2))); \
+        store16((out) + 2 * (stride), 4 * ((d1) - (d2)) - (d3) + (d4)); \
+        store16((out) + 3 * (stride), 2 * ((d3) - (d1)) - (d2) + (d4)); \
+        store16((out) + 4 * (stride), 2 * ((d1) - (d3)) - (d2) + (d4)); \
+        store16((out) + 5 * (stride), 4 * (d1) - 5 * (d3) + (d5));     \
+    } while (0)
+
+/// padded[i] = pixel (y, i − 1) of the (possibly rotated) plane for i < 4·tiles + 32, zero
+/// outside the image.
+TEXSTIM_INLINE void load_row(const float *restrict plane, const float *restrict mask, int height, int width, int flip,
+                             int y, int tiles, float *restrict padded) {
+    int length = 4 * tiles + 32;
+    size_t offset = (size_t)(flip ? height - 1 - y : y) * width;
+    const float *restrict source = plane + offset;
+    padded[0] = 0;
+    if (mask) {
+        const float *restrict maskRow = mask + offset;
+        if (flip) {
+            for (int x = 0; x < width; x++) padded[1 + x] = maskRow[width - 1 - x] > 0 ? source[width - 1 - x] : 0;
+        } else {
+            for (int x = 0; x < width; x++) padded[1 + x] = maskRow[x] > 0 ? source[x] : 0;
+        }
+    } else if (flip) {
+        for (int x = 0; x < width; x++) padded[1 + x] = source[width - 1 - x];
+    } else {
+        memcpy(padded + 1, source, sizeof(float) * (size_t)width);
+    }
+    memset(padded + 1 + width, 0, sizeof(float) * (size_t)(length - 1 - width));
+}
+
+/// h[s][t] = (d Bᵀ)[s] of tile t's row segment d = pixels 4t − 1 … 4t + 4 (padded[4t …]).
+TEXSTIM_INLINE void input_row(const float *restrict padded, int tiles, float *restrict h) {
+    for (int t = 0; t < tiles; t += 16) {
+        vec16 phase[4], next[4];
+        deinterleave4(padded + 4 * t, phase);
+        deinterleave4(padded + 4 * t + 64, next);
+        vec16 d4 = __builtin_shufflevector(phase[0], next[0], NEXT16);
+        vec16 d5 = __builtin_shufflevector(phase[1], next[1], NEXT16);
+        INPUT_1D(phase[0], phase[1], phase[2], phase[3], d4, d5, h + t, tiles);
+    }
+}
+
+TEXSTIM_CLONES
+void texstim_winograd_input(const float *plane, const float *mask, int height, int width, int flip,
+                            int firstTileRow, int tileRows, float *v, size_t xiStride, float *work) {
+    int tilesAcross = (width + 3) / 4, tiles = padded_tiles(tilesAcross);
+    float *restrict padded = work;
+    // rows[r][s][t]: patch row r after d Bᵀ. Tile rows overlap by two pixel rows, so rows 4
+    // and 5 of one tile row are rows 0 and 1 of the next and are not transformed again.
+    float *rows[6];
+    for (int r = 0; r < 6; r++) rows[r] = padded + 4 * tiles + 32 + (size_t)r * 6 * tiles;
+    for (int tileRow = 0; tileRow < tileRows; tileRow++) {
+        int ty = firstTileRow + tileRow;
+        if (tileRow > 0) {
+            float *reused[2] = {rows[4], rows[5]}, *free[4] = {rows[0], rows[1], rows[2], rows[3]};
+            rows[0] = reused[0], rows[1] = reused[1];
+            for (int r = 2; r < 6; r++) rows[r] = free[r - 2];
+        }
+        for (int r = tileRow > 0 ? 2 : 0; r < 6; r++) {
+            int y = 4 * ty - 1 + r;
+            if (y < 0 || y >= height) {
+                memset(rows[r], 0, sizeof(float) * 6 * (size_t)tiles);
+                continue;
+            }
+            load_row(plane, mask, height, width, flip, y, tiles, padded);
+            input_row(padded, tiles, rows[r]);
+        }
+        float *restrict target = v + (size_t)tileRow * tilesAcross;
+        for (int s = 0; s < 6; s++) {
+            size_t column = (size_t)s * tiles;
+            for (int t = 0; t < tilesAcross; t += 16) {
+                vec16 d0 = load16(rows[0] + column + t), d1 = load16(rows[1] + column + t);
+                vec16 d2 = load16(rows[2] + column + t), d3 = load16(rows[3] + column + t);
+                vec16 d4 = load16(rows[4] + column + t), d5 = load16(rows[5] + column + t);
+                vec16 out[6] = {4 * d0 - 5 * d2 + d4, d3 + d4 - 4 * (d1 + d2), 4 * (d1 - d2) - d3 + d4,
+                                2 * (d3 - d1) - d2 + d4, 2 * (d1 - d3) - d2 + d4, 4 * d1 - 5 * d3 + d5};
+                for (int i = 0; i < 6; i++) store_partial(target + (size_t)(6 * i + s) * xiStride + t, &out[i], tilesAcross - t);
+            }
+        }
+    }
+}
+
+// MARK: - Output: Y = Aᵀ M A
+
+/// Aᵀ · (m0 … m5) as four vectors.
+#define OUTPUT_1D(m0, m1, m2, m3, m4, m5, out)              \
+    do {                                                    \
+        vec16 sum12 = (m1) + (m2), diff12 = (m1) - (m2);    \
+        vec16 sum34 = (m3) + (m4), diff34 = (m3) - (m4);    \
+        (out)[0] = (m0) + sum12 + sum34;                    \
+        (out)[1] = diff12 + 2 * diff34;                     \
+        (out)[2] = sum12 + 4 * sum34;                       \
+        (out)[3] = diff12 + 8 * diff34 + (m5);              \
+    } while (0)
+
+/// Writes one finished output row (first `width` floats of `row`) into the plane. Rotated
+/// rows are reversed into `row` first, so each mode has one unit-stride loop.
+TEXSTIM_INLINE void write_row(float *restrict row, float *restrict reversed, float *restrict plane, int height,
+                              int width, int y, float bias, int mode, int flip) {
+    float *restrict target = plane + (size_t)(flip ? height - 1 - y : y) * width;
+    const float *restrict values = row;
+    if (flip) {
+        for (int x = 0; x < width; x++) reversed[x] = row[width - 1 - x];
+        values = reversed;
+    }
+    if (mode == texstim_winograd_accumulate) {
+        for (int x = 0; x < width; x++) target[x] += values[x];
+    } else if (mode == texstim_winograd_store_relu) {
+        for (int x = 0; x < width; x++) {
+            float value = values[x] + bias;
+            target[x] = value > 0 ? value : 0;
+        }
+    } else {
+        for (int x = 0; x < width; x++) target[x] = values[x] + bias;
+    }
+}
+
+TEXSTIM_CLONES
+void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, int tileRows,
+                             float *plane, int height, int width, float bias, int mode, int flip,
+                             float *work) {
+    int tilesAcross = (width + 3) / 4, tiles = padded_tiles(tilesAcross);
+    float *restrict row = work;                   // 4·tiles + 32
+    float *restrict q = row + 4 * tiles + 32;     // q[i][s][t] = (Aᵀ M)[i][s]
+    float *restrict reversed = q + 24 * tiles;    // 4·tiles
+    size_t rowStride = (size_t)6 * tiles;
+    for (int tileRow = 0; tileRow < tileRows; tileRow++) {
+        const float *restrict source = m + (size_t)tileRow * tilesAcross;
+        for (int s = 0; s < 6; s++) {
+            for (int t = 0; t < tilesAcross; t += 16) {
+                vec16 column[6], out[4];
+                for (int r = 0; r < 6; r++) load_partial(&column[r], source + (size_t)(6 * r + s) * xiStride + t, tilesAcross - t);
+                OUTPUT_1D(column[0], column[1], column[2], column[3], column[4], column[5], out);
+                for (int i = 0; i < 4; i++) store16(q + i * rowStride + (size_t)s * tiles + t, out[i]);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            int y = 4 * (firstTileRow + tileRow) + i;
+            if (y >= height) break;
+            const float *qi = q + (size_t)i * rowStride;
+            for (int t = 0; t < tilesAcross; t += 16) {
+                vec16 out[4];
+                OUTPUT_1D(load16(qi + t), load16(qi + tiles + t), load16(qi + 2 * tiles + t), load16(qi + 3 * tiles + t),
+                          load16(qi + 4 * tiles + t), load16(qi + 5 * tiles + t), out);
+                interleave4(out, row + 4 * t);
+            }
+            write_row(row, reversed, plane, height, width, y, bias, mode, flip);
+        }
+    }
+}

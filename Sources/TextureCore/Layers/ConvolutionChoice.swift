@@ -1,0 +1,21 @@
+// ConvolutionChoice: the user-facing name of a convolution algorithm (`--conv direct|winograd`).
+
+/// Which algorithm computes the 3×3 convolutions. Both compute the same function; they differ
+/// in the last bits (Winograd's float32 error is bounded in WinogradTests), so provenance
+/// records the choice and `reproduce` uses the recorded one.
+public enum ConvolutionChoice: String, Sendable, Codable, CaseIterable {
+    /// im2col + sgemm: the reference.
+    case direct
+    /// Winograd F(4×4, 3×3) for 3×3 layers with ≥ 8 input channels, im2col for the rest.
+    case winograd
+
+    /// The faster one; it passes the accuracy bounds against direct (see README, Performance).
+    public static let `default` = ConvolutionChoice.winograd
+
+    public var algorithm: any ConvolutionAlgorithm {
+        switch self {
+        case .direct: return Im2ColConvolution()
+        case .winograd: return WinogradConvolution()
+        }
+    }
+}

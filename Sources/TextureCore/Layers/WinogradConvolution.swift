@@ -1,0 +1,171 @@
+// WinogradConvolution: 3×3 convolution by Winograd F(4×4, 3×3): tile transforms + 36 sgemms.
+//
+// Size letters as in Conv2D.swift; T is the number of 4×4 output tiles in a block of tile rows.
+// A 3×3 convolution of a 4×4 output tile needs 16·9 = 144 multiply–adds per channel pair
+// directly, and 36 in the Winograd domain (Lavin & Gray 2016), so the sgemms do 4× less work:
+//
+//   U[ξ] (OC × C) = G g Gᵀ     once per layer and model (Conv2D.derived, shared by workers)
+//   V[ξ] (C × T)  = Bᵀ d B     per tile of the input (C target CWinograd)
+//   M[ξ] (OC × T) = U[ξ] · V[ξ]   for the 36 points ξ, one sgemm each
+//   Y             = Aᵀ M A + bias, ReLU fused     per tile of the output
+//
+// The input gradient of a 3×3 "same" convolution is the correlation of the output gradient
+// with the spatially flipped, transposed kernels. Rotating the gradient by 180° turns that
+// into a correlation with the unflipped kernels wᵀ[c][o] = w[o][c], whose transform is U[ξ]ᵀ:
+// backward reads dOutput rotated, multiplies by U[ξ]ᵀ, and adds the result rotated back.
+//
+// Work is cut into blocks of whole tile rows sized by `workspaceLimitBytes` (never by the
+// thread count), and every sgemm runs single-threaded on one ξ, so results are bitwise the
+// same for any number of threads. Layers that are not 3×3 "same" or have very few input
+// channels (conv1_1: C = 3, where the transforms would cost more than they save) use im2col.
+
+internal import CWinograd
+
+public struct WinogradConvolution: ConvolutionAlgorithm {
+    /// Upper bound for one block's V and M.
+    public var workspaceLimitBytes: Int
+    let fallback = Im2ColConvolution()
+
+    public init(workspaceLimitBytes: Int = 24 << 20) {
+        self.workspaceLimitBytes = workspaceLimitBytes
+    }
+
+    /// Whether this algorithm computes `layer` by Winograd (else it falls back to im2col).
+    public static func applies(to layer: Conv2D) -> Bool {
+        layer.kernel == 3 && layer.padding == 1 && layer.inChannels >= 8
+    }
+
+    /// The 36 transformed kernel matrices, U[ξ][o][c] at (ξ·OC + o)·C + c.
+    public static func transformedWeights(_ layer: Conv2D) -> [Float] {
+        layer.derived.value("winograd-f4x4-3x3") {
+            var u = [Float](repeating: 0, count: 36 * layer.outChannels * layer.inChannels)
+            layer.weight.withUnsafeBufferPointer { weight in
+                u.withUnsafeMutableBufferPointer { u in
+                    texstim_winograd_weights(weight.baseAddress!, Int32(layer.outChannels), Int32(layer.inChannels), u.baseAddress!)
+                }
+            }
+            return u
+        }
+    }
+
+    public func forward(_ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int) {
+        guard Self.applies(to: layer) else {
+            return fallback.forward(layer, input: input, output: &output, relu: relu, scratch: scratch, threads: threads)
+        }
+        precondition(input.shape.channels == layer.inChannels && output.shape == layer.outputShape(for: input.shape))
+        let u = Self.transformedWeights(layer)
+        let mode = relu ? Int32(texstim_winograd_store_relu) : Int32(texstim_winograd_store)
+        input.data.withUnsafeBufferPointer { source in
+            output.data.withUnsafeMutableBufferPointer { target in
+                u.withUnsafeBufferPointer { u in
+                    run(Pass(from: layer.inChannels, to: layer.outChannels, height: input.shape.height, width: input.shape.width,
+                             flip: false, mode: mode, bias: layer.bias, transposeU: false),
+                        source: source.baseAddress!, mask: nil, target: target.baseAddress!, u: u.baseAddress!,
+                        scratch: scratch, threads: threads)
+                }
+            }
+        }
+    }
+
+    /// The ReLU mask is applied while the input transform reads dOutput (no extra pass).
+    public func fusesReLUBackward(_ layer: Conv2D) -> Bool { Self.applies(to: layer) }
+
+    public func backward(_ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
+                         scratch: ScratchBuffer, threads: Int) {
+        guard Self.applies(to: layer) else {
+            return fallback.backward(layer, dOutput: dOutput, reluOutput: reluOutput, dInput: &dInput, accumulate: accumulate,
+                                     scratch: scratch, threads: threads)
+        }
+        precondition(dOutput.shape == layer.outputShape(for: dInput.shape) && (reluOutput?.shape ?? dOutput.shape) == dOutput.shape)
+        let u = Self.transformedWeights(layer)
+        let mode = accumulate ? Int32(texstim_winograd_accumulate) : Int32(texstim_winograd_store)
+        let pass = Pass(from: layer.outChannels, to: layer.inChannels, height: dInput.shape.height, width: dInput.shape.width,
+                        flip: true, mode: mode, bias: nil, transposeU: true)
+        dOutput.data.withUnsafeBufferPointer { source in
+            dInput.data.withUnsafeMutableBufferPointer { target in
+                u.withUnsafeBufferPointer { u in
+                    if let reluOutput {
+                        reluOutput.data.withUnsafeBufferPointer { mask in
+                            run(pass, source: source.baseAddress!, mask: mask.baseAddress!, target: target.baseAddress!,
+                                u: u.baseAddress!, scratch: scratch, threads: threads)
+                        }
+                    } else {
+                        run(pass, source: source.baseAddress!, mask: nil, target: target.baseAddress!, u: u.baseAddress!,
+                            scratch: scratch, threads: threads)
+                    }
+                }
+            }
+        }
+    }
+
+    /// One Winograd pass from `from` planes to `to` planes of the same size.
+    struct Pass {
+        let from: Int, to: Int, height: Int, width: Int
+        let flip: Bool
+        let mode: Int32
+        let bias: [Float]?
+        /// Backward multiplies by U[ξ]ᵀ (U is stored OC × C, the pass maps OC → C).
+        let transposeU: Bool
+
+        var tilesAcross: Int { (width + 3) / 4 }
+        var tilesDown: Int { (height + 3) / 4 }
+    }
+
+    /// Tile rows per block: as many as keep V and M under the workspace limit, at least one.
+    func tileRowsPerBlock(_ pass: Pass) -> Int {
+        let bytesPerTileRow = 4 * 36 * (pass.from + pass.to) * pass.tilesAcross
+        return max(1, min(pass.tilesDown, workspaceLimitBytes / bytesPerTileRow))
+    }
+
+    /// Source planes are read through `mask` (source · [mask > 0]) when one is given.
+    func run(_ pass: Pass, source: UnsafePointer<Float>, mask: UnsafePointer<Float>?, target: UnsafeMutablePointer<Float>,
+             u: UnsafePointer<Float>, scratch: ScratchBuffer, threads: Int) {
+        let rowsPerBlock = tileRowsPerBlock(pass)
+        let blockTiles = rowsPerBlock * pass.tilesAcross
+        let workFloats = texstim_winograd_work_floats(Int32(pass.tilesAcross))
+        let parts = max(1, min(threads, max(pass.from, pass.to)))
+        // The 36 matrices of V (and of M) start 64 bytes past a multiple of 4 KiB apart: at
+        // exact multiples, the transforms' 36 store streams share one L1 set and evict each other.
+        let (vStride, mStride) = (pass.from * blockTiles + 16, pass.to * blockTiles + 16)
+        let workspace = scratch.reserve(36 * (vStride + mStride) + parts * workFloats)
+        let plane = pass.height * pass.width
+        let sharedMask = mask.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+        let shared = (source: SharedPointer(UnsafeMutablePointer(mutating: source)), target: SharedPointer(target),
+                      u: SharedPointer(UnsafeMutablePointer(mutating: u)), v: SharedPointer(workspace),
+                      m: SharedPointer(workspace + 36 * vStride), work: SharedPointer(workspace + 36 * (vStride + mStride)))
+        var firstRow = 0
+        while firstRow < pass.tilesDown {
+            let rows = min(rowsPerBlock, pass.tilesDown - firstRow), tiles = rows * pass.tilesAcross
+            forEachPlane(pass.from, parts: parts) { channel, part in
+                texstim_winograd_input(shared.source.base + channel * plane, sharedMask.map { $0.base + channel * plane },
+                                       Int32(pass.height), Int32(pass.width), pass.flip ? 1 : 0,
+                                       Int32(firstRow), Int32(rows), shared.v.base + channel * tiles, vStride,
+                                       shared.work.base + part * workFloats)
+            }
+            parallelChunks(count: 36, threads: threads) { points in
+                for xi in points {
+                    BLAS.sgemm(transposeA: pass.transposeU, m: pass.to, n: tiles, k: pass.from,
+                               a: shared.u.base + xi * pass.from * pass.to, lda: pass.transposeU ? pass.to : pass.from,
+                               b: shared.v.base + xi * vStride, ldb: tiles, c: shared.m.base + xi * mStride, ldc: tiles)
+                }
+            }
+            forEachPlane(pass.to, parts: parts) { channel, part in
+                texstim_winograd_output(shared.m.base + channel * tiles, mStride, Int32(firstRow), Int32(rows),
+                                        shared.target.base + channel * plane, Int32(pass.height), Int32(pass.width),
+                                        pass.bias?[channel] ?? 0, pass.mode, pass.flip ? 1 : 0, shared.work.base + part * workFloats)
+            }
+            firstRow += rows
+        }
+    }
+
+    /// Calls body(channel, part) for every channel, split into `parts` contiguous runs that
+    /// run in parallel; `part` picks the caller's private work area.
+    private func forEachPlane(_ channels: Int, parts: Int, _ body: (Int, Int) -> Void) {
+        let used = min(parts, channels)
+        parallelChunks(count: used, threads: used) { range in
+            for part in range {
+                for channel in (channels * part / used)..<(channels * (part + 1) / used) { body(channel, part) }
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+// WinogradTests: Winograd F(4×4, 3×3) against the naive and the direct (im2col) convolution,
+// with stated error bounds per layer of VGG-19, for the loss and for its gradient.
+
+import Testing
+import TextureCore
+
+@Suite struct WinogradTests {
+    /// Largest |a − b| relative to the largest |b|.
+    static func relativeMaxError(_ a: Tensor, _ b: Tensor) -> Double {
+        Double(a.maxAbsDifference(b)) / Double(max(maxAbs(b.data), 1e-30))
+    }
+
+    /// ‖a − b‖ / ‖b‖ over all elements.
+    static func relativeNormError(_ a: Tensor, _ b: Tensor) -> Double {
+        var difference = 0.0, norm = 0.0
+        for (x, y) in zip(a.data, b.data) {
+            difference += Double(x - y) * Double(x - y)
+            norm += Double(y) * Double(y)
+        }
+        return (difference / max(norm, 1e-300)).squareRoot()
+    }
+
+    /// Sizes that are and are not multiples of the 4×4 tile, down to a single pixel; a
+    /// 1 KB workspace limit forces one tile row per block. Measured errors are 1–3e-6.
+    @Test(arguments: [(8, 5, 9, 7, 24 << 20), (9, 16, 4, 4, 24 << 20), (8, 3, 1, 1, 24 << 20),
+                      (12, 8, 13, 6, 1024), (8, 8, 16, 17, 1024)])
+    func forwardAndBackwardMatchNaive(inChannels: Int, outChannels: Int, height: Int, width: Int, limit: Int) {
+        let conv = LayerTests.layer(inChannels, outChannels, kernel: 3, padding: 1, seed: 71)
+        #expect(WinogradConvolution.applies(to: conv))
+        let input = randomTensor(Shape(inChannels, height, width), seed: 72)
+        let algorithm = WinogradConvolution(workspaceLimitBytes: limit)
+        let naive = conv.naiveForward(input)
+        let dOutput = randomTensor(naive.shape, seed: 73)
+        let initial = randomTensor(input.shape, seed: 74)  // backward adds to what is there
+        var expectedInput = conv.naiveBackward(dOutput: dOutput, inputShape: input.shape)
+        for i in expectedInput.data.indices { expectedInput.data[i] += initial.data[i] }
+        var reluReference = naive
+        ReLU.forward(&reluReference)
+        for threads in [1, 2, 3] {
+            var output = Tensor(naive.shape)
+            algorithm.forward(conv, input: input, output: &output, relu: false, scratch: ScratchBuffer(), threads: threads)
+            #expect(Self.relativeMaxError(output, naive) < 1e-5)
+            algorithm.forward(conv, input: input, output: &output, relu: true, scratch: ScratchBuffer(), threads: threads)
+            #expect(Self.relativeMaxError(output, reluReference) < 1e-5)
+            var dInput = initial
+            algorithm.backward(conv, dOutput: dOutput, dInput: &dInput, scratch: ScratchBuffer(), threads: threads)
+            #expect(Self.relativeMaxError(dInput, expectedInput) < 1e-5)
+            // The fused ReLU mask, written over dInput: both algorithms against the naive.
+            var masked = dOutput
+            ReLU.backward(&masked, output: reluReference)
+            let expectedMasked = conv.naiveBackward(dOutput: masked, inputShape: input.shape)
+            for fused in [algorithm, Im2ColConvolution()] as [any ConvolutionAlgorithm] {
+                var written = initial
+                fused.backward(conv, dOutput: dOutput, reluOutput: reluReference, dInput: &written, accumulate: false,
+                               scratch: ScratchBuffer(), threads: threads)
+                #expect(Self.relativeMaxError(written, expectedMasked) < 1e-5)
+            }
+        }
+    }
+
+    /// Blocks are cut by bytes, never by threads, and each sgemm is single-threaded: the bits
+    /// must not depend on the thread count.
+    @Test func bitwiseIndependentOfThreadCount() {
+        let conv = LayerTests.layer(16, 24, kernel: 3, padding: 1, seed: 81)
+        let input = randomTensor(Shape(16, 23, 30), seed: 82)
+        let algorithm = WinogradConvolution(workspaceLimitBytes: 64 << 10)
+        var outputs: [[Float]] = [], gradients: [[Float]] = []
+        for threads in [1, 2, 4] {
+            var output = Tensor(conv.outputShape(for: input.shape))
+            algorithm.forward(conv, input: input, output: &output, relu: true, scratch: ScratchBuffer(), threads: threads)
+            var dInput = Tensor(input.shape)
+            algorithm.backward(conv, dOutput: output, dInput: &dInput, scratch: ScratchBuffer(), threads: threads)
+            outputs.append(output.data)
+            gradients.append(dInput.data)
+        }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+        #expect(gradients.allSatisfy { $0 == gradients[0] })
+    }
+
+    /// Full-width VGG-19 (seeded He weights) at 64² on a noise image in the caffe input range:
+    /// every activation to pool4, the loss, and its gradient, Winograd against direct.
+    /// Bounds (measured values in the README): activations 1e-5 of the layer's largest value,
+    /// loss 1e-5 relative, gradient 1e-3 in relative L2 norm (the gradient crosses 12 ReLU
+    /// masks, and a unit whose pre-activation is within rounding of 0 may switch).
+    @Test func vgg19LayersLossAndGradientAgreeWithDirect() {
+        let model = VGG19Weights.random(seed: 5)
+        let layers = model.layerNames.prefix(through: model.layerNames.firstIndex(of: "pool4")!).map { $0 }
+        let shape = Shape(3, 64, 64)
+        let source = randomTensor(shape, seed: 91, scale: 60), x = randomTensor(shape, seed: 92, scale: 60)
+        var results: [(features: [Tensor], loss: Double, gradient: Tensor)] = []
+        for algorithm in [Im2ColConvolution(), WinogradConvolution()] as [any ConvolutionAlgorithm] {
+            let network = model.makeNetwork(input: shape, layers: layers, threads: 2, convolution: algorithm)
+            let matched = LayerPresets.gatysReferenceLayers.map { layers.firstIndex(of: $0)! }
+            let sourceFeatures = network.forward(source)
+            let loss = TextureLoss(terms: model.terms(layers: LayerPresets.gatysReferenceLayers),
+                                   sourceFeatures: matched.map { sourceFeatures[$0] })
+            let features = network.forward(x)
+            var gradients: [Tensor] = []
+            let total = loss.evaluate(matched.map { features[$0] }, gradients: &gradients).total
+            var all = features.map { Tensor($0.shape) }
+            for (term, index) in matched.enumerated() { all[index] = gradients[term] }
+            results.append((features, total, network.backward(featureGradients: all)))
+        }
+        let (direct, winograd) = (results[0], results[1])
+        for (index, layer) in layers.enumerated() {
+            let error = Self.relativeMaxError(winograd.features[index], direct.features[index])
+            print("winograd vs direct at 64²: \(layer) \(error)")
+            #expect(error < 1e-5, "\(layer): max error \(error) of the layer's largest value")
+        }
+        let lossError = relativeError(winograd.loss, direct.loss)
+        let gradientError = Self.relativeNormError(winograd.gradient, direct.gradient)
+        print("winograd vs direct at 64²: loss \(lossError), gradient \(gradientError)")
+        #expect(lossError < 1e-5)
+        #expect(gradientError < 1e-3)
+    }
+}
