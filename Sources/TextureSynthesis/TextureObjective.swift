@@ -39,8 +39,12 @@ public final class TextureObjective {
         networks[input.shape] = network
     }
 
+    /// The network for inputs of `shape`. Only the latest size is kept: a 512² VGG-19 network
+    /// holds ~0.6 GB of activations and gradients, and a synthesis larger than its source would
+    /// otherwise keep the source-size network alive for nothing.
     func network(for shape: Shape) -> FeatureNetwork {
         if let network = networks[shape] { return network }
+        networks.removeAll()
         let network = model.makeNetwork(input: shape, layers: terms.map(\.layer), threads: threads, convolution: convolution)
         networks[shape] = network
         return network
