@@ -5,7 +5,7 @@
 # eager channels-last with the same threads, then the ratio at 256² pool4, one L-BFGS-B
 # iteration at 256², the peak RSS of a 512² worker and the scaling from 1 to 2 workers.
 #
-#   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 10 minutes)
+#   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 4 minutes)
 #
 # Installs torch==2.13.0+cpu into bench/.venv on first use (pip; pinned, since an unpinned
 # install pulls the 5 GB CUDA build), and python3-venv via apt-get (as root) when missing.

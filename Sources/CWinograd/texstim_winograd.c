@@ -121,16 +121,15 @@ void texstim_winograd_weights(const float *weight, int outChannels, int inChanne
 
 // MARK: - Input: V = Bᵀ d B
 
-/// Bᵀ · (d0 … d5), written to out[k · stride] (vectors of 16 tiles).
-#define INPUT_1D(d0, d1, d2, d3, d4, d5, out, stride)                 \
-    do {                                                              \
-        store16((out) + 0 * (stride), 4 * (d0) - 5 * (d2) + (d4));     \
-        store16((out) + 1 * (stride), (d3) + (d4) - 4 * ((d1) + (d2))); \
-        store16((out) + 2 * (stride), 4 * ((d1) - (d2)) - (d3) + (d4)); \
-        store16((out) + 3 * (stride), 2 * ((d3) - (d1)) - (d2) + (d4)); \
-        store16((out) + 4 * (stride), 2 * ((d1) - (d3)) - (d2) + (d4)); \
-        store16((out) + 5 * (stride), 4 * (d1) - 5 * (d3) + (d5));     \
-    } while (0)
+/// out = Bᵀ · d for six vectors of 16 tiles (vectors go by pointer, see load16).
+TEXSTIM_INLINE void input_1d(const vec16 d[6], vec16 out[6]) {
+    out[0] = 4 * d[0] - 5 * d[2] + d[4];
+    out[1] = d[3] + d[4] - 4 * (d[1] + d[2]);
+    out[2] = 4 * (d[1] - d[2]) - d[3] + d[4];
+    out[3] = 2 * (d[3] - d[1]) - d[2] + d[4];
+    out[4] = 2 * (d[1] - d[3]) - d[2] + d[4];
+    out[5] = 4 * d[1] - 5 * d[3] + d[5];
+}
 
 /// padded[i] = pixel (y, i − 1) of the (possibly rotated) plane for i < 4·tiles + 32, zero
 /// outside the image.
@@ -158,12 +157,13 @@ TEXSTIM_INLINE void load_row(const float *restrict plane, const float *restrict 
 /// h[s][t] = (d Bᵀ)[s] of tile t's row segment d = pixels 4t − 1 … 4t + 4 (padded[4t …]).
 TEXSTIM_INLINE void input_row(const float *restrict padded, int tiles, float *restrict h) {
     for (int t = 0; t < tiles; t += 16) {
-        vec16 phase[4], next[4];
-        deinterleave4(padded + 4 * t, phase);
+        vec16 d[6], next[4], out[6];
+        deinterleave4(padded + 4 * t, d);
         deinterleave4(padded + 4 * t + 64, next);
-        vec16 d4 = __builtin_shufflevector(phase[0], next[0], NEXT16);
-        vec16 d5 = __builtin_shufflevector(phase[1], next[1], NEXT16);
-        INPUT_1D(phase[0], phase[1], phase[2], phase[3], d4, d5, h + t, tiles);
+        d[4] = __builtin_shufflevector(d[0], next[0], NEXT16);
+        d[5] = __builtin_shufflevector(d[1], next[1], NEXT16);
+        input_1d(d, out);
+        for (int s = 0; s < 6; s++) store16(h + (size_t)s * tiles + t, out[s]);
     }
 }
 
@@ -196,11 +196,9 @@ void texstim_winograd_input(const float *plane, const float *mask, int height, i
         for (int s = 0; s < 6; s++) {
             size_t column = (size_t)s * tiles;
             for (int t = 0; t < tilesAcross; t += 16) {
-                vec16 d0 = load16(rows[0] + column + t), d1 = load16(rows[1] + column + t);
-                vec16 d2 = load16(rows[2] + column + t), d3 = load16(rows[3] + column + t);
-                vec16 d4 = load16(rows[4] + column + t), d5 = load16(rows[5] + column + t);
-                vec16 out[6] = {4 * d0 - 5 * d2 + d4, d3 + d4 - 4 * (d1 + d2), 4 * (d1 - d2) - d3 + d4,
-                                2 * (d3 - d1) - d2 + d4, 2 * (d1 - d3) - d2 + d4, 4 * d1 - 5 * d3 + d5};
+                vec16 d[6], out[6];
+                for (int r = 0; r < 6; r++) d[r] = load16(rows[r] + column + t);
+                input_1d(d, out);
                 for (int i = 0; i < 6; i++) store_partial(target + (size_t)(6 * i + s) * xiStride + t, &out[i], tilesAcross - t);
             }
         }
@@ -209,16 +207,15 @@ void texstim_winograd_input(const float *plane, const float *mask, int height, i
 
 // MARK: - Output: Y = Aᵀ M A
 
-/// Aᵀ · (m0 … m5) as four vectors.
-#define OUTPUT_1D(m0, m1, m2, m3, m4, m5, out)              \
-    do {                                                    \
-        vec16 sum12 = (m1) + (m2), diff12 = (m1) - (m2);    \
-        vec16 sum34 = (m3) + (m4), diff34 = (m3) - (m4);    \
-        (out)[0] = (m0) + sum12 + sum34;                    \
-        (out)[1] = diff12 + 2 * diff34;                     \
-        (out)[2] = sum12 + 4 * sum34;                       \
-        (out)[3] = diff12 + 8 * diff34 + (m5);              \
-    } while (0)
+/// out = Aᵀ · m for six vectors of 16 tiles.
+TEXSTIM_INLINE void output_1d(const vec16 m[6], vec16 out[4]) {
+    vec16 sum12 = m[1] + m[2], diff12 = m[1] - m[2];
+    vec16 sum34 = m[3] + m[4], diff34 = m[3] - m[4];
+    out[0] = m[0] + sum12 + sum34;
+    out[1] = diff12 + 2 * diff34;
+    out[2] = sum12 + 4 * sum34;
+    out[3] = diff12 + 8 * diff34 + m[5];
+}
 
 /// Writes one finished output row (first `width` floats of `row`) into the plane. Rotated
 /// rows are reversed into `row` first, so each mode has one unit-stride loop.
@@ -257,7 +254,7 @@ void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, 
             for (int t = 0; t < tilesAcross; t += 16) {
                 vec16 column[6], out[4];
                 for (int r = 0; r < 6; r++) load_partial(&column[r], source + (size_t)(6 * r + s) * xiStride + t, tilesAcross - t);
-                OUTPUT_1D(column[0], column[1], column[2], column[3], column[4], column[5], out);
+                output_1d(column, out);
                 for (int i = 0; i < 4; i++) store16(q + i * rowStride + (size_t)s * tiles + t, out[i]);
             }
         }
@@ -266,9 +263,9 @@ void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, 
             if (y >= height) break;
             const float *qi = q + (size_t)i * rowStride;
             for (int t = 0; t < tilesAcross; t += 16) {
-                vec16 out[4];
-                OUTPUT_1D(load16(qi + t), load16(qi + tiles + t), load16(qi + 2 * tiles + t), load16(qi + 3 * tiles + t),
-                          load16(qi + 4 * tiles + t), load16(qi + 5 * tiles + t), out);
+                vec16 column[6], out[4];
+                for (int s = 0; s < 6; s++) column[s] = load16(qi + (size_t)s * tiles + t);
+                output_1d(column, out);
                 interleave4(out, row + 4 * t);
             }
             write_row(row, reversed, plane, height, width, y, bias, mode, flip);

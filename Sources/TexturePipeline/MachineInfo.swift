@@ -15,7 +15,7 @@ public enum MachineInfo {
 
     public static func record(threads: Int, convolution: ConvolutionChoice) -> StimulusRecord.Machine {
         StimulusRecord.Machine(cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
-                               convolution: convolution.rawValue)
+                               convolution: convolution)
     }
 
     /// Peak resident set size of this process in bytes (getrusage; Linux reports KiB).

@@ -1,6 +1,6 @@
 // TextureObjective: the source's texture statistics and the loss + gradient of a candidate image.
 //
-// Built once per (model, source, layers). It owns the feature networks (one per input size)
+// Built once per (model, source, layers). It owns a feature network (for the latest input size)
 // and the loss; evaluating it maps pixels through the model's preprocessing, runs the network
 // forward and backward, and returns ∂L/∂input.
 
@@ -15,7 +15,10 @@ public final class TextureObjective {
     public let loss: TextureLoss
     let threads: Int
     let convolution: any ConvolutionAlgorithm
-    private var networks: [Shape: FeatureNetwork] = [:]
+    /// Only the latest size is kept: a 512² VGG-19 network holds ~0.6 GB of activations and
+    /// gradients, and a synthesis larger than its source would otherwise keep the source-size
+    /// network alive for nothing.
+    private var cachedNetwork: FeatureNetwork
     private var featureGradients: [Tensor] = []
 
     /// - Parameters:
@@ -36,18 +39,15 @@ public final class TextureObjective {
         let input = transform.apply(source)
         let network = model.makeNetwork(input: input.shape, layers: layers, threads: threads, convolution: convolution)
         loss = TextureLoss(terms: terms, sourceFeatures: network.forward(input), threads: threads)
-        networks[input.shape] = network
+        cachedNetwork = network
     }
 
-    /// The network for inputs of `shape`. Only the latest size is kept: a 512² VGG-19 network
-    /// holds ~0.6 GB of activations and gradients, and a synthesis larger than its source would
-    /// otherwise keep the source-size network alive for nothing.
+    /// The network for inputs of `shape` (replacing the cached one when the size changes).
     func network(for shape: Shape) -> FeatureNetwork {
-        if let network = networks[shape] { return network }
-        networks.removeAll()
-        let network = model.makeNetwork(input: shape, layers: terms.map(\.layer), threads: threads, convolution: convolution)
-        networks[shape] = network
-        return network
+        if cachedNetwork.inputShape != shape {
+            cachedNetwork = model.makeNetwork(input: shape, layers: terms.map(\.layer), threads: threads, convolution: convolution)
+        }
+        return cachedNetwork
     }
 
     /// Checks that an image of this size still has positions at every matched layer.

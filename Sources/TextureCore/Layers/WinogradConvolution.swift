@@ -59,7 +59,7 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             output.data.withUnsafeMutableBufferPointer { target in
                 u.withUnsafeBufferPointer { u in
                     run(Pass(from: layer.inChannels, to: layer.outChannels, height: input.shape.height, width: input.shape.width,
-                             flip: false, mode: mode, bias: layer.bias, transposeU: false),
+                             backward: false, mode: mode, bias: layer.bias),
                         source: source.baseAddress!, mask: nil, target: target.baseAddress!, u: u.baseAddress!,
                         scratch: scratch, threads: threads)
                 }
@@ -80,7 +80,7 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         let u = Self.transformedWeights(layer)
         let mode = accumulate ? Int32(texstim_winograd_accumulate) : Int32(texstim_winograd_store)
         let pass = Pass(from: layer.outChannels, to: layer.inChannels, height: dInput.shape.height, width: dInput.shape.width,
-                        flip: true, mode: mode, bias: nil, transposeU: true)
+                        backward: true, mode: mode, bias: nil)
         dOutput.data.withUnsafeBufferPointer { source in
             dInput.data.withUnsafeMutableBufferPointer { target in
                 u.withUnsafeBufferPointer { u in
@@ -101,11 +101,11 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// One Winograd pass from `from` planes to `to` planes of the same size.
     struct Pass {
         let from: Int, to: Int, height: Int, width: Int
-        let flip: Bool
+        /// The input-gradient pass: reads the source rotated by 180°, multiplies by U[ξ]ᵀ (U is
+        /// stored OC × C and this pass maps OC → C) and writes the result rotated back.
+        let backward: Bool
         let mode: Int32
         let bias: [Float]?
-        /// Backward multiplies by U[ξ]ᵀ (U is stored OC × C, the pass maps OC → C).
-        let transposeU: Bool
 
         var tilesAcross: Int { (width + 3) / 4 }
         var tilesDown: Int { (height + 3) / 4 }
@@ -138,21 +138,21 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             let rows = min(rowsPerBlock, pass.tilesDown - firstRow), tiles = rows * pass.tilesAcross
             forEachPlane(pass.from, parts: parts) { channel, part in
                 texstim_winograd_input(shared.source.base + channel * plane, sharedMask.map { $0.base + channel * plane },
-                                       Int32(pass.height), Int32(pass.width), pass.flip ? 1 : 0,
+                                       Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0,
                                        Int32(firstRow), Int32(rows), shared.v.base + channel * tiles, vStride,
                                        shared.work.base + part * workFloats)
             }
             parallelChunks(count: 36, threads: threads) { points in
                 for xi in points {
-                    BLAS.sgemm(transposeA: pass.transposeU, m: pass.to, n: tiles, k: pass.from,
-                               a: shared.u.base + xi * pass.from * pass.to, lda: pass.transposeU ? pass.to : pass.from,
+                    BLAS.sgemm(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
+                               a: shared.u.base + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
                                b: shared.v.base + xi * vStride, ldb: tiles, c: shared.m.base + xi * mStride, ldc: tiles)
                 }
             }
             forEachPlane(pass.to, parts: parts) { channel, part in
                 texstim_winograd_output(shared.m.base + channel * tiles, mStride, Int32(firstRow), Int32(rows),
                                         shared.target.base + channel * plane, Int32(pass.height), Int32(pass.width),
-                                        pass.bias?[channel] ?? 0, pass.mode, pass.flip ? 1 : 0, shared.work.base + part * workFloats)
+                                        pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, shared.work.base + part * workFloats)
             }
             firstRow += rows
         }

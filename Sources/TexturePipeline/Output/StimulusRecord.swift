@@ -79,8 +79,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var blasCore: String
         public var blasThreads: Int
         public var threads: Int
-        /// `direct` or `winograd`; absent in records written before Winograd existed (= direct).
-        public var convolution: String?
+        /// Absent in records written before Winograd existed (= direct).
+        public var convolution: ConvolutionChoice?
     }
 
     /// The stimulus's place in a manifest's set; absent for a single `texstim synthesize`.

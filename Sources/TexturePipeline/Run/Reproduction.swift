@@ -79,7 +79,7 @@ public enum Reproduction {
         request.histogramMatch = record.postprocessing.histogramMatch
         request.bitDepth = record.output.bitDepth
         request.threads = record.machine.threads
-        request.convolution = record.machine.convolution.flatMap(ConvolutionChoice.init(rawValue:)) ?? .direct
+        request.convolution = record.machine.convolution ?? .direct
         request.equalize = record.postprocessing.equalize
         request.job = record.job
         return request
