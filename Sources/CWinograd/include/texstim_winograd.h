@@ -1,4 +1,4 @@
-// texstim_winograd.h: Winograd F(4×4, 3×3) transforms (weights, input tiles, output tiles).
+// texstim_winograd.h: Winograd F(4×4, 3×3) transforms (weights, input tiles, output tiles) and products.
 //
 // Convolution here means the VGG kind: 3×3 kernel, stride 1, zero padding 1, so the output
 // plane has the input's size H×W. The plane is cut into 4×4 output tiles, tilesAcross =
@@ -6,8 +6,10 @@
 // pixel is (4·ty − 1, 4·tx − 1) (zero outside the image).
 //
 // Transformed tensors hold 36 = 6×6 frequency points ξ = 6·i + j. For a block of tile rows
-// the element (ξ, channel, tile) sits at base[ξ·xiStride + channel·tileCount + tile], with
-// tile = (ty − firstTileRow)·tilesAcross + tx; callers pass the pointer of one channel.
+// the element (ξ, channel, tile) sits at base[ξ·xiStride + channel·channelStride + tile], with
+// tile = (ty − firstTileRow)·tilesAcross + tx; callers pass the pointer of one channel. The
+// transforms move whole vectors of 16 tiles, so channelStride ≥ tiles + 15: the 15 floats after
+// a channel's last tile are scratch (written with unused values, read and ignored).
 // Matrices (Lavin & Gray 2016, interpolation points 0, ±1, ±2, ∞): V = Bᵀ d B, U = G g Gᵀ,
 // Y = Aᵀ [U ⊙ V] A.
 #ifndef TEXSTIM_WINOGRAD_H
@@ -42,5 +44,15 @@ enum {
 void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, int tileRows,
                              float *plane, int height, int width, float bias, int mode, int flip,
                              float *work);
+
+/// Whether texstim_winograd_gemm can run here (an x86-64 CPU with AVX-512F). The answer is
+/// fixed for a machine, so one machine always computes the same bits.
+int texstim_winograd_gemm_available(void);
+
+/// C (m × n) = A · B, or Aᵀ · B with `transposeA`; all row-major with leading dimensions
+/// lda, ldb, ldc; A is m × k (k × m when transposed), B is k × n. C is overwritten (no beta).
+/// Single-threaded; call only where texstim_winograd_gemm_available() returns 1.
+void texstim_winograd_gemm(int m, int n, int k, const float *a, size_t lda, int transposeA,
+                           const float *b, size_t ldb, float *c, size_t ldc);
 
 #endif

@@ -1,12 +1,12 @@
-// WinogradConvolution: 3×3 convolution by Winograd F(4×4, 3×3): tile transforms + 36 sgemms.
+// WinogradConvolution: 3×3 convolution by Winograd F(4×4, 3×3): tile transforms + 36 matrix products.
 //
 // Size letters as in Conv2D.swift; T is the number of 4×4 output tiles in a block of tile rows.
 // A 3×3 convolution of a 4×4 output tile needs 16·9 = 144 multiply–adds per channel pair
-// directly, and 36 in the Winograd domain (Lavin & Gray 2016), so the sgemms do 4× less work:
+// directly, and 36 in the Winograd domain (Lavin & Gray 2016), so the products do 4× less work:
 //
 //   U[ξ] (OC × C) = G g Gᵀ     once per layer and model (Conv2D.derived, shared by workers)
 //   V[ξ] (C × T)  = Bᵀ d B     per tile of the input (C target CWinograd)
-//   M[ξ] (OC × T) = U[ξ] · V[ξ]   for the 36 points ξ, one sgemm each
+//   M[ξ] (OC × T) = U[ξ] · V[ξ]   for the 36 points ξ, one product each (productKernel)
 //   Y             = Aᵀ M A + bias, ReLU fused     per tile of the output
 //
 // The input gradient of a 3×3 "same" convolution is the correlation of the output gradient
@@ -14,19 +14,25 @@
 // into a correlation with the unflipped kernels wᵀ[c][o] = w[o][c], whose transform is U[ξ]ᵀ:
 // backward reads dOutput rotated, multiplies by U[ξ]ᵀ, and adds the result rotated back.
 //
-// Work is cut into blocks of whole tile rows sized by `workspaceLimitBytes` (never by the
-// thread count), and every sgemm runs single-threaded on one ξ, so results are bitwise the
+// Work is cut into blocks of whole tile rows sized in bytes (tileRowsPerBlock; never by the
+// thread count), and every product runs single-threaded on one ξ, so results are bitwise the
 // same for any number of threads. Layers that are not 3×3 "same" or have very few input
 // channels (conv1_1: C = 3, where the transforms would cost more than they save) use im2col.
 
 internal import CWinograd
 
 public struct WinogradConvolution: ConvolutionAlgorithm {
-    /// Upper bound for one block's V and M.
+    /// The size one block's V and M aim for. At 8 MB they stay in L3 (32 MB here) beside the
+    /// planes they are made from and written to; at 24 MB conv1_2 at 256² took 7.0 ms instead
+    /// of 5.2 ms per pass, and at 1–2 MB the products get too few tiles.
+    public var workspaceTargetBytes: Int
+    /// Upper bound for one block's V and M. Below it, a block grows to the size of the layer's
+    /// transformed weights U, since every block reads all of U (conv4: 37.7 MB).
     public var workspaceLimitBytes: Int
     let fallback = Im2ColConvolution()
 
-    public init(workspaceLimitBytes: Int = 24 << 20) {
+    public init(workspaceTargetBytes: Int = 8 << 20, workspaceLimitBytes: Int = 48 << 20) {
+        self.workspaceTargetBytes = workspaceTargetBytes
         self.workspaceLimitBytes = workspaceLimitBytes
     }
 
@@ -111,10 +117,13 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         var tilesDown: Int { (height + 3) / 4 }
     }
 
-    /// Tile rows per block: as many as keep V and M under the workspace limit, at least one.
+    /// Tile rows per block: V and M near the target size or as large as U, whichever is
+    /// larger, under the limit; at least one.
     func tileRowsPerBlock(_ pass: Pass) -> Int {
         let bytesPerTileRow = 4 * 36 * (pass.from + pass.to) * pass.tilesAcross
-        return max(1, min(pass.tilesDown, workspaceLimitBytes / bytesPerTileRow))
+        let weightRows = (4 * 36 * pass.from * pass.to + bytesPerTileRow - 1) / bytesPerTileRow
+        let rows = min(workspaceLimitBytes / bytesPerTileRow, max(workspaceTargetBytes / bytesPerTileRow, weightRows))
+        return max(1, min(pass.tilesDown, rows))
     }
 
     /// Source planes are read through `mask` (source · [mask > 0]) when one is given.
@@ -124,9 +133,12 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         let blockTiles = rowsPerBlock * pass.tilesAcross
         let workFloats = texstim_winograd_work_floats(Int32(pass.tilesAcross))
         let parts = max(1, min(threads, max(pass.from, pass.to)))
-        // The 36 matrices of V (and of M) start 64 bytes past a multiple of 4 KiB apart: at
-        // exact multiples, the transforms' 36 store streams share one L1 set and evict each other.
-        let (vStride, mStride) = (pass.from * blockTiles + 16, pass.to * blockTiles + 16)
+        // Each channel's row of tiles is followed by 16 spare floats, so the transforms read and
+        // write whole vectors of 16 tiles past a row's last tile. The 36 matrices of V (and of M)
+        // start 64 bytes past a multiple of 4 KiB apart: at exact multiples, the transforms' 36
+        // store streams share one L1 set and evict each other.
+        let channelStride = blockTiles + 16
+        let (vStride, mStride) = (pass.from * channelStride + 16, pass.to * channelStride + 16)
         let workspace = scratch.reserve(36 * (vStride + mStride) + parts * workFloats)
         let plane = pass.height * pass.width
         let sharedMask = mask.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
@@ -139,22 +151,48 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             forEachPlane(pass.from, parts: parts) { channel, part in
                 texstim_winograd_input(shared.source.base + channel * plane, sharedMask.map { $0.base + channel * plane },
                                        Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0,
-                                       Int32(firstRow), Int32(rows), shared.v.base + channel * tiles, vStride,
+                                       Int32(firstRow), Int32(rows), shared.v.base + channel * channelStride, vStride,
                                        shared.work.base + part * workFloats)
             }
             parallelChunks(count: 36, threads: threads) { points in
                 for xi in points {
-                    BLAS.sgemm(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
-                               a: shared.u.base + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
-                               b: shared.v.base + xi * vStride, ldb: tiles, c: shared.m.base + xi * mStride, ldc: tiles)
+                    Self.product(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
+                                 a: shared.u.base + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
+                                 b: shared.v.base + xi * vStride, ldb: channelStride, c: shared.m.base + xi * mStride,
+                                 ldc: channelStride)
                 }
             }
             forEachPlane(pass.to, parts: parts) { channel, part in
-                texstim_winograd_output(shared.m.base + channel * tiles, mStride, Int32(firstRow), Int32(rows),
+                texstim_winograd_output(shared.m.base + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
                                         shared.target.base + channel * plane, Int32(pass.height), Int32(pass.width),
                                         pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, shared.work.base + part * workFloats)
             }
             firstRow += rows
+        }
+    }
+
+    /// The code that computes the 36 products on this machine.
+    public enum ProductKernel: String, Sendable, CaseIterable {
+        /// CWinograd's own kernel (texstim_winograd_gemm.c): no packing, no zeroing of C.
+        case avx512 = "texstim-avx512"
+        /// cblas_sgemm, with whichever kernel OpenBLAS chose (BLAS.coreName).
+        case openBLAS = "openblas"
+    }
+
+    /// Ours where the CPU has AVX-512F (there it measured 1.0–1.1× OpenBLAS's AVX-512 kernel
+    /// and 1.8–2× its Haswell kernel per product), else OpenBLAS. Fixed per machine.
+    public static let productKernel: ProductKernel = texstim_winograd_gemm_available() != 0 ? .avx512 : .openBLAS
+
+    /// C (m × n) = A · B, or Aᵀ · B with `transposeA`, row-major, single-threaded, C
+    /// overwritten; `kernel` is this machine's unless a test compares the two.
+    public static func product(kernel: ProductKernel = productKernel, transposeA: Bool, m: Int, n: Int, k: Int,
+                               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                               c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch kernel {
+        case .avx512 where texstim_winograd_gemm_available() != 0:
+            texstim_winograd_gemm(Int32(m), Int32(n), Int32(k), a, lda, transposeA ? 1 : 0, b, ldb, c, ldc)
+        default:
+            BLAS.sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }
     }
 
@@ -169,3 +207,4 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         }
     }
 }
+
