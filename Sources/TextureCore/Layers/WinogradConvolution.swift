@@ -22,16 +22,16 @@
 internal import CWinograd
 
 public struct WinogradConvolution: ConvolutionAlgorithm {
-    /// The size one block's V and M aim for. At 8 MB they stay in L3 (32 MB here) beside the
-    /// planes they are made from and written to; at 24 MB conv1_2 at 256² took 7.0 ms instead
-    /// of 5.2 ms per pass, and at 1–2 MB the products get too few tiles.
+    /// The size one block's V and M aim for. At 4 MB per thread they stay in L3 (32 MB here)
+    /// beside the planes they are made from and written to; with one 24 MB block conv1_2 at 256²
+    /// took 7.0 ms per pass instead of 5.5, and below 1 MB the products get too few tiles.
     public var workspaceTargetBytes: Int
     /// Upper bound for one block's V and M. Below it, a block grows to the size of the layer's
     /// transformed weights U, since every block reads all of U (conv4: 37.7 MB).
     public var workspaceLimitBytes: Int
     let fallback = Im2ColConvolution()
 
-    public init(workspaceTargetBytes: Int = 8 << 20, workspaceLimitBytes: Int = 48 << 20) {
+    public init(workspaceTargetBytes: Int = 4 << 20, workspaceLimitBytes: Int = 48 << 20) {
         self.workspaceTargetBytes = workspaceTargetBytes
         self.workspaceLimitBytes = workspaceLimitBytes
     }
@@ -127,47 +127,81 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     }
 
     /// Source planes are read through `mask` (source · [mask > 0]) when one is given.
+    ///
+    /// With many blocks (conv1 and conv2), each thread takes whole blocks through all three
+    /// steps in its own V and M: no thread waits for another between steps, and V and M stay
+    /// with the core that made them (conv1_2 at 256²: 5.5 instead of 6.0 ms per pass). With few
+    /// blocks (conv3, conv4, whose U makes a block the whole image), all threads share each step
+    /// of each block. The blocks are the same either way, so the bits are too.
     func run(_ pass: Pass, source: UnsafePointer<Float>, mask: UnsafePointer<Float>?, target: UnsafeMutablePointer<Float>,
              u: UnsafePointer<Float>, scratch: ScratchBuffer, threads: Int) {
         let rowsPerBlock = tileRowsPerBlock(pass)
-        let blockTiles = rowsPerBlock * pass.tilesAcross
-        let workFloats = texstim_winograd_work_floats(Int32(pass.tilesAcross))
-        let parts = max(1, min(threads, max(pass.from, pass.to)))
+        let blockCount = (pass.tilesDown + rowsPerBlock - 1) / rowsPerBlock
+        let areas = threads > 1 && blockCount >= 4 * threads ? threads : 1
         // Each channel's row of tiles is followed by 16 spare floats, so the transforms read and
         // write whole vectors of 16 tiles past a row's last tile. The 36 matrices of V (and of M)
         // start 64 bytes past a multiple of 4 KiB apart: at exact multiples, the transforms' 36
         // store streams share one L1 set and evict each other.
-        let channelStride = blockTiles + 16
+        let channelStride = rowsPerBlock * pass.tilesAcross + 16
         let (vStride, mStride) = (pass.from * channelStride + 16, pass.to * channelStride + 16)
-        let workspace = scratch.reserve(36 * (vStride + mStride) + parts * workFloats)
-        let plane = pass.height * pass.width
-        let sharedMask = mask.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
-        let shared = (source: SharedPointer(UnsafeMutablePointer(mutating: source)), target: SharedPointer(target),
-                      u: SharedPointer(UnsafeMutablePointer(mutating: u)), v: SharedPointer(workspace),
-                      m: SharedPointer(workspace + 36 * vStride), work: SharedPointer(workspace + 36 * (vStride + mStride)))
-        var firstRow = 0
-        while firstRow < pass.tilesDown {
-            let rows = min(rowsPerBlock, pass.tilesDown - firstRow), tiles = rows * pass.tilesAcross
+        let areaFloats = 36 * (vStride + mStride), workFloats = texstim_winograd_work_floats(Int32(pass.tilesAcross))
+        let workspace = scratch.reserve(areas * areaFloats + threads * workFloats)
+        let block = BlockStep(pass: pass, rowsPerBlock: rowsPerBlock, channelStride: channelStride, vStride: vStride,
+                              mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target, u: u)
+        if areas > 1 {
+            parallelChunks(count: areas, threads: areas) { parts in
+                for area in parts {
+                    let v = workspace + area * areaFloats, work = workspace + areas * areaFloats + area * workFloats
+                    for index in (blockCount * area / areas)..<(blockCount * (area + 1) / areas) {
+                        block.run(index, v: v, work: work, threads: 1)
+                    }
+                }
+            }
+        } else {
+            for index in 0..<blockCount { block.run(index, v: workspace, work: workspace + areaFloats, threads: threads) }
+        }
+    }
+
+    /// One block of tile rows through the three steps: input transform, 36 products, output
+    /// transform. V starts at `v` and M right after it; `work` holds one work area per thread.
+    struct BlockStep: @unchecked Sendable {
+        let pass: Pass
+        let rowsPerBlock: Int, channelStride: Int, vStride: Int, mStride: Int, workFloats: Int
+        let source: UnsafePointer<Float>, mask: UnsafePointer<Float>?, target: UnsafeMutablePointer<Float>
+        let u: UnsafePointer<Float>
+
+        func run(_ index: Int, v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>, threads: Int) {
+            let firstRow = index * rowsPerBlock, rows = min(rowsPerBlock, pass.tilesDown - firstRow)
+            let tiles = rows * pass.tilesAcross, plane = pass.height * pass.width, m = v + 36 * vStride
+            let parts = max(1, min(threads, max(pass.from, pass.to)))
             forEachPlane(pass.from, parts: parts) { channel, part in
-                texstim_winograd_input(shared.source.base + channel * plane, sharedMask.map { $0.base + channel * plane },
-                                       Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0,
-                                       Int32(firstRow), Int32(rows), shared.v.base + channel * channelStride, vStride,
-                                       shared.work.base + part * workFloats)
+                texstim_winograd_input(source + channel * plane, mask.map { $0 + channel * plane },
+                                       Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0, Int32(firstRow), Int32(rows),
+                                       v + channel * channelStride, vStride, work + part * workFloats)
             }
             parallelChunks(count: 36, threads: threads) { points in
                 for xi in points {
-                    Self.product(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
-                                 a: shared.u.base + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
-                                 b: shared.v.base + xi * vStride, ldb: channelStride, c: shared.m.base + xi * mStride,
-                                 ldc: channelStride)
+                    WinogradConvolution.product(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
+                                                a: u + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
+                                                b: v + xi * vStride, ldb: channelStride, c: m + xi * mStride, ldc: channelStride)
                 }
             }
             forEachPlane(pass.to, parts: parts) { channel, part in
-                texstim_winograd_output(shared.m.base + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
-                                        shared.target.base + channel * plane, Int32(pass.height), Int32(pass.width),
-                                        pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, shared.work.base + part * workFloats)
+                texstim_winograd_output(m + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
+                                        target + channel * plane, Int32(pass.height), Int32(pass.width),
+                                        pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, work + part * workFloats)
             }
-            firstRow += rows
+        }
+
+        /// Calls body(channel, part) for every channel, split into `parts` contiguous runs that
+        /// run in parallel; `part` picks the caller's private work area.
+        private func forEachPlane(_ channels: Int, parts: Int, _ body: (Int, Int) -> Void) {
+            let used = min(parts, channels)
+            parallelChunks(count: used, threads: used) { range in
+                for part in range {
+                    for channel in (channels * part / used)..<(channels * (part + 1) / used) { body(channel, part) }
+                }
+            }
         }
     }
 
@@ -195,16 +229,4 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             BLAS.sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }
     }
-
-    /// Calls body(channel, part) for every channel, split into `parts` contiguous runs that
-    /// run in parallel; `part` picks the caller's private work area.
-    private func forEachPlane(_ channels: Int, parts: Int, _ body: (Int, Int) -> Void) {
-        let used = min(parts, channels)
-        parallelChunks(count: used, threads: used) { range in
-            for part in range {
-                for channel in (channels * part / used)..<(channels * (part + 1) / used) { body(channel, part) }
-            }
-        }
-    }
 }
-

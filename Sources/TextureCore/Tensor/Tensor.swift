@@ -54,6 +54,17 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 
+    /// Takes another shape; the values are not kept (elements added are zero). Storage shrinks
+    /// without releasing capacity, so a tensor made at its largest shape never reallocates.
+    public mutating func reshape(to newShape: Shape) {
+        shape = newShape
+        if data.count > newShape.count {
+            data.removeLast(data.count - newShape.count)
+        } else if data.count < newShape.count {
+            data.append(contentsOf: repeatElement(0, count: newShape.count - data.count))
+        }
+    }
+
     /// Copies `other`'s values (same shape) without reallocating.
     public mutating func copy(from other: Tensor, threads: Int = 1) {
         precondition(shape == other.shape)
