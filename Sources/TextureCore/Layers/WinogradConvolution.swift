@@ -137,7 +137,7 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
              u: UnsafePointer<Float>, scratch: ScratchBuffer, threads: Int) {
         let rowsPerBlock = tileRowsPerBlock(pass)
         let blockCount = (pass.tilesDown + rowsPerBlock - 1) / rowsPerBlock
-        let areas = threads > 1 && blockCount >= 4 * threads ? threads : 1
+        let areas = threads > 1 && blockCount >= 2 * threads ? threads : 1
         // Each channel's row of tiles is followed by 16 spare floats, so the transforms read and
         // write whole vectors of 16 tiles past a row's last tile. The 36 matrices of V (and of M)
         // start 64 bytes past a multiple of 4 KiB apart: at exact multiples, the transforms' 36
