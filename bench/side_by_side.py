@@ -88,7 +88,7 @@ def main():
     parser.add_argument("--sizes", default="128,256,512")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--results", default="bench/results")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating texstim/PyTorch rounds for the 256² pool4 ratio")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating texstim/PyTorch rounds for the 256² pool4 ratio")
     args = parser.parse_args()
     os.makedirs(args.results, exist_ok=True)
     bench = [TEXSTIM, "bench", "--sizes", args.sizes, "--threads", str(args.threads), "--json"]

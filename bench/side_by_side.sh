@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# texstim against PyTorch on this machine, back to back: s/eval per size and cutoff for direct
-# and Winograd convolution (OpenBLAS as the environment sets it, and with OPENBLAS_CORETYPE and
-# OPENBLAS_L2_SIZE unset for this command only, i.e. OpenBLAS's own choice of kernel), PyTorch
-# eager channels-last with the same threads, then the ratio at 256² pool4, one L-BFGS-B
-# iteration at 256², the peak RSS of a 512² worker and the scaling from 1 to 2 workers.
+# texstim against PyTorch on this machine: s/eval per size and cutoff for direct and Winograd
+# convolution (OpenBLAS as the environment sets it, and with OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE unset for this command only, i.e. OpenBLAS's own choice of kernel) and for
+# PyTorch eager channels-last with the same threads; then the ratio at 256² pool4 from 5
+# alternating texstim/PyTorch rounds, one L-BFGS-B iteration at 256², the peak RSS of a 512²
+# worker and the scaling from 1 to 2 workers.
 #
-#   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 4 minutes)
+#   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 8 minutes)
 #
 # Installs torch==2.13.0+cpu into bench/.venv on first use (pip; pinned, since an unpinned
 # install pulls the 5 GB CUDA build), and python3-venv via apt-get (as root) when missing.

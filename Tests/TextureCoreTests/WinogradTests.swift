@@ -61,8 +61,8 @@ import TextureCore
 
     /// The AVX-512 product kernel against cblas_sgemm, both operand orders, with shapes that
     /// exercise every row band (16, 8, 4, 2, 1) and partial column tiles; leading dimensions
-    /// are wider than the matrices. Measured: ≤ 3e-7 of the largest value (the two sum in
-    /// different orders), bound 1e-6.
+    /// are wider than the matrices. Measured: 0.4–8e-7 of the largest value, growing with k
+    /// (the two sum in different orders), bound 4e-6.
     @Test(.enabled(if: WinogradConvolution.productKernel == .avx512, "needs AVX-512F"),
           arguments: [(1, 1, 1), (16, 16, 8), (31, 37, 9), (64, 80, 64), (23, 250, 40), (512, 16, 300)])
     func productKernelMatchesOpenBLAS(m: Int, n: Int, k: Int) {
@@ -84,7 +84,7 @@ import TextureCore
                 // Columns past n belong to the caller and stay untouched.
                 #expect(ours[(row * ldc + n)..<((row + 1) * ldc)].allSatisfy { $0.isNaN })
             }
-            #expect(Double(difference) <= 1e-6 * Double(max(largest, 1e-30)), "transposeA \(transposeA): \(difference) of \(largest)")
+            #expect(Double(difference) <= 4e-6 * Double(max(largest, 1e-30)), "transposeA \(transposeA): \(difference) of \(largest)")
         }
     }
 
