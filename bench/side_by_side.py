@@ -111,7 +111,7 @@ def main():
                    "run_seconds_by_workers": scaling}, out, indent=2)
     print(f"\nmachine: {runs['env']['cpu']}, {args.threads} threads; PyTorch {torch['torch']} ({torch['cpu_capability']}, "
           f"{torch['memory_format']}); OpenBLAS cores: env = {runs['env']['blas_core']}, "
-          f"default = {runs['OpenBLAS default']['blas_core']}\n")
+          f"default = {runs['OpenBLAS default']['blas_core']}; Winograd products: {runs['env']['winograd_products']}\n")
     print("s/eval (median ± half the spread of ≥ 5 runs after 3 warm-ups)\n")
     print(table(runs, torch["rows"]))
     print(f"\n256² pool4, winograd against PyTorch in {args.rounds} alternating rounds (texstim s / PyTorch s = ratio):")

@@ -21,6 +21,8 @@ public struct BenchmarkRow: Codable, Sendable {
 public struct BenchmarkReport: Codable, Sendable {
     public var cpu: String
     public var blasCore: String
+    /// What computes the Winograd path's matrix products here (WinogradConvolution.productKernel).
+    public var winogradProducts: String
     public var threads: Int
     public var sgemmGflopPerSecond: Double
     public var rows: [BenchmarkRow]
@@ -58,7 +60,8 @@ public enum Benchmark {
                 report(row)
             }
         }
-        return BenchmarkReport(cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName, threads: threads,
+        return BenchmarkReport(cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
+                               winogradProducts: WinogradConvolution.productKernel.rawValue, threads: threads,
                                sgemmGflopPerSecond: sgemm, rows: rows)
     }
 

@@ -67,8 +67,8 @@ struct Bench: ParsableCommand {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
-                print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · %d threads · %@",
-                             report.sgemmGflopPerSecond, report.blasCore, report.threads, report.cpu))
+                print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · Winograd products %@ · %d threads · %@",
+                             report.sgemmGflopPerSecond, report.blasCore, report.winogradProducts, report.threads, report.cpu))
             }
         } catch { fail(error) }
     }

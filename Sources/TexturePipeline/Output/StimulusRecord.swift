@@ -81,6 +81,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var threads: Int
         /// Absent in records written before Winograd existed (= direct).
         public var convolution: ConvolutionChoice?
+        /// What computed Winograd's matrix products (texstim-avx512 or openblas; they differ in
+        /// the last bits). Only with winograd; absent in records written before it was recorded.
+        public var winogradProducts: String?
     }
 
     /// The stimulus's place in a manifest's set; absent for a single `texstim synthesize`.
