@@ -11,23 +11,13 @@ public enum AveragePool2 {
     /// output[c, y, x] = ¼ Σ_{dy,dx ∈ {0,1}} input[c, 2y+dy, 2x+dx]. Overwrites `output`.
     /// Channels are split over `threads`.
     public static func forward(_ input: Tensor, output: inout Tensor, threads: Int = 1) {
-        let (shape, out) = (input.shape, outputShape(for: input.shape))
-        precondition(output.shape == out)
+        precondition(output.shape == outputShape(for: input.shape))
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                let (x, y) = (SharedPointer(UnsafeMutablePointer(mutating: x.baseAddress!)), SharedPointer(y.baseAddress!))
-                parallelChunks(count: out.channels, threads: threads) { channels in
-                    let (x, y) = (x.base, y.base)
-                    for c in channels {
-                        for oy in 0..<out.height {
-                            let top = (c * shape.height + 2 * oy) * shape.width
-                            let bottom = top + shape.width
-                            let row = (c * out.height + oy) * out.width
-                            for ox in 0..<out.width {
-                                let sum = x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1]
-                                y[row + ox] = 0.25 * sum
-                            }
-                        }
+                let (x, y) = (x.baseAddress!, y.baseAddress!)
+                forEachOutputRow(input: input.shape, threads: threads) { top, bottom, row, width in
+                    for ox in 0..<width {
+                        y[row + ox] = 0.25 * (x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1])
                     }
                 }
             }
@@ -40,31 +30,38 @@ public enum AveragePool2 {
         let odd = dInput.shape.height % 2 != 0 || dInput.shape.width % 2 != 0
         if !accumulate && odd { dInput.zero(threads: threads) }
         let accumulate = accumulate || odd
-        let (shape, out) = (dInput.shape, dOutput.shape)
-        precondition(out == outputShape(for: shape))
+        precondition(dOutput.shape == outputShape(for: dInput.shape))
+        let shape = dInput.shape
         dOutput.data.withUnsafeBufferPointer { dy in
             dInput.data.withUnsafeMutableBufferPointer { dx in
-                let (dy, dx) = (SharedPointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SharedPointer(dx.baseAddress!))
-                parallelChunks(count: out.channels, threads: threads) { channels in
-                    let (dy, dx) = (dy.base, dx.base)
-                    for c in channels {
-                        for oy in 0..<out.height {
-                            let top = (c * shape.height + 2 * oy) * shape.width
-                            let bottom = top + shape.width
-                            let row = (c * out.height + oy) * out.width
-                            for ox in 0..<out.width {
-                                let g = 0.25 * dy[row + ox]
-                                if accumulate {
-                                    dx[top + 2 * ox] += g
-                                    dx[top + 2 * ox + 1] += g
-                                    dx[bottom + 2 * ox] += g
-                                    dx[bottom + 2 * ox + 1] += g
-                                } else {
-                                    (dx[top + 2 * ox], dx[top + 2 * ox + 1], dx[bottom + 2 * ox], dx[bottom + 2 * ox + 1]) = (g, g, g, g)
-                                }
-                            }
+                let (dy, dx) = (dy.baseAddress!, dx.baseAddress!)
+                forEachOutputRow(input: shape, threads: threads) { top, bottom, row, width in
+                    for ox in 0..<width {
+                        let g = 0.25 * dy[row + ox]
+                        if accumulate {
+                            dx[top + 2 * ox] += g
+                            dx[top + 2 * ox + 1] += g
+                            dx[bottom + 2 * ox] += g
+                            dx[bottom + 2 * ox + 1] += g
+                        } else {
+                            (dx[top + 2 * ox], dx[top + 2 * ox + 1], dx[bottom + 2 * ox], dx[bottom + 2 * ox + 1]) = (g, g, g, g)
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Calls body(top, bottom, row, width) for every output row of every channel, channels
+    /// split over `threads`: `top` and `bottom` index the first element of the two input rows
+    /// under the output row that starts at `row`, which has `width` elements (CHW offsets).
+    private static func forEachOutputRow(input shape: Shape, threads: Int, _ body: (Int, Int, Int, Int) -> Void) {
+        let out = outputShape(for: shape)
+        parallelChunks(count: out.channels, threads: threads) { channels in
+            for c in channels {
+                for oy in 0..<out.height {
+                    let top = (c * shape.height + 2 * oy) * shape.width
+                    body(top, top + shape.width, (c * out.height + oy) * out.width, out.width)
                 }
             }
         }

@@ -223,7 +223,7 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
                                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                c: UnsafeMutablePointer<Float>, ldc: Int) {
         switch kernel {
-        case .avx512 where texstim_winograd_gemm_available() != 0:
+        case .avx512 where productKernel == .avx512:
             texstim_winograd_gemm(Int32(m), Int32(n), Int32(k), a, lda, transposeA ? 1 : 0, b, ldb, c, ldc)
         default:
             BLAS.sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
