@@ -9,20 +9,44 @@ struct CommandResult {
     var error: String
 }
 
-/// Runs the texstim binary built next to this test bundle.
-func texstim(_ arguments: [String]) throws -> CommandResult {
+/// Runs `executable` to completion with `environment` (default: this process's). Without
+/// `capturingErrors` its standard error is discarded: the pipes are read one after the other,
+/// so a long-running command must not fill the second one.
+func command(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
+             capturingErrors: Bool = true) throws -> CommandResult {
     let process = Process()
-    process.executableURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
+    process.executableURL = executable
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let (output, error) = (Pipe(), Pipe())
     process.standardOutput = output
-    process.standardError = error
+    process.standardError = capturingErrors ? error : FileHandle.nullDevice
     try process.run()
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    let errorData = capturingErrors ? error.fileHandleForReading.readDataToEndOfFile() : Data()
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
                          error: String(decoding: errorData, as: UTF8.self))
+}
+
+/// The texstim binary built next to this test bundle.
+let texstimURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
+
+/// Runs the texstim binary built next to this test bundle.
+func texstim(_ arguments: [String], environment: [String: String]? = nil) throws -> CommandResult {
+    try command(texstimURL, arguments, environment: environment)
+}
+
+/// A new empty folder under the system's temporary directory.
+func temporaryFolder(_ name: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-\(name)-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+/// Every file and folder below `folder` (relative paths; empty when it does not exist).
+func files(under folder: String) -> [String] {
+    (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []
 }
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -42,8 +66,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
     }
 
     @Test func inputErrorsExitWith1AndNameTheFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("cli")
         let missing = try texstim(["synthesize", folder + "/nope.png", "--out", folder + "/out.png"])
         #expect(missing.status == 1)
         #expect(missing.error == "texstim: error: \(folder)/nope.png: source image not found. Hint: check the path (relative paths start at the current directory).\n")
@@ -53,8 +76,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
     }
 
     @Test func synthesizeWritesThePNGAndItsSidecar() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("cli")
         let result = try texstim(["synthesize", pebbles, "--out", folder + "/p.png", "--size", "32", "--iterations", "3", "--grey"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.hasPrefix("wrote \(folder)/p.png and \(folder)/p.json"))
@@ -68,8 +90,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
     /// Ctrl-C (SIGINT) stops the run between iterations: exit status 1, every PNG left has its
     /// sidecar, and no temporary file remains.
     @Test func interruptStopsCleanly() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-interrupt-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("interrupt")
         let manifest = folder + "/set.yaml"
         try """
         version: 1
@@ -83,7 +104,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         samples: 4
         """.write(toFile: manifest, atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
+        process.executableURL = texstimURL
         process.arguments = ["run", manifest, "--output", folder + "/set"]
         let error = Pipe()
         process.standardError = error
@@ -95,7 +116,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
         #expect(message.contains("interrupted; finished stimuli are kept. Hint: rerun the same command to resume."), "\(message)")
-        let files = (FileManager.default.enumerator(atPath: folder + "/set")?.allObjects as? [String] ?? [])
+        let files = files(under: folder + "/set")
         #expect(!files.contains { $0.contains(".tmp-") })
         for png in files where png.hasSuffix(".png") { #expect(files.contains(String(png.dropLast(4)) + ".json")) }
         #expect(files.filter { $0.hasSuffix(".png") }.count < 4)
@@ -104,8 +125,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
     /// A run killed with SIGKILL part-way, then rerun, ends with the same bytes as an
     /// uninterrupted run, and no temporary files are left.
     @Test func killedRunResumesToTheSameBytes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-resume-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("resume")
         let sources = repository.appendingPathComponent("manifests/sources").path
         let manifest = folder + "/set.yaml"
         try """
@@ -122,27 +142,27 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         samples: 3
         """.write(toFile: manifest, atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
+        process.executableURL = texstimURL
         process.arguments = ["run", manifest, "--output", folder + "/killed"]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            let done = (FileManager.default.enumerator(atPath: folder + "/killed")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".json") }
+            let done = files(under: folder + "/killed").filter { $0.hasSuffix(".json") }
             if done.count >= 3 { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let partial = (FileManager.default.enumerator(atPath: folder + "/killed")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".png") }
+        let partial = files(under: folder + "/killed").filter { $0.hasSuffix(".png") }
         #expect(partial.count < 12, "the run was killed before it finished")
         let resumed = try texstim(["run", manifest, "--output", folder + "/killed"])
         #expect(resumed.status == 0, "\(resumed.error)")
         #expect(resumed.output.contains("already current"))
         let whole = try texstim(["run", manifest, "--output", folder + "/whole"])
         #expect(whole.status == 0)
-        let killedFiles = (FileManager.default.enumerator(atPath: folder + "/killed")?.allObjects as? [String] ?? []).sorted()
+        let killedFiles = files(under: folder + "/killed").sorted()
         #expect(!killedFiles.contains { $0.contains(".tmp-") }, "\(killedFiles)")
         for file in killedFiles where file.hasSuffix(".png") {
             let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/killed/" + file))

@@ -30,25 +30,17 @@ let localSlurm: String? = {
 
 /// Runs a command with SLURM_CONF set; returns (status, stdout).
 func slurmCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(["SLURM_CONF": slurmConf]) { _, new in new }
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let environment = ProcessInfo.processInfo.environment.merging(["SLURM_CONF": slurmConf]) { _, new in new }
+    let result = try command(URL(fileURLWithPath: executable), arguments, environment: environment, capturingErrors: false)
+    return (result.status, result.output)
 }
 
 func pngFiles(_ folder: String) -> [String] {
-    ((FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []).filter { $0.hasSuffix(".png") }.sorted()
+    files(under: folder).filter { $0.hasSuffix(".png") }.sorted()
 }
 
 @Suite(.serialized) struct SlurmTests {
-    let texstimPath = Bundle.main.bundleURL.appendingPathComponent("texstim").path
+    let texstimPath = texstimURL.path
 
     func manifest(in folder: String) throws -> String {
         let path = folder + "/set.yaml"
@@ -75,8 +67,7 @@ func pngFiles(_ folder: String) -> [String] {
             if getuid() == 0 { Issue.record("\(reason)") } else { print("skipped: \(reason)") }
             return nil
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-slurm-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("slurm")
         return (folder, try manifest(in: folder))
     }
 
@@ -130,20 +121,12 @@ func pngFiles(_ folder: String) -> [String] {
     }
 
     @Test func withoutSbatchDryRunStillWritesTheScript() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-slurm-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("slurm")
         let manifest = try manifest(in: folder)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: texstimPath)
-        process.arguments = ["slurm", manifest, "--tasks", "2", "--output", folder + "/set", "--submit"]
-        process.environment = ["PATH": "/nonexistent"]
-        let error = Pipe()
-        process.standardError = error
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let result = try texstim(["slurm", manifest, "--tasks", "2", "--output", folder + "/set", "--submit"],
+                                 environment: ["PATH": "/nonexistent"])
+        let message = result.error
+        #expect(result.status == 1)
         #expect(message.contains("sbatch: invalid value 'not found on PATH'. Hint: run on a Slurm login node, or use --dry-run"), "\(message)")
         let script = try String(contentsOfFile: folder + "/set/slurm/texstim.sbatch", encoding: .utf8)
         #expect(script.contains("#SBATCH --array=0-1") && script.contains("--shard \"${SLURM_ARRAY_TASK_ID}/2\""))

@@ -70,15 +70,10 @@ import TextureCore
         var output = Tensor(AveragePool2.outputShape(for: input.shape))
         AveragePool2.forward(input, output: &output)
         #expect(output.data == [3.5, 5.5])
-        let x = randomTensor(Shape(2, 5, 5), seed: 31)  // odd size: last row and column dropped
-        let weights = randomTensor(AveragePool2.outputShape(for: x.shape), seed: 32)
-        func loss(_ x: Tensor) -> Double {
-            var y = Tensor(AveragePool2.outputShape(for: x.shape)); AveragePool2.forward(x, output: &y); return y.dot(weights)
-        }
-        var gradient = Tensor(x.shape)
-        AveragePool2.backward(dOutput: weights, dInput: &gradient)
-        let (analytic, numeric) = directionalCheck(at: x, gradient: gradient, epsilon: 1e-2, loss: loss)
-        #expect(relativeError(analytic, numeric) < 1e-3)
+        // odd size: last row and column dropped
+        Self.expectBackwardIsForwardsGradient(Shape(2, 5, 5), seed: 31, outputShape: AveragePool2.outputShape(for:),
+                                              forward: { AveragePool2.forward($0, output: &$1) },
+                                              backward: { AveragePool2.backward(dOutput: $0, dInput: &$1) })
     }
 
     @Test func binomialDownsampleKeepsConstantsAndHasTransposeGradient() {
@@ -87,13 +82,25 @@ import TextureCore
         BinomialDownsample.forward(constant, output: &small)
         #expect(small.shape == Shape(1, 4, 3))
         #expect(small.data.allSatisfy { abs($0 - 0.75) < 1e-6 })
-        let x = randomTensor(Shape(2, 9, 8), seed: 41)
-        let weights = randomTensor(BinomialDownsample.outputShape(for: x.shape), seed: 42)
+        Self.expectBackwardIsForwardsGradient(Shape(2, 9, 8), seed: 41, outputShape: BinomialDownsample.outputShape(for:),
+                                              forward: { BinomialDownsample.forward($0, output: &$1) },
+                                              backward: { BinomialDownsample.backward(dOutput: $0, dInput: &$1) })
+    }
+
+    /// A finite-difference check of a linear resampling layer: with loss = ⟨forward(x), w⟩ for
+    /// random x (seed) and w (seed + 1), backward(w) must be the loss's gradient.
+    static func expectBackwardIsForwardsGradient(_ shape: Shape, seed: UInt64, outputShape: (Shape) -> Shape,
+                                                 forward: (Tensor, inout Tensor) -> Void,
+                                                 backward: (Tensor, inout Tensor) -> Void) {
+        let x = randomTensor(shape, seed: seed)
+        let weights = randomTensor(outputShape(shape), seed: seed + 1)
         func loss(_ x: Tensor) -> Double {
-            var y = Tensor(BinomialDownsample.outputShape(for: x.shape)); BinomialDownsample.forward(x, output: &y); return y.dot(weights)
+            var y = Tensor(outputShape(x.shape))
+            forward(x, &y)
+            return y.dot(weights)
         }
-        var gradient = Tensor(x.shape)
-        BinomialDownsample.backward(dOutput: weights, dInput: &gradient)
+        var gradient = Tensor(shape)
+        backward(weights, &gradient)
         let (analytic, numeric) = directionalCheck(at: x, gradient: gradient, epsilon: 1e-2, loss: loss)
         #expect(relativeError(analytic, numeric) < 1e-3)
     }
