@@ -20,11 +20,13 @@ import TextureCore
         return (difference / max(norm, 1e-300)).squareRoot()
     }
 
-    /// Sizes that are and are not multiples of the 4×4 tile, down to a single pixel; a
-    /// 1 KB workspace limit forces one tile row per block, and 10–18 such blocks have each of
-    /// 2 or 3 threads take whole blocks. Measured errors are 1–3e-6.
+    /// Sizes that are and are not multiples of the 4×4 tile, down to a single pixel; widths 24,
+    /// 28 and 36 take each shifted edge vector of the input transform's row loader (and 17 its
+    /// per-lane path). A 1 KB workspace limit forces one tile row per block, and 10–18 such
+    /// blocks have each of 2 or 3 threads take whole blocks. Measured errors are 1–3e-6.
     @Test(arguments: [(8, 5, 9, 7, 48 << 20), (9, 16, 4, 4, 48 << 20), (8, 3, 1, 1, 48 << 20),
-                      (12, 8, 13, 6, 1024), (8, 8, 16, 17, 1024), (8, 8, 40, 9, 1024), (10, 9, 70, 5, 1024)])
+                      (12, 8, 13, 6, 1024), (8, 8, 16, 17, 1024), (8, 8, 40, 9, 1024), (10, 9, 70, 5, 1024),
+                      (8, 8, 6, 24, 48 << 20), (8, 8, 5, 28, 1024), (8, 8, 3, 36, 48 << 20)])
     func forwardAndBackwardMatchNaive(inChannels: Int, outChannels: Int, height: Int, width: Int, limit: Int) {
         let conv = LayerTests.layer(inChannels, outChannels, kernel: 3, padding: 1, seed: 71)
         #expect(WinogradConvolution.applies(to: conv))
@@ -60,8 +62,8 @@ import TextureCore
     }
 
     /// The AVX-512 product kernel against cblas_sgemm, both operand orders, with shapes that
-    /// exercise every row band (16, 8, 4, 2, 1) and partial column tiles; leading dimensions
-    /// are wider than the matrices. Measured: 0.4–8e-7 of the largest value, growing with k
+    /// exercise every row band (6, 4, 2, 1), every column block (64, 32, 16, partial) and the
+    /// next-band prefetch; leading dimensions are wider than the matrices. Measured: 0.4–8e-7 of the largest value, growing with k
     /// (the two sum in different orders), bound 4e-6.
     @Test(.enabled(if: WinogradConvolution.productKernel == .avx512, "needs AVX-512F"),
           arguments: [(1, 1, 1), (16, 16, 8), (31, 37, 9), (64, 80, 64), (23, 250, 40), (512, 16, 300)])
