@@ -38,7 +38,8 @@ public final class TextureObjective {
         transform = model.preprocessing.transform(sourceMean: ImagePreparation.channelMeans(source))
         let input = transform.apply(source)
         let network = model.makeNetwork(input: input.shape, layers: layers, threads: threads, convolution: convolution)
-        loss = TextureLoss(terms: terms, sourceFeatures: network.forward(input), threads: threads)
+        loss = TextureLoss(terms: terms, sourceFeatures: network.forward(input), threads: threads,
+                           products: convolution.products)
         cachedNetwork = network
     }
 

@@ -17,6 +17,29 @@ import TextureCore
         #expect(maxAbs(zip(fast, naive).map { $0 - $1 }) < 1e-5)
     }
 
+    /// dF = 2 dG F / M with OpenBLAS and with the machine's product kernel (which takes the
+    /// factor into dG first), against the definition in Double.
+    @Test(arguments: WinogradConvolution.ProductKernel.allCases)
+    func gramBackwardMatchesDefinition(products: WinogradConvolution.ProductKernel) {
+        let features = randomTensor(Shape(13, 10, 30), seed: 4)
+        let (n, m) = (13, 300)
+        var dGram = randomTensor(Shape(1, n, n), seed: 5).data
+        for i in 0..<n { for j in 0..<i { dGram[i * n + j] = dGram[j * n + i] } }
+        var dFeatures = Tensor(features.shape)
+        GramMatrix.backward(dGram: dGram, features: features, dFeatures: &dFeatures, threads: 2, products: products)
+        var largest = 0.0, difference = 0.0
+        for i in 0..<n {
+            for position in 0..<m {
+                var sum = 0.0
+                for j in 0..<n { sum += Double(dGram[i * n + j]) * Double(features.data[j * m + position]) }
+                let expected = 2 * sum / Double(m)
+                largest = max(largest, abs(expected))
+                difference = max(difference, abs(expected - Double(dFeatures.data[i * m + position])))
+            }
+        }
+        #expect(difference < 1e-6 * largest, "\(difference) of \(largest)")
+    }
+
     @Test func gatysLossByHand() {
         // Target from F̂ = [[1, 0], [0, 1]] (Ĝ = I/2); F = [[1, 1], [0, 0]] (G = [[1, 0], [0, 0]]).
         // E = Σ (G − Ĝ)² / (4 N²) = (0.25 + 0.25) / 16 = 1/32; total = w E.

@@ -10,12 +10,14 @@ import TextureCore
                bias: randomTensor(Shape(1, 1, oc), seed: seed + 1).data)
     }
 
-    /// 3×3 pad 1 (VGG) and 5×5 valid (embedded model); tiny scratch limits force several row tiles.
-    @Test(arguments: [(3, 1, 1 << 20), (3, 1, 200), (5, 0, 1 << 20), (5, 0, 400)])
-    func convolutionMatchesNaive(kernel: Int, padding: Int, scratchLimit: Int) {
+    /// 3×3 pad 1 (VGG) and 5×5 valid (embedded model); tiny scratch limits force several row
+    /// tiles. Both product kernels: Winograd's fallback for conv1_1 uses the machine's own.
+    @Test(arguments: [(3, 1, 1 << 20), (3, 1, 200), (5, 0, 1 << 20), (5, 0, 400)], WinogradConvolution.ProductKernel.allCases)
+    func convolutionMatchesNaive(shape: (kernel: Int, padding: Int, scratchLimit: Int), products: WinogradConvolution.ProductKernel) {
+        let (kernel, padding, scratchLimit) = shape
         let conv = Self.layer(2, 3, kernel: kernel, padding: padding, seed: 5)
         let input = randomTensor(Shape(2, 9, 7), seed: 6)
-        let algorithm = Im2ColConvolution(scratchLimitBytes: scratchLimit)
+        let algorithm = Im2ColConvolution(scratchLimitBytes: scratchLimit, products: products)
         var output = Tensor(conv.outputShape(for: input.shape))
         for threads in [1, 2] {
             algorithm.forward(conv, input: input, output: &output, relu: false, scratch: ScratchBuffer(), threads: threads)

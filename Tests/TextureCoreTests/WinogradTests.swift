@@ -62,11 +62,12 @@ import TextureCore
     }
 
     /// The AVX-512 product kernel against cblas_sgemm, both operand orders, with shapes that
-    /// exercise every row band (6, 4, 2, 1), every column block (64, 32, 16, partial) and the
-    /// next-band prefetch; leading dimensions are wider than the matrices. Measured: 0.4–8e-7 of the largest value, growing with k
+    /// exercise every row band (6, 4, 2, 1), every column block (64, 32, 16, partial), the
+    /// next-band prefetch and the column-block order for a large B (40 × 2100 × 64); leading
+    /// dimensions are wider than the matrices. Measured: 0.4–8e-7 of the largest value, growing with k
     /// (the two sum in different orders), bound 4e-6.
     @Test(.enabled(if: WinogradConvolution.productKernel == .avx512, "needs AVX-512F"),
-          arguments: [(1, 1, 1), (16, 16, 8), (31, 37, 9), (64, 80, 64), (23, 250, 40), (512, 16, 300)])
+          arguments: [(1, 1, 1), (16, 16, 8), (31, 37, 9), (64, 80, 64), (23, 250, 40), (512, 16, 300), (40, 2100, 64)])
     func productKernelMatchesOpenBLAS(m: Int, n: Int, k: Int) {
         for transposeA in [false, true] {
             let (rowsA, columnsA) = transposeA ? (k, m) : (m, k)
@@ -87,6 +88,29 @@ import TextureCore
                 #expect(ours[(row * ldc + n)..<((row + 1) * ldc)].allSatisfy { $0.isNaN })
             }
             #expect(Double(difference) <= 4e-6 * Double(max(largest, 1e-30)), "transposeA \(transposeA): \(difference) of \(largest)")
+        }
+    }
+
+    /// parallelProduct with our kernel splits C by whole 64-column groups: the same bits for any
+    /// thread count, and the same as one single-threaded product.
+    @Test(.enabled(if: WinogradConvolution.productKernel == .avx512, "needs AVX-512F"))
+    func parallelProductIsBitwiseTheSingleProduct() {
+        let (m, n, k) = (27, 1000, 64)
+        let a = randomTensor(Shape(1, k, m), seed: 93).data, b = randomTensor(Shape(1, k, n), seed: 94).data
+        var single = [Float](repeating: 0, count: m * n)
+        WinogradConvolution.product(transposeA: true, m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &single, ldc: n)
+        for threads in [1, 2, 3, 16] {
+            var parallel = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    parallel.withUnsafeMutableBufferPointer { c in
+                        WinogradConvolution.parallelProduct(kernel: .avx512, transposeA: true, m: m, n: n, k: k,
+                                                            a: a.baseAddress!, lda: m, b: b.baseAddress!, ldb: n,
+                                                            c: c.baseAddress!, ldc: n, threads: threads)
+                    }
+                }
+            }
+            #expect(parallel == single, "threads \(threads)")
         }
     }
 

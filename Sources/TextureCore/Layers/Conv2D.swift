@@ -18,6 +18,9 @@ public protocol ConvolutionAlgorithm: Sendable {
                   scratch: ScratchBuffer, threads: Int)
     /// Whether passing `reluOutput` to `backward` saves work over masking beforehand.
     func fusesReLUBackward(_ layer: Conv2D) -> Bool
+    /// The code that computes this algorithm's matrix products; the loss computes its Gram
+    /// gradient with the same (TextureLoss.products), so one run uses one product kernel.
+    var products: WinogradConvolution.ProductKernel { get }
 }
 
 extension ConvolutionAlgorithm {

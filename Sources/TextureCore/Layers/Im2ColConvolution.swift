@@ -8,9 +8,13 @@
 public struct Im2ColConvolution: ConvolutionAlgorithm {
     /// Upper bound for one tile's column matrix.
     public var scratchLimitBytes: Int
+    /// OpenBLAS for the direct algorithm (the reference); Winograd's fallback for conv1_1 uses
+    /// the machine's product kernel (WinogradConvolution.productKernel).
+    public let products: WinogradConvolution.ProductKernel
 
-    public init(scratchLimitBytes: Int = 16 << 20) {
+    public init(scratchLimitBytes: Int = 16 << 20, products: WinogradConvolution.ProductKernel = .openBLAS) {
         self.scratchLimitBytes = scratchLimitBytes
+        self.products = products
     }
 
     /// Output rows per tile: as many as fit the scratch limit, at least one.
@@ -35,9 +39,9 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
                         im2col(layer, input: inputBuffer.baseAddress!, shape: input.shape, out: out,
                                y0: y0, rows: rows, col: col, threads: threads)
                         let target = outputBuffer.baseAddress! + y0 * out.width
-                        BLAS.parallelSgemm(m: layer.outChannels, n: tileCount, k: columnRows,
-                                           a: weight.baseAddress!, lda: columnRows, b: col, ldb: tileCount,
-                                           c: target, ldc: out.positions, threads: threads)
+                        WinogradConvolution.parallelProduct(kernel: products, transposeA: false, m: layer.outChannels,
+                                                            n: tileCount, k: columnRows, a: weight.baseAddress!, lda: columnRows,
+                                                            b: col, ldb: tileCount, c: target, ldc: out.positions, threads: threads)
                         addBias(layer.bias, relu: relu, target: target, count: tileCount, stride: out.positions, threads: threads)
                         y0 += rows
                     }
@@ -85,10 +89,10 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
                         let rows = min(rowsPerTile, out.height - y0)
                         let tileCount = rows * out.width
                         // dCol = Wᵀ · dOutput_tile: (C·K·K × OC) · (OC × R·WO).
-                        BLAS.parallelSgemm(transposeA: true, m: columnRows, n: tileCount, k: layer.outChannels,
-                                           a: weight.baseAddress!, lda: columnRows,
-                                           b: dOutputBuffer.baseAddress! + y0 * out.width, ldb: out.positions,
-                                           c: col, ldc: tileCount, threads: threads)
+                        WinogradConvolution.parallelProduct(kernel: products, transposeA: true, m: columnRows,
+                                                            n: tileCount, k: layer.outChannels, a: weight.baseAddress!,
+                                                            lda: columnRows, b: dOutputBuffer.baseAddress! + y0 * out.width,
+                                                            ldb: out.positions, c: col, ldc: tileCount, threads: threads)
                         col2im(layer, col: col, shape: inputShape, out: out, y0: y0, rows: rows,
                                dInput: dInputBuffer.baseAddress!, threads: threads)
                         y0 += rows
@@ -100,33 +104,31 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
 
     // MARK: - Column matrix
 
-    /// Fills the tile's column matrix; channels are split over threads (disjoint rows of col).
+    /// Fills the tile's column matrix; its C·K·K rows are split over threads (conv1_1 has only
+    /// three channels, which two threads would share 2 : 1).
     func im2col(_ layer: Conv2D, input: UnsafePointer<Float>, shape: Shape, out: Shape,
                 y0: Int, rows: Int, col: UnsafeMutablePointer<Float>, threads: Int) {
         let (k, p, wo) = (layer.kernel, layer.padding, out.width)
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))
         let target = SharedPointer(col)
-        parallelChunks(count: shape.channels, threads: threads) { channels in
-            for c in channels {
+        parallelChunks(count: shape.channels * k * k, threads: threads) { columnRows in
+            for columnRow in columnRows {
+                let (c, ky, kx) = (columnRow / (k * k), columnRow / k % k, columnRow % k)
                 let plane = source.base + c * shape.positions
-                for ky in 0..<k {
-                    for kx in 0..<k {
-                        let row = target.base + ((c * k + ky) * k + kx) * rows * wo
-                        // Output x whose input column x + kx − P lies inside the image.
-                        let xStart = max(0, p - kx), xEnd = max(xStart, min(wo, shape.width + p - kx))
-                        for r in 0..<rows {
-                            let destination = row + r * wo
-                            let iy = y0 + r + ky - p
-                            guard iy >= 0, iy < shape.height, xEnd > xStart else {
-                                destination.update(repeating: 0, count: wo)
-                                continue
-                            }
-                            destination.update(repeating: 0, count: xStart)
-                            destination.advanced(by: xStart)
-                                .update(from: plane + iy * shape.width + xStart + kx - p, count: xEnd - xStart)
-                            destination.advanced(by: xEnd).update(repeating: 0, count: wo - xEnd)
-                        }
+                let row = target.base + columnRow * rows * wo
+                // Output x whose input column x + kx − P lies inside the image.
+                let xStart = max(0, p - kx), xEnd = max(xStart, min(wo, shape.width + p - kx))
+                for r in 0..<rows {
+                    let destination = row + r * wo
+                    let iy = y0 + r + ky - p
+                    guard iy >= 0, iy < shape.height, xEnd > xStart else {
+                        destination.update(repeating: 0, count: wo)
+                        continue
                     }
+                    destination.update(repeating: 0, count: xStart)
+                    destination.advanced(by: xStart)
+                        .update(from: plane + iy * shape.width + xStart + kx - p, count: xEnd - xStart)
+                    destination.advanced(by: xEnd).update(repeating: 0, count: wo - xEnd)
                 }
             }
         }

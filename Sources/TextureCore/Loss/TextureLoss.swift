@@ -47,12 +47,16 @@ public struct TextureLoss: Sendable {
     public let targets: [[Float]]
     let scales: [Double]
     let threads: Int
+    /// The kernel of the Gram gradient's product: the convolution algorithm's (its `products`).
+    let products: WinogradConvolution.ProductKernel
 
     /// Builds the loss from the source's features (one tensor per term, in order).
-    public init(terms: [LayerTerm], sourceFeatures: [Tensor], threads: Int = 1) {
+    public init(terms: [LayerTerm], sourceFeatures: [Tensor], threads: Int = 1,
+                products: WinogradConvolution.ProductKernel = .openBLAS) {
         precondition(terms.count == sourceFeatures.count)
         self.terms = terms
         self.threads = threads
+        self.products = products
         self.targets = sourceFeatures.map { GramMatrix.compute($0, threads: threads) }
         self.scales = zip(terms, targets).map { term, target in
             let n = Double(Int(Double(target.count).squareRoot()))
@@ -97,7 +101,8 @@ public struct TextureLoss: Sendable {
                 // ∂(w c Σ D²)/∂G = 2 w c D; GramMatrix.backward doubles again: 4 w c D F / M.
                 let factor = Float(2 * term.weight * scales[index])
                 for i in 0..<difference.count { difference[i] *= factor }
-                GramMatrix.backward(dGram: difference, features: features[index], dFeatures: &gradients[index], threads: threads)
+                GramMatrix.backward(dGram: difference, features: features[index], dFeatures: &gradients[index], threads: threads,
+                                    products: products)
             }
         }
         return LossBreakdown(layers: layers, total: total)
