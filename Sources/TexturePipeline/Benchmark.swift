@@ -21,7 +21,7 @@ public struct BenchmarkRow: Codable, Sendable {
 public struct BenchmarkReport: Codable, Sendable {
     public var cpu: String
     public var blasCore: String
-    /// What computes the Winograd path's matrix products here (WinogradConvolution.productKernel).
+    /// What computes the Winograd path's matrix products here (ProductKernel.machine).
     public var winogradProducts: String
     public var threads: Int
     public var sgemmGflopPerSecond: Double
@@ -61,7 +61,7 @@ public enum Benchmark {
             }
         }
         return BenchmarkReport(cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
-                               winogradProducts: WinogradConvolution.productKernel.rawValue, threads: threads,
+                               winogradProducts: ProductKernel.machine.rawValue, threads: threads,
                                sgemmGflopPerSecond: sgemm, rows: rows)
     }
 

@@ -16,7 +16,7 @@ public enum MachineInfo {
     public static func record(threads: Int, convolution: ConvolutionChoice) -> StimulusRecord.Machine {
         StimulusRecord.Machine(cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
                                convolution: convolution,
-                               winogradProducts: convolution == .winograd ? WinogradConvolution.productKernel.rawValue : nil)
+                               winogradProducts: convolution == .winograd ? ProductKernel.machine.rawValue : nil)
     }
 
     /// Peak resident set size of this process in bytes (getrusage; Linux reports KiB).

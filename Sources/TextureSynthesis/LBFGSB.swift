@@ -7,6 +7,7 @@
 
 internal import CLBFGSB
 import Foundation
+import TextureCore
 
 public struct LBFGSBSettings: Sendable, Codable, Equatable {
     /// Number of correction pairs kept (m).
@@ -46,6 +47,10 @@ public enum LBFGSB {
         objective: (_ x: [Double], _ gradient: inout [Double]) -> Double,
         onIteration: (_ iteration: Int, _ f: Double) -> Bool = { _, _ in true }
     ) -> LBFGSBResult {
+        // setulb_ calls ddot, daxpy and dcopy from the system BLAS, which is OpenBLAS here. With
+        // its default thread count its workers spin between calls and take the cores from the
+        // objective's threads (measured 10% of the CPU time when nothing else had set it).
+        BLAS.useOneThread()
         var n = Int32(start.count), m = Int32(settings.memory)
         var x = start
         var low = lower.map { $0.isFinite ? $0 : 0 }, high = upper.map { $0.isFinite ? $0 : 0 }

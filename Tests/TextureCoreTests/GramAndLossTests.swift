@@ -19,8 +19,8 @@ import TextureCore
 
     /// dF = 2 dG F / M with OpenBLAS and with the machine's product kernel (which takes the
     /// factor into dG first), against the definition in Double.
-    @Test(arguments: WinogradConvolution.ProductKernel.allCases)
-    func gramBackwardMatchesDefinition(products: WinogradConvolution.ProductKernel) {
+    @Test(arguments: ProductKernel.allCases)
+    func gramBackwardMatchesDefinition(products: ProductKernel) {
         let features = randomTensor(Shape(13, 10, 30), seed: 4)
         let (n, m) = (13, 300)
         var dGram = randomTensor(Shape(1, n, n), seed: 5).data

@@ -12,8 +12,8 @@ import TextureCore
 
     /// 3×3 pad 1 (VGG) and 5×5 valid (embedded model); tiny scratch limits force several row
     /// tiles. Both product kernels: Winograd's fallback for conv1_1 uses the machine's own.
-    @Test(arguments: [(3, 1, 1 << 20), (3, 1, 200), (5, 0, 1 << 20), (5, 0, 400)], WinogradConvolution.ProductKernel.allCases)
-    func convolutionMatchesNaive(shape: (kernel: Int, padding: Int, scratchLimit: Int), products: WinogradConvolution.ProductKernel) {
+    @Test(arguments: [(3, 1, 1 << 20), (3, 1, 200), (5, 0, 1 << 20), (5, 0, 400)], ProductKernel.allCases)
+    func convolutionMatchesNaive(shape: (kernel: Int, padding: Int, scratchLimit: Int), products: ProductKernel) {
         let (kernel, padding, scratchLimit) = shape
         let conv = Self.layer(2, 3, kernel: kernel, padding: padding, seed: 5)
         let input = randomTensor(Shape(2, 9, 7), seed: 6)

@@ -66,7 +66,7 @@ import TextureCore
     /// next-band prefetch and the column-block order for a large B (40 × 2100 × 64); leading
     /// dimensions are wider than the matrices. Measured: 0.4–8e-7 of the largest value, growing with k
     /// (the two sum in different orders), bound 4e-6.
-    @Test(.enabled(if: WinogradConvolution.productKernel == .avx512, "needs AVX-512F"),
+    @Test(.enabled(if: ProductKernel.machine == .avx512, "needs AVX-512F"),
           arguments: [(1, 1, 1), (16, 16, 8), (31, 37, 9), (64, 80, 64), (23, 250, 40), (512, 16, 300), (40, 2100, 64)])
     func productKernelMatchesOpenBLAS(m: Int, n: Int, k: Int) {
         for transposeA in [false, true] {
@@ -74,10 +74,10 @@ import TextureCore
             let (lda, ldb, ldc) = (columnsA + 3, n + 5, n + 7)
             let a = randomTensor(Shape(1, rowsA, lda), seed: 91).data, b = randomTensor(Shape(1, k, ldb), seed: 92).data
             var ours = [Float](repeating: .nan, count: m * ldc), reference = ours
-            WinogradConvolution.product(kernel: .avx512, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda,
-                                        b: b, ldb: ldb, c: &ours, ldc: ldc)
-            WinogradConvolution.product(kernel: .openBLAS, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda,
-                                        b: b, ldb: ldb, c: &reference, ldc: ldc)
+            ProductKernel.product(kernel: .avx512, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda,
+                                  b: b, ldb: ldb, c: &ours, ldc: ldc)
+            ProductKernel.product(kernel: .openBLAS, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda,
+                                  b: b, ldb: ldb, c: &reference, ldc: ldc)
             var largest: Float = 0, difference: Float = 0
             for row in 0..<m {
                 for column in 0..<n {
@@ -93,20 +93,20 @@ import TextureCore
 
     /// parallelProduct with our kernel splits C by whole 64-column groups: the same bits for any
     /// thread count, and the same as one single-threaded product.
-    @Test(.enabled(if: WinogradConvolution.productKernel == .avx512, "needs AVX-512F"))
+    @Test(.enabled(if: ProductKernel.machine == .avx512, "needs AVX-512F"))
     func parallelProductIsBitwiseTheSingleProduct() {
         let (m, n, k) = (27, 1000, 64)
         let a = randomTensor(Shape(1, k, m), seed: 93).data, b = randomTensor(Shape(1, k, n), seed: 94).data
         var single = [Float](repeating: 0, count: m * n)
-        WinogradConvolution.product(transposeA: true, m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &single, ldc: n)
+        ProductKernel.product(transposeA: true, m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &single, ldc: n)
         for threads in [1, 2, 3, 16] {
             var parallel = [Float](repeating: .nan, count: m * n)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     parallel.withUnsafeMutableBufferPointer { c in
-                        WinogradConvolution.parallelProduct(kernel: .avx512, transposeA: true, m: m, n: n, k: k,
-                                                            a: a.baseAddress!, lda: m, b: b.baseAddress!, ldb: n,
-                                                            c: c.baseAddress!, ldc: n, threads: threads)
+                        ProductKernel.parallelProduct(kernel: .avx512, transposeA: true, m: m, n: n, k: k,
+                                                      a: a.baseAddress!, lda: m, b: b.baseAddress!, ldb: n,
+                                                      c: c.baseAddress!, ldc: n, threads: threads)
                     }
                 }
             }

@@ -20,7 +20,7 @@ public protocol ConvolutionAlgorithm: Sendable {
     func fusesReLUBackward(_ layer: Conv2D) -> Bool
     /// The code that computes this algorithm's matrix products; the loss computes its Gram
     /// gradient with the same (TextureLoss.products), so one run uses one product kernel.
-    var products: WinogradConvolution.ProductKernel { get }
+    var products: ProductKernel { get }
 }
 
 extension ConvolutionAlgorithm {

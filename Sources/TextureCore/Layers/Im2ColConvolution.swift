@@ -9,10 +9,10 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
     /// Upper bound for one tile's column matrix.
     public var scratchLimitBytes: Int
     /// OpenBLAS for the direct algorithm (the reference); Winograd's fallback for conv1_1 uses
-    /// the machine's product kernel (WinogradConvolution.productKernel).
-    public let products: WinogradConvolution.ProductKernel
+    /// the machine's product kernel (ProductKernel.machine).
+    public let products: ProductKernel
 
-    public init(scratchLimitBytes: Int = 16 << 20, products: WinogradConvolution.ProductKernel = .openBLAS) {
+    public init(scratchLimitBytes: Int = 16 << 20, products: ProductKernel = .openBLAS) {
         self.scratchLimitBytes = scratchLimitBytes
         self.products = products
     }
@@ -39,9 +39,9 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
                         im2col(layer, input: inputBuffer.baseAddress!, shape: input.shape, out: out,
                                y0: y0, rows: rows, col: col, threads: threads)
                         let target = outputBuffer.baseAddress! + y0 * out.width
-                        WinogradConvolution.parallelProduct(kernel: products, transposeA: false, m: layer.outChannels,
-                                                            n: tileCount, k: columnRows, a: weight.baseAddress!, lda: columnRows,
-                                                            b: col, ldb: tileCount, c: target, ldc: out.positions, threads: threads)
+                        ProductKernel.parallelProduct(kernel: products, transposeA: false, m: layer.outChannels,
+                                                      n: tileCount, k: columnRows, a: weight.baseAddress!, lda: columnRows,
+                                                      b: col, ldb: tileCount, c: target, ldc: out.positions, threads: threads)
                         addBias(layer.bias, relu: relu, target: target, count: tileCount, stride: out.positions, threads: threads)
                         y0 += rows
                     }
@@ -89,10 +89,10 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
                         let rows = min(rowsPerTile, out.height - y0)
                         let tileCount = rows * out.width
                         // dCol = Wᵀ · dOutput_tile: (C·K·K × OC) · (OC × R·WO).
-                        WinogradConvolution.parallelProduct(kernel: products, transposeA: true, m: columnRows,
-                                                            n: tileCount, k: layer.outChannels, a: weight.baseAddress!,
-                                                            lda: columnRows, b: dOutputBuffer.baseAddress! + y0 * out.width,
-                                                            ldb: out.positions, c: col, ldc: tileCount, threads: threads)
+                        ProductKernel.parallelProduct(kernel: products, transposeA: true, m: columnRows,
+                                                      n: tileCount, k: layer.outChannels, a: weight.baseAddress!,
+                                                      lda: columnRows, b: dOutputBuffer.baseAddress! + y0 * out.width,
+                                                      ldb: out.positions, c: col, ldc: tileCount, threads: threads)
                         col2im(layer, col: col, shape: inputShape, out: out, y0: y0, rows: rows,
                                dInput: dInputBuffer.baseAddress!, threads: threads)
                         y0 += rows

@@ -6,7 +6,7 @@
 //
 //   U[ξ] (OC × C) = G g Gᵀ     once per layer and model (Conv2D.derived, shared by workers)
 //   V[ξ] (C × T)  = Bᵀ d B     per tile of the input (C target CWinograd)
-//   M[ξ] (OC × T) = U[ξ] · V[ξ]   for the 36 points ξ, one product each (productKernel)
+//   M[ξ] (OC × T) = U[ξ] · V[ξ]   for the 36 points ξ, one product each (ProductKernel)
 //   Y             = Aᵀ M A + bias, ReLU fused     per tile of the output
 //
 // The input gradient of a 3×3 "same" convolution is the correlation of the output gradient
@@ -31,14 +31,14 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     public var workspaceLimitBytes: Int
     /// conv1_1 and other layers Winograd does not apply to; their products use this machine's
     /// product kernel too.
-    let fallback = Im2ColConvolution(products: WinogradConvolution.productKernel)
+    let fallback = Im2ColConvolution(products: ProductKernel.machine)
 
     public init(workspaceTargetBytes: Int = 4 << 20, workspaceLimitBytes: Int = 48 << 20) {
         self.workspaceTargetBytes = workspaceTargetBytes
         self.workspaceLimitBytes = workspaceLimitBytes
     }
 
-    public var products: ProductKernel { Self.productKernel }
+    public var products: ProductKernel { ProductKernel.machine }
 
     /// Whether this algorithm computes `layer` by Winograd (else it falls back to im2col).
     public static func applies(to layer: Conv2D) -> Bool {
@@ -185,9 +185,9 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             }
             parallelChunks(count: 36, threads: threads) { points in
                 for xi in points {
-                    WinogradConvolution.product(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
-                                                a: u + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
-                                                b: v + xi * vStride, ldb: channelStride, c: m + xi * mStride, ldc: channelStride)
+                    ProductKernel.product(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
+                                          a: u + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
+                                          b: v + xi * vStride, ldb: channelStride, c: m + xi * mStride, ldc: channelStride)
                 }
             }
             forEachPlane(pass.to, parts: parts) { channel, part in
@@ -205,56 +205,6 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
                 for part in range {
                     for channel in (channels * part / used)..<(channels * (part + 1) / used) { body(channel, part) }
                 }
-            }
-        }
-    }
-
-    /// The code that computes the matrix products of a run: the 36 products here, and with this
-    /// algorithm also conv1_1's im2col products and the Gram gradient (see `products`).
-    public enum ProductKernel: String, Sendable, CaseIterable {
-        /// CWinograd's own kernel (texstim_winograd_gemm.c): no packing, no zeroing of C.
-        case avx512 = "texstim-avx512"
-        /// cblas_sgemm, with whichever kernel OpenBLAS chose (BLAS.coreName).
-        case openBLAS = "openblas"
-    }
-
-    /// Ours where the CPU has AVX-512F (there it measured 1.1–1.3× OpenBLAS's AVX-512 kernel
-    /// on these shapes, and 1.1–2.3× its Haswell kernel), else OpenBLAS. Fixed per machine.
-    public static let productKernel: ProductKernel = texstim_winograd_gemm_available() != 0 ? .avx512 : .openBLAS
-
-    /// C (m × n) = A · B, or Aᵀ · B with `transposeA`, row-major, single-threaded, C
-    /// overwritten; `kernel` is this machine's unless a test compares the two.
-    public static func product(kernel: ProductKernel = productKernel, transposeA: Bool, m: Int, n: Int, k: Int,
-                               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                               c: UnsafeMutablePointer<Float>, ldc: Int) {
-        switch kernel {
-        case .avx512 where productKernel == .avx512:
-            texstim_winograd_gemm(Int32(m), Int32(n), Int32(k), a, lda, transposeA ? 1 : 0, b, ldb, c, ldc)
-        default:
-            BLAS.sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-        }
-    }
-
-    /// The same product on up to `threads` threads. Our kernel splits C into blocks of whole
-    /// 64-column groups; each element of C is the same chain of fused multiply–adds whichever
-    /// block computes it, so the bits do not depend on `threads`. OpenBLAS goes through
-    /// BLAS.parallelSgemm (whose last bits can depend on `threads`, as documented there).
-    public static func parallelProduct(kernel: ProductKernel, transposeA: Bool, m: Int, n: Int, k: Int,
-                                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                       c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
-        guard kernel == .avx512, productKernel == .avx512 else {
-            return BLAS.parallelSgemm(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-                                      c: c, ldc: ldc, threads: threads)
-        }
-        let groups = (n + 63) / 64, blocks = max(1, min(threads, groups))
-        let (sharedA, sharedB, sharedC) = (SharedPointer(UnsafeMutablePointer(mutating: a)),
-                                           SharedPointer(UnsafeMutablePointer(mutating: b)), SharedPointer(c))
-        parallelChunks(count: blocks, threads: blocks) { range in
-            for block in range {
-                let first = 64 * (groups * block / blocks), end = min(n, 64 * (groups * (block + 1) / blocks))
-                guard end > first else { continue }
-                product(kernel: .avx512, transposeA: transposeA, m: m, n: end - first, k: k, a: sharedA.base, lda: lda,
-                        b: sharedB.base + first, ldb: ldb, c: sharedC.base + first, ldc: ldc)
             }
         }
     }

@@ -54,18 +54,18 @@ public enum GramMatrix {
     /// with `products` computing the N × N by N × M product. dGram is N × N; features and
     /// dFeatures are (N, H, W).
     public static func backward(dGram: [Float], features: Tensor, dFeatures: inout Tensor, threads: Int = 1,
-                                products: WinogradConvolution.ProductKernel = .openBLAS) {
+                                products: ProductKernel = .openBLAS) {
         let n = features.shape.channels, m = features.shape.positions
         precondition(dGram.count == n * n && dFeatures.shape == features.shape)
         // Our kernel has no alpha: the factor goes into the small N × N matrix instead.
-        let alpha = 2 / Float(m), scaled = products == .avx512 ? dGram.map { $0 * alpha } : dGram
+        let alpha = 2 / Float(m), scaled = products.runsOwnCode ? dGram.map { $0 * alpha } : dGram
         scaled.withUnsafeBufferPointer { dg in
             features.data.withUnsafeBufferPointer { f in
                 dFeatures.data.withUnsafeMutableBufferPointer { df in
-                    if products == .avx512 {
-                        WinogradConvolution.parallelProduct(kernel: products, transposeA: false, m: n, n: m, k: n,
-                                                            a: dg.baseAddress!, lda: n, b: f.baseAddress!, ldb: m,
-                                                            c: df.baseAddress!, ldc: m, threads: threads)
+                    if products.runsOwnCode {
+                        ProductKernel.parallelProduct(kernel: products, transposeA: false, m: n, n: m, k: n,
+                                                      a: dg.baseAddress!, lda: n, b: f.baseAddress!, ldb: m,
+                                                      c: df.baseAddress!, ldc: m, threads: threads)
                     } else {
                         BLAS.parallelSgemm(m: n, n: m, k: n, alpha: alpha, a: dg.baseAddress!, lda: n,
                                            b: f.baseAddress!, ldb: m, c: df.baseAddress!, ldc: m, threads: threads)

@@ -48,11 +48,11 @@ public struct TextureLoss: Sendable {
     let scales: [Double]
     let threads: Int
     /// The kernel of the Gram gradient's product: the convolution algorithm's (its `products`).
-    let products: WinogradConvolution.ProductKernel
+    let products: ProductKernel
 
     /// Builds the loss from the source's features (one tensor per term, in order).
     public init(terms: [LayerTerm], sourceFeatures: [Tensor], threads: Int = 1,
-                products: WinogradConvolution.ProductKernel = .openBLAS) {
+                products: ProductKernel = .openBLAS) {
         precondition(terms.count == sourceFeatures.count)
         self.terms = terms
         self.threads = threads

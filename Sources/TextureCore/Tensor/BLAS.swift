@@ -74,6 +74,10 @@ public enum BLAS {
     /// OpenBLAS runs single-threaded in texstim (see parallelSgemm); set once, before the first call.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
 
+    /// Sets OpenBLAS to one thread (once; later calls do nothing). The wrappers here call it
+    /// themselves; code that reaches OpenBLAS by another route (L-BFGS-B's Fortran) calls it first.
+    public static func useOneThread() { _ = singleThreaded }
+
     public static var threads: Int {
         _ = singleThreaded
         return Int(openblas_get_num_threads())
