@@ -51,8 +51,11 @@ public enum Benchmark {
                     (vgg, cutoff, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: cutoff)!)), convolution)
                 }
             }
-            // The pyramid's 5×5 filters on 3 channels always run as im2col.
-            cases.append((pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), .direct))
+            // The pyramid's 5×5 filters on 3 channels run as im2col either way, but with `winograd`
+            // their products and the Gram gradient use the machine's ProductKernel.
+            for convolution in convolutions {
+                cases.append((pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), convolution))
+            }
             for (model, cutoff, layers, convolution) in cases {
                 let row = try time(model: model, cutoff: cutoff, layers: layers, convolution: convolution, source: source,
                                    threads: threads, repeats: repeats, warmups: warmups)
