@@ -22,9 +22,11 @@
 internal import CWinograd
 
 public struct WinogradConvolution: ConvolutionAlgorithm {
-    /// The size one block's V and M aim for. At 4 MB per thread they stay in L3 (32 MB here)
-    /// beside the planes they are made from and written to; with one 24 MB block conv1_2 at 256²
-    /// took 7.0 ms per pass instead of 5.5, and below 1 MB the products get too few tiles.
+    /// The size one block's V and M aim for. At 2 MB per thread they stay in L3 (32 MB here)
+    /// beside the planes they are made from and written to, also with two workers: the 128²
+    /// worker-scaling set ran 6% faster than with 4 MB, and 256² was no slower. With one 24 MB
+    /// block conv1_2 at 256² took 7.0 ms per pass instead of 5.5; at 1 MB the products get too
+    /// few tiles (the 128² set 3% slower than at 2 MB).
     public var workspaceTargetBytes: Int
     /// Upper bound for one block's V and M. Below it, a block grows to the size of the layer's
     /// transformed weights U, since every block reads all of U (conv4: 37.7 MB).
@@ -33,7 +35,7 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// product kernel too.
     let fallback = Im2ColConvolution(products: ProductKernel.machine)
 
-    public init(workspaceTargetBytes: Int = 4 << 20, workspaceLimitBytes: Int = 48 << 20) {
+    public init(workspaceTargetBytes: Int = 2 << 20, workspaceLimitBytes: Int = 48 << 20) {
         self.workspaceTargetBytes = workspaceTargetBytes
         self.workspaceLimitBytes = workspaceLimitBytes
     }
