@@ -4,9 +4,9 @@
 # OPENBLAS_L2_SIZE unset for this command only, i.e. OpenBLAS's own choice of kernel) and for
 # PyTorch eager channels-last with the same threads; then the ratio at 256² pool4 from 5
 # alternating texstim/PyTorch rounds, one L-BFGS-B iteration at 256², the peak RSS of a 512²
-# worker and the scaling from 1 to 2 workers.
+# worker and the scaling from 1 to 2 workers (5 alternating rounds, median).
 #
-#   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 8 minutes)
+#   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 9 minutes)
 #
 # Installs torch==2.13.0+cpu into bench/.venv on first use (pip; pinned, since an unpinned
 # install pulls the 5 GB CUDA build), and python3-venv via apt-get (as root) when missing.
