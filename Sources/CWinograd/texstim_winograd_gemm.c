@@ -1,13 +1,15 @@
-// texstim_winograd_gemm.c: the Winograd-domain matrix products, C = op(A) · B, with AVX-512.
+// texstim_winograd_gemm.c: the machine's matrix products C = op(A) · B with AVX-512 (see ProductKernel).
 //
-// Each of the 36 products M[ξ] = U[ξ] · V[ξ] (or U[ξ]ᵀ · V[ξ] in the backward pass) is small
-// (C, OC ≤ 512, T ≤ a few thousand tiles) and runs on one thread. OpenBLAS spends ~20% of
-// such a call packing both operands into its own layouts and zeroing C first; here nothing
-// is packed. The micro-kernel keeps a 6 × 64 block of C in 24 16-float registers and, for
-// each k, loads 64 B values of row k and broadcasts the 6 A values of column k: A's rows are
-// read with a constant stride (the band stays in L1 across B's column blocks), and B's rows
-// stream from L2 (a whole V[ξ] fits there by the caller's blocking). The products are summed
-// over k in increasing order with fused multiply–adds, one fixed order per machine.
+// Written for the 36 Winograd products, and also used for conv1_1's im2col products and the
+// Gram gradient in Winograd mode. Each of the 36 products M[ξ] = U[ξ] · V[ξ] (or U[ξ]ᵀ · V[ξ]
+// in the backward pass) is small (C, OC ≤ 512, T ≤ a few thousand tiles) and runs on one
+// thread. OpenBLAS spends ~20% of such a call packing both operands into its own layouts and
+// zeroing C first; here nothing is packed. The micro-kernel keeps a 6 × 64 block of C in 24
+// 16-float registers and, for each k, loads 64 B values of row k and broadcasts the 6 A values
+// of column k: A's rows are read with a constant stride (the band stays in L1 across B's
+// column blocks), and B's rows stream from L2 (a whole V[ξ] fits there by the caller's
+// blocking). The products are summed over k in increasing order with fused multiply–adds,
+// one fixed order per machine.
 //
 // Only machines with AVX-512F use this file (texstim_winograd_gemm_available); elsewhere the
 // caller uses cblas_sgemm, which was as fast as or faster than a vec16 kernel with AVX2 alone.
@@ -135,11 +137,12 @@ TEXSTIM_INLINE void gemm_rows(int m, int n, int k, const float *a, size_t rowStr
 /// meets all of B. When B is larger than half of L2 and A is the smaller operand (conv1_1's
 /// 7 MB column matrix and the Gram gradient's 16.8 MB features at 256², against a 64 × 64 A),
 /// blocks of 64 columns take B through all rows once while A stays in L1 (by rows, B went
-/// through 11 times: 100 instead of 250 GFLOP/s). Each element of C is the same chain of
-/// multiply–adds either way.
+/// through 11 times, at about 100 GFLOP/s per core; by columns 180–200). Each element of C is
+/// the same chain of multiply–adds either way.
 TEXSTIM_INLINE void gemm_ordered(int m, int n, int k, const float *a, size_t rowStride, size_t kStride,
                                  const float *b, size_t ldb, float *c, size_t ldc) {
-    if (m >= n || (size_t)k * (size_t)n < ((size_t)128 << 10)) return gemm_rows(m, n, k, a, rowStride, kStride, b, ldb, c, ldc, 1);
+    int bLarge = (size_t)k * (size_t)n >= ((size_t)128 << 10);  // floats: 512 KB
+    if (m >= n || !bLarge) return gemm_rows(m, n, k, a, rowStride, kStride, b, ldb, c, ldc, 1);
     for (int column = 0; column < n; column += 64) {
         int width = n - column < 64 ? n - column : 64;
         gemm_rows(m, width, k, a, rowStride, kStride, b + column, ldb, c + column, ldc, 0);

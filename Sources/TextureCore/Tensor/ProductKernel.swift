@@ -4,19 +4,20 @@ internal import CWinograd
 
 /// The code behind the matrix products of a run. The direct algorithm (the reference) always
 /// uses OpenBLAS. With Winograd convolution the machine's kernel computes the 36 products of
-/// every Winograd layer, conv1_1's im2col products and the Gram gradient
-/// (ConvolutionAlgorithm.products); provenance records it as `machine.winograd_products`. The
-/// Gram matrices themselves stay with OpenBLAS's ssyrk either way: a 4 × 4-block AVX-512
-/// version was no faster over the five Gatys layers (faster at 64 channels, slower at 512).
+/// every Winograd layer, the im2col products of conv1_1 (and of the embedded model) and the
+/// Gram gradient (ConvolutionAlgorithm.products); provenance records it as
+/// `machine.winograd_products`. The Gram matrices themselves stay with OpenBLAS's ssyrk either
+/// way: a 4 × 4-block AVX-512 version was no faster over the five Gatys layers (faster at 64
+/// channels, slower at 512).
 public enum ProductKernel: String, Sendable, CaseIterable {
     /// CWinograd's own kernel (texstim_winograd_gemm.c): no packing, no zeroing of C first.
     case avx512 = "texstim-avx512"
     /// cblas_sgemm, with whichever kernel OpenBLAS chose (BLAS.coreName).
     case openBLAS = "openblas"
 
-    /// Ours where the CPU has AVX-512F (there the product measured 1.1–1.3× OpenBLAS's AVX-512
-    /// kernel on these shapes, and 1.1–2.3× its Haswell kernel), else OpenBLAS. Fixed per
-    /// machine, so one machine always computes the same bits.
+    /// Ours where the CPU has AVX-512F, else OpenBLAS. Fixed per machine, so one machine always
+    /// computes the same bits. Single-threaded on the Winograd products' shapes ours measured
+    /// 1.0–1.9× OpenBLAS's AVX-512 kernel and 1.0–1.3× its Haswell kernel.
     public static let machine: ProductKernel = texstim_winograd_gemm_available() != 0 ? .avx512 : .openBLAS
 
     /// Whether this kernel is ours and can run here (else callers use OpenBLAS).
