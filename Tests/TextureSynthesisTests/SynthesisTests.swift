@@ -73,6 +73,25 @@ func syntheticSource(side: Int) -> Tensor {
         #expect(a.pixels != c.pixels)
     }
 
+    /// With Winograd convolution on an AVX-512 machine every product (Winograd points, conv1_1's
+    /// im2col, the Gram gradient) is split by data, never by thread count: a whole synthesis
+    /// gives the same pixels for 1, 2 and 3 threads. (With Im2ColConvolution, i.e. OpenBLAS,
+    /// this test fails here.)
+    @Test(.enabled(if: ProductKernel.machine == .avx512, "elsewhere conv1_1 and the Gram gradient use OpenBLAS"))
+    func winogradSynthesisIsBitwiseTheSameForAnyThreadCount() throws {
+        let model = VGG19Weights.random(seed: 3, architecture: VGGArchitecture(widths: [8, 16, 16, 16, 16]))
+        let layers = ["conv1_1", "pool1", "pool2", "pool3"]
+        var images: [Tensor] = []
+        for threads in [1, 2, 3] {
+            let objective = try TextureObjective(model: model, source: syntheticSource(side: 40), terms: model.terms(layers: layers),
+                                                 threads: threads, convolution: WinogradConvolution())
+            let result = try TextureSynthesizer.synthesize(objective: objective,
+                                                           options: SynthesisOptions(height: 40, width: 40, iterations: 5, seed: 11))
+            images.append(result.pixels)
+        }
+        #expect(images.allSatisfy { $0.data == images[0].data })
+    }
+
     @Test func greyModeStaysGreyAndHistogramMatchingIsRecorded() throws {
         let source = ImagePreparation.prepareSource(syntheticSource(side: 48), size: 32, grey: true)
         let model = RandomPyramid()
