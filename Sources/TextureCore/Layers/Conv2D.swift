@@ -36,22 +36,38 @@ public struct Conv2D: Sendable {
     public let outChannels: Int
     public let kernel: Int
     public let padding: Int
-    /// (OC, C, K, K), row-major.
-    public let weight: [Float]
+    /// (OC, C, K, K), row-major. A layer made with `drawWeights` draws them on first use.
+    public var weight: [Float] { weights.values }
     /// (OC).
     public let bias: [Float]
+    private let weights: LayerWeights
     /// Derived forms of the weights (e.g. Winograd's U), computed on first use and shared by
     /// every copy of this layer, so a model's transforms exist once however many workers run.
     let derived = DerivedWeights()
 
     public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, weight: [Float], bias: [Float]) {
-        precondition(weight.count == outChannels * inChannels * kernel * kernel && bias.count == outChannels)
+        precondition(weight.count == outChannels * inChannels * kernel * kernel)
+        self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
+                  weights: LayerWeights(values: weight))
+    }
+
+    /// A layer whose OC·C·K·K weights `drawWeights` makes the first time they are used, once
+    /// for all copies (vgg19-random: a run never draws the layers below its deepest matched
+    /// one, which for pool2 is 0.5% of VGG-19's 20 million weights).
+    public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, bias: [Float],
+                drawWeights: @escaping @Sendable () -> [Float]) {
+        self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
+                  weights: LayerWeights(count: outChannels * inChannels * kernel * kernel, draw: drawWeights))
+    }
+
+    private init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, bias: [Float], weights: LayerWeights) {
+        precondition(bias.count == outChannels)
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel
         self.padding = padding
-        self.weight = weight
         self.bias = bias
+        self.weights = weights
     }
 
     public func outputShape(for input: Shape) -> Shape {
@@ -112,6 +128,35 @@ public struct Conv2D: Sendable {
             }
         }
         return dInput
+    }
+}
+
+/// A layer's weights, given or drawn on first use (thread-safe: one caller draws, others wait).
+final class LayerWeights: Sendable {
+    private let state: Mutex<[Float]?>
+    private let draw: (@Sendable () -> [Float])?
+    private let count: Int
+
+    init(values: [Float]) {
+        state = Mutex(values)
+        draw = nil
+        count = values.count
+    }
+
+    init(count: Int, draw: @escaping @Sendable () -> [Float]) {
+        state = Mutex(nil)
+        self.draw = draw
+        self.count = count
+    }
+
+    var values: [Float] {
+        state.withLock { values in
+            if let values { return values }
+            let drawn = draw!()
+            precondition(drawn.count == count, "drew \(drawn.count) weights for a layer of \(count)")
+            values = drawn
+            return drawn
+        }
     }
 }
 

@@ -37,26 +37,17 @@ public enum VGG19Weights {
     /// He-initialised weights: w ~ N(0, 2 / (C·3·3)), bias 0, each layer drawn from its own
     /// seed deriveSeed(seed, layer index), so a layer's weights do not depend on the others.
     public static func random(seed: UInt64, architecture: VGGArchitecture = .vgg19) -> VGG19 {
-        let names = architecture.convolutionNames
-        // Each layer draws from its own derived seed, so the layers can be drawn concurrently
-        // with the same values; the sampler takes ~0.4 s for VGG-19, which every process pays
-        // before its workers start (one item per layer: their sizes differ 1000-fold).
-        var weights = [[Float]](repeating: [], count: names.count)
-        weights.withUnsafeMutableBufferPointer { buffer in
-            let shared = SharedPointer(buffer.baseAddress!)
-            parallelChunks(count: names.count, threads: names.count) { layers in
-                for index in layers {
-                    let shape = architecture.weightShape(names[index])!
-                    var sampler = NormalSampler(seed: deriveSeed(seed, UInt64(index)))
-                    shared.base[index] = sampler.fill(count: shape.reduce(1, *), scale: (2 / Double(shape[1] * 9)).squareRoot())
-                }
-            }
-        }
         var convolutions: [String: Conv2D] = [:]
-        for (index, name) in names.enumerated() {
+        for (index, name) in architecture.convolutionNames.enumerated() {
             let shape = architecture.weightShape(name)!
+            // Drawn when the layer is first used: the sampler takes ~0.4 s for all of VGG-19,
+            // which every process paid before its workers started, mostly for layers (conv5)
+            // that no condition reached.
             convolutions[name] = Conv2D(inChannels: shape[1], outChannels: shape[0], kernel: 3, padding: 1,
-                                        weight: weights[index], bias: [Float](repeating: 0, count: shape[0]))
+                                        bias: [Float](repeating: 0, count: shape[0])) {
+                var sampler = NormalSampler(seed: deriveSeed(seed, UInt64(index)))
+                return sampler.fill(count: shape.reduce(1, *), scale: (2 / Double(shape[1] * 9)).squareRoot())
+            }
         }
         return VGG19(name: "vgg19-random", architecture: architecture, convolutions: convolutions,
                      preprocessing: .caffeBGR, weightsSHA256: nil)
