@@ -52,8 +52,8 @@ public struct Conv2D: Sendable {
     }
 
     /// A layer whose OC·C·K·K weights `drawWeights` makes the first time they are used, once
-    /// for all copies (vgg19-random: a run never draws the layers below its deepest matched
-    /// one, which for pool2 is 0.5% of VGG-19's 20 million weights).
+    /// for all copies (vgg19-random: a run never draws the layers deeper than its deepest
+    /// matched one; a pool2 run draws 1.3% of VGG-19's 20 million weights).
     public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, bias: [Float],
                 drawWeights: @escaping @Sendable () -> [Float]) {
         self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
