@@ -71,7 +71,8 @@ import TextureCore
         let shape = Shape(3, 12, 12)
         let scale: Float = modelKind == "vgg" ? 30 : 0.3
         let network = model.makeNetwork(input: shape, layers: layers, threads: 1, convolution: convolution.algorithm)
-        let loss = TextureLoss(terms: model.terms(layers: layers), sourceFeatures: network.forward(randomTensor(shape, seed: 61, scale: scale)))
+        let loss = TextureLoss(terms: model.terms(layers: layers), sourceFeatures: network.forward(randomTensor(shape, seed: 61, scale: scale)),
+                               products: convolution.algorithm.products)
         let x = randomTensor(shape, seed: 65, scale: scale)
         var gradients: [Tensor] = []
         _ = loss.evaluate(network.forward(x), gradients: &gradients)

@@ -151,8 +151,9 @@ import TextureCore
             let network = model.makeNetwork(input: shape, layers: layers, threads: 2, convolution: algorithm)
             let matched = LayerPresets.gatysReferenceLayers.map { layers.firstIndex(of: $0)! }
             let sourceFeatures = network.forward(source)
+            // The loss's Gram gradient uses the algorithm's product kernel, as in TextureObjective.
             let loss = TextureLoss(terms: model.terms(layers: LayerPresets.gatysReferenceLayers),
-                                   sourceFeatures: matched.map { sourceFeatures[$0] })
+                                   sourceFeatures: matched.map { sourceFeatures[$0] }, products: algorithm.products)
             let features = network.forward(x)
             var gradients: [Tensor] = []
             let total = loss.evaluate(matched.map { features[$0] }, gradients: &gradients).total
