@@ -47,7 +47,9 @@ let package = Package(
         .testTarget(
             name: "TextureCoreTests", dependencies: ["TextureCore"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"]),
+        .testTarget(
+            name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TexturePipelineTests", dependencies: ["TexturePipeline", "TextureSynthesis"],
             resources: [.copy("Fixtures")]),

@@ -17,6 +17,7 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case jobsFailed(count: Int, total: Int)
     case cancelled
     case synthesis(SynthesisError)
+    case notConverged(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -45,6 +46,9 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .cancelled:
             return "interrupted; finished stimuli are kept. Hint: rerun the same command to resume."
         case .synthesis(let error): return error.description
+        case .notConverged(let path, let detail):
+            return "\(path): \(detail). The file is kept for inspection and its provenance says converged: false; do not use it as a "
+                + "stimulus. Hint: more iterations, another seed, or more layers; see the loss trace in the sidecar."
         }
     }
 }

@@ -26,6 +26,21 @@ public struct LBFGSBSettings: Sendable, Codable, Equatable {
     }
 }
 
+/// The state after one completed iteration, read from setulb_'s isave/dsave (L-BFGS-B 3.0 layout).
+public struct LBFGSBIteration: Sendable, Equatable {
+    public var iteration: Int
+    public var f: Double
+    /// Evaluations of f and ∇f so far (isave(34)).
+    public var evaluations: Int
+    /// ‖P(x − ∇f) − x‖∞, the projected gradient's largest component (dsave(13)).
+    public var projectedGradient: Double
+    /// Curvature pairs accepted so far (isave(31)) and skipped for sᵀy ≤ ε‖y‖² (isave(26)).
+    public var acceptedUpdates: Int
+    public var skippedUpdates: Int
+    /// Variables at a bound in this iteration (isave(39)).
+    public var activeBounds: Int
+}
+
 public struct LBFGSBResult: Sendable {
     public var x: [Double]
     public var f: Double
@@ -35,17 +50,20 @@ public struct LBFGSBResult: Sendable {
     public var evaluations: Int
     /// Why the run ended: "iteration limit", "stopped", or L-BFGS-B's own task message.
     public var stopReason: String
+    /// The last completed iteration's state (nil when none completed).
+    public var last: LBFGSBIteration?
 }
 
 public enum LBFGSB {
     /// Minimises f over the box lower ≤ x ≤ upper (±infinity for an open side).
     /// - Parameters:
     ///   - objective: returns f(x) and writes ∇f(x) into its second argument.
-    ///   - onIteration: called after each iteration with (iteration, f); return false to stop.
+    ///   - onIteration: called after each iteration (x is then the accepted iterate, and the
+    ///     objective's latest evaluation was at x); return false to stop.
     public static func minimize(
         start: [Double], lower: [Double], upper: [Double], settings: LBFGSBSettings,
         objective: (_ x: [Double], _ gradient: inout [Double]) -> Double,
-        onIteration: (_ iteration: Int, _ f: Double) -> Bool = { _, _ in true }
+        onIteration: (LBFGSBIteration) -> Bool = { _ in true }
     ) -> LBFGSBResult {
         // setulb_ calls ddot, daxpy and dcopy from the system BLAS, which is OpenBLAS here. With
         // its default thread count its workers spin between calls and take the cores from the
@@ -75,6 +93,7 @@ public enum LBFGSB {
         var dsave = [Double](repeating: 0, count: 29)
         var iterations = 0, evaluations = 0
         var reason = ""
+        var last: LBFGSBIteration?
         while true {
             setulb_(&n, &m, &x, &low, &high, &nbd, &f, &gradient, &factr, &pgtol, &wa, &iwa,
                     &task, &iprint, &csave, &lsave, &isave, &dsave, 60, 60)
@@ -84,14 +103,18 @@ public enum LBFGSB {
                 evaluations += 1
             } else if message.hasPrefix("NEW_X") {
                 iterations += 1
-                if !onIteration(iterations, f) { reason = "stopped"; break }
+                let state = LBFGSBIteration(
+                    iteration: iterations, f: f, evaluations: evaluations, projectedGradient: dsave[12],
+                    acceptedUpdates: Int(isave[30]), skippedUpdates: Int(isave[25]), activeBounds: Int(isave[38]))
+                last = state
+                if !onIteration(state) { reason = "stopped"; break }
                 if iterations >= settings.maxIterations { reason = "iteration limit"; break }
             } else {
                 reason = message
                 break
             }
         }
-        return LBFGSBResult(x: x, f: f, iterations: iterations, evaluations: evaluations, stopReason: reason)
+        return LBFGSBResult(x: x, f: f, iterations: iterations, evaluations: evaluations, stopReason: reason, last: last)
     }
 
     /// A blank-padded CHARACTER*60 value.

@@ -5,8 +5,11 @@
 // channels, which lets a channel with a high mean, e.g. red in autumn leaves, leave [0, 1] and be
 // clipped at output: 10% of samples in our measurement. Per-channel boxes keep every pixel inside
 // the source's own range.) Grey mode optimises one grey plane v (1, H, W) in pixel units inside
-// [min, max] of the grey source: the model sees (v, v, v), and ∂L/∂v is the average of the three
-// channels' pixel gradients, so the result stays grey.
+// [min, max] of the grey source: the model sees (v, v, v), and ∂L/∂v is the sum of the three
+// channels' pixel gradients, so the result stays grey (see OptimisationSpace).
+//
+// L-BFGS-B sees s·L and s·∇L with s from the start gradient (OptimisationSpace.objectiveScale);
+// every loss reported here is L itself.
 
 import TextureCore
 
@@ -20,6 +23,10 @@ public struct SynthesisOptions: Sendable {
     /// Optional start image, (1 or 3, height, width) pixels in [0, 1]; replaces the noise.
     public var initImage: Tensor?
     public var memory: Int
+    /// Optional stopping rules besides the iteration limit (off by default).
+    public var stopping = StoppingRules()
+    /// The run converged when L_final ≤ L_start / requiredReduction (the model's own by default).
+    public var requiredReduction: Double?
 
     public init(height: Int, width: Int, iterations: Int, seed: UInt64, grey: Bool = false,
                 histogramMatch: Bool = false, initImage: Tensor? = nil, memory: Int = 20) {
@@ -39,6 +46,8 @@ public struct SynthesisProgress: Sendable {
     public var totalIterations: Int
     public var loss: Double
     public var seconds: Double
+    /// Curvature pairs accepted so far: 0 after many iterations means L-BFGS-B has no model yet.
+    public var acceptedUpdates: Int = 0
 }
 
 public struct SynthesisResult: Sendable {
@@ -51,11 +60,11 @@ public struct SynthesisResult: Sendable {
     public var iterations: Int
     public var evaluations: Int
     public var stopReason: String
+    public var convergence: ConvergenceRecord
     /// The box per channel the optimiser ran in (model space in colour mode, grey pixels in grey mode).
     public var bounds: [ClosedRange<Double>]
     /// Fraction of output values that fell outside [0, 1] before clamping.
     public var clampedFraction: Double
-    public var lossHistory: [Double]
     public var seconds: Double
 }
 
@@ -72,20 +81,42 @@ public enum TextureSynthesizer {
         let clock = ContinuousClock(), start = clock.now
         let space = OptimisationSpace(objective: objective, grey: options.grey, outputShape: outputShape)
         let startPoint = space.startPoint(seed: options.seed, initImage: options.initImage)
-        var history: [Double] = []
-        let positions = outputShape.positions
+        var evaluation = ScaledEvaluation(space: space, start: startPoint)
+        var trace = [evaluation.startLoss.total]
+        var layerTrace = [LayerLossSample(iteration: 0, layers: evaluation.startLoss.layers)]
+        var ruleFired: String?
+        let box = space.variableBounds
         let result = LBFGSB.minimize(
-            start: startPoint, lower: space.bounds.flatMap { [Double](repeating: $0.lowerBound, count: positions) },
-            upper: space.bounds.flatMap { [Double](repeating: $0.upperBound, count: positions) },
+            start: startPoint, lower: box.lower, upper: box.upper,
             settings: LBFGSBSettings(maxIterations: options.iterations, memory: options.memory),
-            objective: space.lossAndGradient,
-            onIteration: { iteration, f in
-                history.append(f)
+            objective: { x, gradient in evaluation.evaluate(x, &gradient) },
+            onIteration: { state in
+                // The latest evaluation was at the accepted iterate: its breakdown is this iteration's.
+                let loss = evaluation.latest
+                trace.append(loss.total)
+                if state.iteration % ConvergenceRecord.layerSampleInterval == 0 {
+                    layerTrace.append(LayerLossSample(iteration: state.iteration, layers: loss.layers))
+                }
                 let seconds = (clock.now - start) / .seconds(1)
-                progress(SynthesisProgress(iteration: iteration, totalIterations: options.iterations, loss: f, seconds: seconds))
-                return shouldContinue()
+                progress(SynthesisProgress(iteration: state.iteration, totalIterations: options.iterations, loss: loss.total,
+                                           seconds: seconds, acceptedUpdates: state.acceptedUpdates))
+                ruleFired = options.stopping.firedRule(trace: trace)
+                return ruleFired == nil && shouldContinue()
             })
-        if result.stopReason == "stopped" { throw .cancelled }
+        if result.stopReason == "stopped" && ruleFired == nil { throw .cancelled }
+        let finalLoss = objective.loss(input: space.modelInput(result.x))
+        if layerTrace.last?.iteration != result.iterations {
+            layerTrace.append(LayerLossSample(iteration: result.iterations, layers: finalLoss.layers))
+        }
+        let required = options.requiredReduction ?? objective.model.requiredLossReduction
+        let convergence = ConvergenceRecord(
+            lossTrace: trace, layerTrace: layerTrace, evaluations: result.evaluations,
+            projectedGradient: result.last.map { $0.projectedGradient / evaluation.scale },
+            acceptedUpdates: result.last?.acceptedUpdates, skippedUpdates: result.last?.skippedUpdates,
+            activeBounds: result.last?.activeBounds, objectiveScale: evaluation.scale,
+            stopReason: ruleFired ?? result.stopReason, stoppingRules: options.stopping, requiredReduction: required,
+            converged: ConvergenceRecord.converged(initial: evaluation.startLoss.total, final: finalLoss.total,
+                                                   requiredReduction: required))
         let (pixels, clamped) = space.pixels(result.x)
         var matchedLoss: LossBreakdown?
         var stimulus = pixels
@@ -95,95 +126,42 @@ public enum TextureSynthesizer {
             matchedLoss = objective.loss(pixels: stimulus)
         }
         return SynthesisResult(
-            pixels: stimulus, initialLoss: objective.loss(input: space.modelInput(startPoint)),
-            finalLoss: objective.loss(input: space.modelInput(result.x)), histogramMatchedLoss: matchedLoss,
-            iterations: result.iterations, evaluations: result.evaluations, stopReason: result.stopReason,
-            bounds: space.bounds, clampedFraction: clamped, lossHistory: history,
+            pixels: stimulus, initialLoss: evaluation.startLoss, finalLoss: finalLoss, histogramMatchedLoss: matchedLoss,
+            iterations: result.iterations, evaluations: result.evaluations, stopReason: convergence.stopReason,
+            convergence: convergence, bounds: space.bounds, clampedFraction: clamped,
             seconds: (clock.now - start) / .seconds(1))
     }
 }
 
-/// The optimisation variable, its box and its map to the model's input (colour or grey).
-struct OptimisationSpace {
-    let objective: TextureObjective
-    let grey: Bool
-    let outputShape: Shape
-    /// The source in the optimiser's units: model space (colour) or grey pixels.
-    let sourceValues: Tensor
-    /// One box per channel of the variable.
-    let bounds: [ClosedRange<Double>]
+/// The objective as L-BFGS-B sees it: s·L and s·∇L, with the start evaluated once to choose s
+/// (and reused for L-BFGS-B's first request, which is at the start point).
+struct ScaledEvaluation {
+    let space: OptimisationSpace
+    let start: [Double]
+    let startLoss: LossBreakdown
+    let startGradient: [Double]
+    let scale: Double
+    /// The breakdown of the most recent evaluation.
+    private(set) var latest: LossBreakdown
 
-    init(objective: TextureObjective, grey: Bool, outputShape: Shape) {
-        self.objective = objective
-        self.grey = grey
-        self.outputShape = outputShape
-        let values = grey ? ImagePreparation.luma(objective.source) : objective.transform.apply(objective.source)
-        let m = values.shape.positions
-        sourceValues = values
-        bounds = (0..<values.shape.channels).map { c in
-            let channel = values.data[(c * m)..<((c + 1) * m)]
-            return Double(channel.min() ?? 0)...Double(channel.max() ?? 0)
-        }
+    init(space: OptimisationSpace, start: [Double]) {
+        self.space = space
+        self.start = start
+        var gradient = [Double](repeating: 0, count: start.count)
+        startLoss = space.lossAndGradient(start, &gradient)
+        startGradient = gradient
+        scale = space.objectiveScale(startGradient: gradient)
+        latest = startLoss
     }
 
-    var variableShape: Shape { grey ? Shape(1, outputShape.height, outputShape.width) : outputShape }
-
-    /// Seeded Gaussian noise with the source's per-channel mean and standard deviation,
-    /// clipped to the box; or the init image mapped into the same units.
-    func startPoint(seed: UInt64, initImage: Tensor?) -> [Double] {
-        let shape = variableShape
-        if let initImage {
-            let rgb = ImagePreparation.rgb(initImage)
-            let values = grey ? ImagePreparation.luma(rgb) : objective.transform.apply(rgb)
-            let m = values.shape.positions
-            return values.data.enumerated().map { index, value in
-                let box = bounds[index / m]
-                return min(max(Double(value), box.lowerBound), box.upperBound)
-            }
-        }
-        var sampler = NormalSampler(seed: seed)
-        let m = sourceValues.shape.positions
-        var start: [Double] = []
-        start.reserveCapacity(shape.count)
-        for c in 0..<shape.channels {
-            let channel = sourceValues.data[(c * m)..<((c + 1) * m)].map(Double.init)
-            let mean = channel.reduce(0, +) / Double(m)
-            let deviation = (channel.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m)).squareRoot()
-            for _ in 0..<shape.positions {
-                start.append(min(max(mean + deviation * sampler.next(), bounds[c].lowerBound), bounds[c].upperBound))
-            }
-        }
-        return start
-    }
-
-    func modelInput(_ x: [Double]) -> Tensor {
-        let values = Tensor(variableShape, data: x.map { Float($0) })
-        return grey ? objective.transform.apply(ImagePreparation.rgb(values)) : values
-    }
-
-    func lossAndGradient(_ x: [Double], _ gradient: inout [Double]) -> Double {
-        let (breakdown, dInput) = objective.lossAndGradient(input: modelInput(x))
-        if grey {
-            let dPixels = objective.transform.pullBack(dInput)
-            let m = outputShape.positions
-            for i in 0..<m {
-                gradient[i] = (Double(dPixels.data[i]) + Double(dPixels.data[m + i]) + Double(dPixels.data[2 * m + i])) / 3
-            }
+    mutating func evaluate(_ x: [Double], _ gradient: inout [Double]) -> Double {
+        if x == start {
+            latest = startLoss
+            for i in gradient.indices { gradient[i] = scale * startGradient[i] }
         } else {
-            for i in gradient.indices { gradient[i] = Double(dInput.data[i]) }
+            latest = space.lossAndGradient(x, &gradient)
+            for i in gradient.indices { gradient[i] *= scale }
         }
-        return breakdown.total
-    }
-
-    /// The optimiser's result as pixels in [0, 1], and the fraction that needed clamping.
-    func pixels(_ x: [Double]) -> (Tensor, Double) {
-        let values = Tensor(variableShape, data: x.map { Float($0) })
-        var pixels = grey ? values : objective.transform.invert(values)
-        var clamped = 0
-        for i in pixels.data.indices where pixels.data[i] < 0 || pixels.data[i] > 1 {
-            clamped += 1
-            pixels.data[i] = min(max(pixels.data[i], 0), 1)
-        }
-        return (pixels, Double(clamped) / Double(pixels.data.count))
+        return scale * latest.total
     }
 }

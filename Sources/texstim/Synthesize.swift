@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import TextureCore
 import TexturePipeline
+import TextureSynthesis
 
 struct Synthesize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,9 +42,26 @@ struct Synthesize: ParsableCommand {
     @Option(help: "Start from this image instead of noise.")
     var initImage: String?
 
+    @Option(help: "Stop when the loss fell by less than --stop-relative-change over this many iterations (off by default).")
+    var stopWindow: Int?
+
+    @Option(help: "With --stop-window: the relative fall (0–1) below which the run stops.")
+    var stopRelativeChange: Double?
+
+    @Option(help: "Stop as soon as the loss is at or below this value (off by default).")
+    var lossTarget: Double?
+
     func validate() throws {
         if ![8, 16].contains(bitDepth) { throw ValidationError("--bit-depth must be 8 or 16.") }
         if iterations < 1 { throw ValidationError("--iterations must be at least 1.") }
+        if (stopWindow == nil) != (stopRelativeChange == nil) {
+            throw ValidationError("--stop-window and --stop-relative-change go together, e.g. --stop-window 50 --stop-relative-change 0.001.")
+        }
+        if let stopWindow, stopWindow < 1 { throw ValidationError("--stop-window must be at least 1.") }
+        if let change = stopRelativeChange, !(change > 0 && change < 1) {
+            throw ValidationError("--stop-relative-change must be between 0 and 1, e.g. 0.001.")
+        }
+        if let lossTarget, !(lossTarget >= 0 && lossTarget.isFinite) { throw ValidationError("--loss-target must be a loss ≥ 0.") }
     }
 
     func run() throws {
@@ -62,6 +80,7 @@ struct Synthesize: ParsableCommand {
         request.initPath = initImage
         request.threads = modelOptions.threads
         request.convolution = modelOptions.conv
+        request.stopping = StoppingRules(window: stopWindow, relativeChange: stopRelativeChange, lossTarget: lossTarget)
         let progress = TerminalProgress()
         let label = (out as NSString).lastPathComponent
         do {
@@ -77,6 +96,9 @@ struct Synthesize: ParsableCommand {
                          record.timing?.seconds ?? 0))
             if let matched = record.loss.afterHistogramMatching {
                 print(String(format: "loss after histogram matching %.4g", matched.total))
+            }
+            if let problem = record.convergenceProblem {
+                fail(PipelineError.notConverged(path: outcome.pngPath, detail: problem))
             }
         } catch {
             progress.finish()

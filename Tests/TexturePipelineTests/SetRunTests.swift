@@ -5,8 +5,8 @@ import Foundation
 import Testing
 import TexturePipeline
 
-/// 2 sources × 2 conditions × 2 samples at 32², 6 iterations: 8 small jobs.
-func smallManifest(in folder: String, iterations: Int = 6) throws -> String {
+/// 2 sources × 2 conditions × 2 samples at 32², 12 iterations (enough to converge): 8 small jobs.
+func smallManifest(in folder: String, iterations: Int = 12) throws -> String {
     let path = folder + "/small.yaml"
     try """
     version: 1
@@ -71,7 +71,7 @@ func setContents(_ folder: String) throws -> [String: Data] {
         let again = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: RunOptions())
         #expect(again.skipped == 8 && again.done == 0)
         // A changed setting makes every stimulus stale.
-        _ = try smallManifest(in: folder, iterations: 7)
+        _ = try smallManifest(in: folder, iterations: 13)
         let stale = try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: RunOptions())
         #expect(stale.done == 8)
         var force = RunOptions()

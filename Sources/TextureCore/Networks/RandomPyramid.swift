@@ -25,6 +25,12 @@ public struct RandomPyramid: TextureModel {
         filters = (0..<Self.maximumLevels).map { Self.makeFilters(seed: deriveSeed(seed, UInt64($0))) }
     }
 
+    /// A pyramid with the given filters per level (for fixtures made outside texstim).
+    init(seed: UInt64, filters: [Conv2D]) {
+        self.seed = seed
+        self.filters = filters
+    }
+
     static func makeFilters(seed: UInt64) -> Conv2D {
         var sampler = NormalSampler(seed: seed)
         let size = 3 * filterSide * filterSide
@@ -45,6 +51,7 @@ public struct RandomPyramid: TextureModel {
     public var preprocessing: Preprocessing { .sourceMeanRGB }
     public var normalization: LossNormalization { .relative }
     public var defaultLayerWeight: Double { 1 }
+    public var requiredLossReduction: Double { 10 }
     public var weightsSHA256: String? { nil }
 
     /// Every level whose side is still ≥ 16 px at the source's size.

@@ -13,6 +13,9 @@ public protocol TextureModel: Sendable {
     /// The normalisation c_l its loss uses and the default weight w_l of a matched layer.
     var normalization: LossNormalization { get }
     var defaultLayerWeight: Double { get }
+    /// A synthesis has converged when its loss fell at least this many times below the start
+    /// noise's (L_final ≤ L_start / factor); a run that did not is reported as not converged.
+    var requiredLossReduction: Double { get }
     /// SHA-256 of the weights file, or nil for a model without one.
     var weightsSHA256: String? { get }
     /// The layers matched when a condition names none, for a source of the given size.

@@ -61,6 +61,7 @@ public struct VGG19: TextureModel {
     public let weightsSHA256: String?
     public var normalization: LossNormalization { .gatys }
     public var defaultLayerWeight: Double { 1e9 }
+    public var requiredLossReduction: Double { 10 }
 
     public init(name: String, architecture: VGGArchitecture, convolutions: [String: Conv2D],
                 preprocessing: Preprocessing, weightsSHA256: String?) {

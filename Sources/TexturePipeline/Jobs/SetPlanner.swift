@@ -82,7 +82,8 @@ public enum SetPlanner {
                         sourceSha256: sha, model: name, weightsSha256: model.weightsSHA256, layers: layers, layerWeights: condition.layerWeights,
                         seed: seed, size: settings.size, crop: settings.crop ?? true, outputSize: settings.outputSize, grey: settings.grey ?? false,
                         iterations: settings.iterations ?? defaultIterations, histogramMatch: settings.histogramMatch ?? false,
-                        bitDepth: settings.bitDepth ?? 8, equalize: manifest.equalization)
+                        bitDepth: settings.bitDepth ?? 8, equalize: manifest.equalization,
+                        stopping: settings.stopping)
                     jobs.append(StimulusJob(id: StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample, samples: manifest.samples),
                                             sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name, sample: sample,
                                             weightsPath: weights, parameters: parameters, initMode: initMode))

@@ -21,6 +21,8 @@ public struct JobParameters: Codable, Sendable, Equatable {
     public var histogramMatch: Bool
     public var bitDepth: Int
     public var equalize: Equalization?
+    /// Stopping rules besides the iteration limit (absent: none, the reference setting).
+    public var stopping: StoppingRules?
 }
 
 public struct StimulusJob: Sendable, Equatable {
@@ -62,6 +64,7 @@ public struct StimulusJob: Sendable, Equatable {
         request.histogramMatch = parameters.histogramMatch
         request.bitDepth = parameters.bitDepth
         request.equalize = parameters.equalize
+        request.stopping = parameters.stopping ?? StoppingRules()
         request.convolution = convolution
         request.job = StimulusRecord.Job(id: id, set: manifest.name, manifestPath: manifest.path, manifestSha256: manifest.sha256,
                                          sourceId: sourceId, condition: condition, sample: sample, setSeed: manifest.seed,

@@ -24,6 +24,8 @@ public struct ManifestSettings: Sendable, Equatable {
     public var histogramMatch: Bool?
     public var bitDepth: Int?
     public var initMode: InitMode?
+    /// `stopping: {window, relative_change, loss_target}`; nil = iteration limit only.
+    public var stopping: StoppingRules?
 
     public init() {}
 
@@ -40,6 +42,7 @@ public struct ManifestSettings: Sendable, Equatable {
         result.histogramMatch = other.histogramMatch ?? histogramMatch
         result.bitDepth = other.bitDepth ?? bitDepth
         result.initMode = other.initMode ?? initMode
+        result.stopping = other.stopping ?? stopping
         return result
     }
 }

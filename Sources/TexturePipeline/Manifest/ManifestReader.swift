@@ -17,7 +17,7 @@ import Yams
 
 public enum ManifestReader {
     static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "postprocess", "validate"]
-    static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init"]
+    static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init", "stopping"]
     static let maximumFileBytes = 1 << 20
 
     /// Reads and checks the manifest's syntax and types (not yet the files it names).
@@ -144,7 +144,28 @@ public enum ManifestReader {
             result.initMode = InitMode(rawValue: text)
             if result.initMode == nil { fields.report(node, "\(path).init", "expected shared or per-condition, got '\(text)'") }
         }
+        result.stopping = entries["stopping"].flatMap { stoppingBlock($0, "\(path).stopping", &fields) }
         return result
+    }
+
+    /// `stopping: {window: N, relative_change: r, loss_target: L}`: window and relative_change
+    /// go together; either rule may be given alone.
+    static func stoppingBlock(_ node: Node, _ path: String, _ fields: inout YAMLFields) -> StoppingRules? {
+        guard let entries = fields.mapping(node, path, allowed: ["window", "relative_change", "loss_target"]) else { return nil }
+        var rules = StoppingRules()
+        rules.window = entries["window"].flatMap { fields.integer($0, "\(path).window", minimum: 1, maximum: 100_000) }
+        rules.relativeChange = entries["relative_change"].flatMap { fields.number($0, "\(path).relative_change") }
+        rules.lossTarget = entries["loss_target"].flatMap { fields.number($0, "\(path).loss_target") }
+        if let change = rules.relativeChange, !(change > 0 && change < 1), let node = entries["relative_change"] {
+            fields.report(node, "\(path).relative_change", "expected a fraction between 0 and 1, got \(change)")
+        }
+        if let target = rules.lossTarget, !(target >= 0 && target.isFinite), let node = entries["loss_target"] {
+            fields.report(node, "\(path).loss_target", "expected a loss ≥ 0, got \(target)")
+        }
+        if (rules.window == nil) != (rules.relativeChange == nil) {
+            fields.report(node, path, "window and relative_change go together", hint: "give both, e.g. {window: 50, relative_change: 0.001}")
+        }
+        return rules.isEmpty ? nil : rules
     }
 
     static func conditionList(_ node: Node, _ fields: inout YAMLFields) -> [ManifestCondition] {

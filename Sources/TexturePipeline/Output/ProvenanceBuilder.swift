@@ -21,9 +21,12 @@ enum ProvenanceBuilder {
                          weightsSha256: model.weightsSHA256),
             layers: objective.terms, seed: request.seed,
             optimizer: .init(memory: 20, maxIterations: request.iterations, factr: 0, pgtol: 0,
+                             stopping: result.convergence.stoppingRules.isEmpty ? nil : result.convergence.stoppingRules,
                              bounds: result.bounds.map { [$0.lowerBound, $0.upperBound] }, start: start,
-                             variable: request.grey ? "grey pixels in [0, 1]" : "model input (preprocessed RGB)"),
+                             variable: request.grey ? "grey pixels v in [0, 1]; the model sees (v, v, v), ∂L/∂v is the sum over channels"
+                                : "model input (preprocessed RGB)"),
             iterations: result.iterations, evaluations: result.evaluations, stopReason: result.stopReason,
+            convergence: result.convergence,
             loss: .init(initial: result.initialLoss, final: result.finalLoss, afterHistogramMatching: result.histogramMatchedLoss),
             postprocessing: .init(histogramMatch: request.histogramMatch, clampedFraction: result.clampedFraction),
             output: .init(requestedSize: request.outputSize, width: result.pixels.shape.width, height: result.pixels.shape.height,

@@ -46,6 +46,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var maxIterations: Int
         public var factr: Double
         public var pgtol: Double
+        /// Stopping rules besides the iteration limit (absent: none).
+        public var stopping: StoppingRules?
         /// [lower, upper] per channel of the optimisation variable.
         public var bounds: [[Double]]
         public var start: String
@@ -120,11 +122,23 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     public var iterations: Int
     public var evaluations: Int
     public var stopReason: String
+    /// The loss trace and the converged verdict (absent in records written before it existed).
+    public var convergence: ConvergenceRecord?
     public var loss: Losses
     public var postprocessing: Postprocessing
     public var output: Output
     public var machine: Machine
     public var timing: Timing?
+
+    /// Why this stimulus is not converged (nil when it is, or for a record without a verdict):
+    /// the losses, the factor reached against the factor required, and how the run stopped.
+    public var convergenceProblem: String? {
+        guard let convergence, !convergence.converged else { return nil }
+        return String(format: "not converged: loss fell %.4g → %.4g (%.3g×, needs %.3g×) in %d iterations, %d evaluations; stopped: %@",
+                      loss.initial.total, loss.final.total, loss.initial.total / max(loss.final.total, .leastNonzeroMagnitude),
+                      convergence.requiredReduction, iterations, evaluations, convergence.stopReason)
+            + (convergence.acceptedUpdates == 0 ? "; L-BFGS-B accepted no curvature pair (it never left steepest descent)" : "")
+    }
 
     /// Pretty, sorted-key, snake_case JSON.
     public func json() -> String {

@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 
 public struct ReproductionResult: Sendable {
     public var path: String
@@ -81,6 +82,7 @@ public enum Reproduction {
         request.threads = record.machine.threads
         request.convolution = record.machine.convolution ?? .direct
         request.equalize = record.postprocessing.equalize
+        request.stopping = record.optimizer.stopping ?? StoppingRules()
         request.job = record.job
         return request
     }

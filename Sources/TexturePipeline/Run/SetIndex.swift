@@ -8,7 +8,7 @@ import Foundation
 public enum SetIndex {
     public static let columns = [
         "stimulus", "job_id", "source", "condition", "sample", "seed", "model", "layers", "iterations", "evaluations",
-        "loss_initial", "loss_final", "loss_after_histogram_match", "width", "height", "channels", "bit_depth", "grey",
+        "loss_initial", "loss_final", "loss_after_histogram_match", "converged", "stop_reason", "width", "height", "channels", "bit_depth", "grey",
         "histogram_match", "source_sha256",
     ]
 
@@ -49,6 +49,7 @@ public enum SetIndex {
         [job.relativePNGPath, job.id, job.sourceId, job.condition, "\(job.sample)", "\(job.parameters.seed)", record.model.name,
          record.layers.map(\.layer).joined(separator: "+"), "\(record.iterations)", "\(record.evaluations)",
          "\(record.loss.initial.total)", "\(record.loss.final.total)", record.loss.afterHistogramMatching.map { "\($0.total)" } ?? "",
+         record.convergence.map { "\($0.converged)" } ?? "", record.stopReason,
          "\(record.output.width)", "\(record.output.height)", "\(record.output.channels)", "\(record.output.bitDepth)",
          "\(job.parameters.grey)", "\(job.parameters.histogramMatch)", record.source.sha256]
     }

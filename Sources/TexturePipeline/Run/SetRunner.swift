@@ -40,6 +40,11 @@ public enum SetRunner {
         let folder = plan.outputFolder
         let mine = plan.jobs.enumerated().filter { options.shard?.contains(jobIndex: $0.offset) ?? true }.map(\.element)
         let pending = options.finishOnly ? [] : options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
+        // A current stimulus that did not converge stays a failure on every rerun (redoing it
+        // would give the same bytes): it is named in the summary, never counted as done.
+        let storedFailures = mine.filter { !pending.contains($0) }.compactMap { job in
+            storedRecord(job, folder: folder)?.convergenceProblem.map { (id: job.id, message: $0) }
+        }
         if options.dryRun {
             for job in mine { progressLog("\(pending.contains(job) ? "run " : "skip") \(job.relativePNGPath)") }
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
@@ -51,23 +56,30 @@ public enum SetRunner {
         defer { lock.release() }
         removeAbandonedTemporaryFiles(in: folder)
         let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution)
+            + storedFailures
         if Interruption.requested {
             try SetIndex.write(plan: plan)
             throw .cancelled
         }
         let validation = options.validate && options.shard == nil ? try ValidationOutput.write(plan: plan, htmlPath: nil, jsonPath: nil).report : nil
         let indexed = try SetIndex.write(plan: plan, validation: validation)
-        return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: pending.count - failures.count,
+        return RunSummary(total: mine.count, skipped: mine.count - pending.count - storedFailures.count,
+                          done: pending.count - (failures.count - storedFailures.count),
                           failed: failures, outputFolder: folder, indexed: indexed, validation: validation)
     }
 
     /// True when the job's PNG exists and its sidecar records the same job parameters.
     public static func isCurrent(_ job: StimulusJob, folder: String) -> Bool {
+        guard let record = storedRecord(job, folder: folder) else { return false }
+        return record.job?.parameters == job.parameters && record.job?.id == job.id
+    }
+
+    /// The sidecar record of the job's stimulus, when its PNG and a readable sidecar exist.
+    static func storedRecord(_ job: StimulusJob, folder: String) -> StimulusRecord? {
         let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
         guard FileManager.default.fileExists(atPath: png),
-              let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8),
-              let record = try? StimulusRecord.decode(text) else { return false }
-        return record.job?.parameters == job.parameters && record.job?.id == job.id
+              let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8) else { return nil }
+        return try? StimulusRecord.decode(text)
     }
 
     static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice) throws(PipelineError) -> [(id: String, message: String)] {
@@ -82,10 +94,12 @@ public enum SetRunner {
                                               convolution: convolution)
                     do throws(PipelineError) {
                         try ImageFile.createFolder(for: request.outputPath)
-                        _ = try SynthesisJob.run(request, progress: { step in
+                        let outcome = try SynthesisJob.run(request, progress: { step in
                             progress.working(worker, job: job.id, iteration: step.iteration, of: step.totalIterations, loss: step.loss)
                         }, shouldContinue: { !Interruption.requested })
-                        progress.finished(worker, job: job.id, error: nil)
+                        // Kept on disk for inspection, but a failure: validation fails it too.
+                        if let problem = outcome.record.convergenceProblem { queue.fail(job.id, problem) }
+                        progress.finished(worker, job: job.id, error: outcome.record.convergenceProblem)
                     } catch {
                         if case .cancelled = error { break }
                         queue.fail(job.id, error.description)

@@ -32,6 +32,8 @@ public struct SynthesisRequest: Sendable {
     public var maxSide = ImageFile.defaultMaxSide
     /// Optional equalisation of mean luminance and RMS contrast, after histogram matching.
     public var equalize: Equalization?
+    /// Stopping rules besides the iteration limit (none by default).
+    public var stopping = StoppingRules()
     /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
     public var job: StimulusRecord.Job?
 
@@ -107,8 +109,9 @@ public enum SynthesisJob {
         do {
             objective = try TextureObjective(model: model, source: prepared, terms: model.terms(layers: layers, weights: request.layerWeights),
                                              threads: request.threads, convolution: request.convolution.algorithm)
-            let options = SynthesisOptions(height: height, width: width, iterations: request.iterations, seed: request.seed,
+            var options = SynthesisOptions(height: height, width: width, iterations: request.iterations, seed: request.seed,
                                            grey: request.grey, histogramMatch: request.histogramMatch, initImage: initImage)
+            options.stopping = request.stopping
             result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress, shouldContinue: shouldContinue)
         } catch .cancelled {
             throw .cancelled

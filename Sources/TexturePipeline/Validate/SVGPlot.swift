@@ -10,6 +10,7 @@ enum SVGPlot {
         var points: [(Double, Double)]
         var colour: String
         var width: Double = 1.2
+        var dashed = false
     }
 
     /// Lines on shared axes; `logX`/`logY` plot log10 of positive values only.
@@ -26,7 +27,8 @@ enum SVGPlot {
         var svg = frame.open(title: title, xLabel: xLabel + (logX ? " (log10)" : ""), yLabel: yLabel + (logY ? " (log10)" : ""))
         for (s, points) in transformed where points.count > 1 {
             let path = points.map { String(format: "%.1f,%.1f", frame.x($0.0), frame.y($0.1)) }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(s.colour)\" stroke-width=\"\(s.width)\" points=\"\(path)\"><title>\(escape(s.label))</title></polyline>"
+            let dash = s.dashed ? " stroke-dasharray=\"6 3\"" : ""
+            svg += "<polyline fill=\"none\" stroke=\"\(s.colour)\" stroke-width=\"\(s.width)\"\(dash) points=\"\(path)\"><title>\(escape(s.label))</title></polyline>"
         }
         return svg + "</svg>"
     }

@@ -36,7 +36,7 @@ struct StimulusValidator {
     }
 
     /// Measures the file; appends findings. Returns nil statistics when the file cannot be used.
-    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> (StimulusStatistics?, Tensor?, [Double], [Double]) {
+    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> (StimulusStatistics?, Tensor?, [Double], [Double], [Double]) {
         let path = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
         func flag(_ statistic: String, _ level: FindingLevel, _ message: String) {
             if level != .pass { findings.append(Finding(file: path, statistic: statistic, level: level, message: message)) }
@@ -44,12 +44,12 @@ struct StimulusValidator {
         let image: DecodedImage
         do { image = try ImageFile.load(path: path, role: "stimulus") } catch {
             flag("file", .fail, error.description)
-            return (nil, nil, [], [])
+            return (nil, nil, [], [], [])
         }
         checkFile(job, image: image, path: path, flag: flag)
         guard let source = try? source(for: job) else {
             flag("source", .fail, "\(job.sourcePath): source image cannot be read")
-            return (nil, image.pixels, [], [])
+            return (nil, image.pixels, [], [], [])
         }
         let pixels = image.pixels, luma = PixelStatistics.luma(pixels)
         let clipping = PixelStatistics.clipping(pixels)
@@ -59,12 +59,13 @@ struct StimulusValidator {
         let copy = PatchCorrelation.maxCopyCorrelation(stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
                                                        source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width)
         let record = image.text.flatMap { try? StimulusRecord.decode($0) }
-        let statistics = StimulusStatistics(
+        var statistics = StimulusStatistics(
             luminance: PixelStatistics.luminance(luma), clippedAtMinimum: clipping.atMinimum, clippedAtMaximum: clipping.atMaximum,
             histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: source.spectrum.slope,
             spectrumDistance: spectrum.distance(to: source.spectrum), copyCorrelation: copy, duplicateCorrelation: 0,
             gramLoss: gramLoss(job, pixels: pixels, source: source), recordedFinalLoss: record?.loss.final.total,
             recordedLossAfterHistogramMatching: record?.loss.afterHistogramMatching?.total)
+        if let record { checkConvergence(record, statistics: &statistics, flag: flag) }
         // Judged against the source: a source with saturated highlights legitimately passes them on.
         let sourceClipping = PixelStatistics.clipping(reference)
         let excess = max(0, clipping.atMinimum + clipping.atMaximum - sourceClipping.atMinimum - sourceClipping.atMaximum)
@@ -87,7 +88,25 @@ struct StimulusValidator {
         if let loss = statistics.gramLoss {
             flag("gram_loss", threshold("gram_loss", loss.total), String(format: "Gram loss to the source %.4g", loss.total))
         }
-        return (statistics, pixels, Self.coarseHistogram(luma), spectrum.amplitudes)
+        return (statistics, pixels, Self.coarseHistogram(luma), spectrum.amplitudes, record?.convergence?.lossTrace ?? [])
+    }
+
+    /// The `convergence` check: L_final / L_start as recorded, against the thresholds (fail
+    /// defaults to the model's own requirement, so a job the synthesis called not converged fails).
+    func checkConvergence(_ record: StimulusRecord, statistics: inout StimulusStatistics, flag: (String, FindingLevel, String) -> Void) {
+        guard let convergence = record.convergence else {
+            flag("convergence", .warn, "no convergence record (written by an older texstim): cannot tell whether the synthesis converged")
+            return
+        }
+        let ratio = record.loss.initial.total > 0 ? record.loss.final.total / record.loss.initial.total : .infinity
+        statistics.lossRatio = ratio
+        statistics.converged = convergence.converged
+        var threshold = thresholds["convergence"] ?? Threshold(warn: nil, fail: nil)
+        threshold.fail = threshold.fail ?? 1 / convergence.requiredReduction
+        let level = ratio.isFinite ? threshold.level(ratio) : .fail
+        let detail = String(format: "loss fell %.4g → %.4g (%.3g of the start) in %d iterations; stopped: %@",
+                            record.loss.initial.total, record.loss.final.total, ratio, record.iterations, convergence.stopReason)
+        flag("convergence", convergence.converged ? level : .fail, (convergence.converged ? "slow convergence: " : "not converged: ") + detail)
     }
 
     /// A 64-bin luma histogram for plots.

@@ -57,7 +57,8 @@ public enum ValidationHTML {
             let row = stimuli.filter { $0.condition == condition }
             guard !row.isEmpty else { continue }
             html += "<tr><td style=\"color:\(colours[condition]!)\">\(SVGPlot.escape(condition))</td>" + row.map { s in
-                "<td>" + image(s.file) + "<br><span class=\"\(s.verdict.rawValue)\">s\(s.sample) \(s.verdict.rawValue)</span></td>"
+                let stalled = s.statistics?.converged == false ? "<br><span class=\"fail\">NOT CONVERGED</span>" : ""
+                return "<td>" + image(s.file) + "<br><span class=\"\(s.verdict.rawValue)\">s\(s.sample) \(s.verdict.rawValue)</span>\(stalled)</td>"
             }.joined() + "</tr>"
         }
         html += "</table><div class=\"plots\">"
@@ -69,6 +70,7 @@ public enum ValidationHTML {
         html += SVGPlot.lines([sourceSpectrum] + stimuli.map { s in
             SVGPlot.Series(label: s.jobId, points: s.spectrum.enumerated().map { (Double($0 + 1), $1) }, colour: colours[s.condition] ?? "#888")
         }, title: "amplitude spectra (source in black)", xLabel: "cycles per image", yLabel: "amplitude", logX: true, logY: true)
+        html += lossCurves(stimuli, colours: colours)
         html += "</div><table><tr><th>stimulus</th><th>mean lum.</th><th>RMS</th><th>clipped</th><th>hist. dist.</th><th>slope</th><th>spec. dist.</th><th>copy r</th><th>dup. r</th><th>Gram loss (per layer)</th></tr>"
         for s in stimuli {
             guard let t = s.statistics else { html += "<tr><td>\(s.jobId)</td><td colspan=\"9\" class=\"fail\">not measured</td></tr>"; continue }
@@ -78,6 +80,19 @@ public enum ValidationHTML {
                            t.histogramDistance, t.spectrumSlope, t.spectrumDistance, t.copyCorrelation, t.duplicateCorrelation, layers)
         }
         return html + "</table>"
+    }
+
+    /// The recorded loss per iteration of every stimulus of one source, coloured by condition;
+    /// a run that did not converge is drawn thick and dashed and named in the title.
+    static func lossCurves(_ stimuli: [StimulusValidation], colours: [String: String]) -> String {
+        let stalled = stimuli.filter { $0.statistics?.converged == false }.map(\.jobId)
+        let series = stimuli.map { s in
+            SVGPlot.Series(label: s.jobId + (stalled.contains(s.jobId) ? " (NOT CONVERGED)" : ""),
+                           points: s.lossTrace.enumerated().map { (Double($0), $1) }, colour: colours[s.condition] ?? "#888",
+                           width: stalled.contains(s.jobId) ? 3 : 1.2, dashed: stalled.contains(s.jobId))
+        }
+        let title = stalled.isEmpty ? "loss per iteration (all converged)" : "loss per iteration: NOT CONVERGED \(stalled.joined(separator: ", "))"
+        return SVGPlot.lines(series, title: title, xLabel: "iteration", yLabel: "loss", logY: true)
     }
 
     static func image(_ path: String) -> String {

@@ -33,6 +33,9 @@ public struct StimulusStatistics: Codable, Sendable, Equatable {
     public var gramLoss: LossBreakdown?
     public var recordedFinalLoss: Double?
     public var recordedLossAfterHistogramMatching: Double?
+    /// L_final / L_start as recorded by the synthesis (before histogram matching), and its verdict.
+    public var lossRatio: Double?
+    public var converged: Bool?
 }
 
 public struct StimulusValidation: Codable, Sendable {
@@ -46,6 +49,8 @@ public struct StimulusValidation: Codable, Sendable {
     /// 64-bin luma histogram and ring amplitudes, for the report's plots.
     public var lumaHistogram: [Double]
     public var spectrum: [Double]
+    /// The recorded total loss per iteration (index 0: the start noise), for the loss curves.
+    public var lossTrace: [Double] = []
 }
 
 public struct ConditionSummary: Codable, Sendable {

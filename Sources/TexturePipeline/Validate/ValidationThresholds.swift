@@ -29,6 +29,9 @@ public enum ValidationThresholds {
     /// - mean_luminance_spread, rms_contrast_spread: SD of the condition means across conditions
     ///   (a low-level confound between conditions, cf. the SHINE toolbox).
     /// - outlier_z: robust z-score (median/MAD within a condition) of mean luminance or RMS contrast.
+    /// - convergence: L_final / L_start recorded by the synthesis. Warn at 0.01 (the loss fell less
+    ///   than 100×); fail at the model's own requirement (1 / requiredLossReduction, 0.1 for every
+    ///   model we ship) unless the manifest sets `fail`.
     public static let defaults: [String: Threshold] = [
         "clipped_fraction": Threshold(warn: 0.01, fail: 0.05),
         "histogram_distance": Threshold(warn: 0.03, fail: 0.08),
@@ -39,6 +42,7 @@ public enum ValidationThresholds {
         "rms_contrast_spread": Threshold(warn: 0.1, fail: 0.2),
         "outlier_z": Threshold(warn: 3.5, fail: nil),
         "gram_loss": Threshold(warn: nil, fail: nil),
+        "convergence": Threshold(warn: 0.01, fail: nil),
     ]
 
     public static var names: [String] { defaults.keys.sorted() }
