@@ -70,8 +70,9 @@ public enum SetPlanner {
                 }
                 let minimum = model.minimumInputSide(layers: layers)
                 if min(side, settings.outputSize ?? side) < minimum {
-                    report(condition.mark, "conditions[\(index)]", "source '\(source.id)' at \(side) px is too small for layers \(layers.joined(separator: ","))",
-                           hint: "the deepest layer needs at least \(minimum) px; raise size or use shallower layers")
+                    let what = settings.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" } ?? "\(side) px"
+                    report(condition.mark, "conditions[\(index)]", "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
+                           + "the minimum is \(minimum) px", hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
                     continue
                 }
                 let initMode = settings.initMode ?? .shared
