@@ -14,6 +14,8 @@ public struct SetPlan: Sendable {
     /// One loaded model per (model name, weights path).
     public var models: [String: any TextureModel]
     public var outputFolder: String
+    /// Things that are allowed but probably not meant (a grey source in a colour condition).
+    public var warnings: [String] = []
 
     func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
 }
@@ -30,11 +32,13 @@ public enum SetPlanner {
             issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath, message: message, hint: hint))
         }
         var shapes: [String: (Shape, String)] = [:]
+        var greySources: Set<String> = []
         for source in manifest.sources {
             do {
                 let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
                 let image = try ImageFile.decode(data, path: source.resolvedPath)
                 shapes[source.id] = (image.pixels.shape, SHA256.hex(data))
+                if PixelStatistics.isGrey(image.pixels) { greySources.insert(source.id) }
             } catch {
                 report(source.mark, "\(source.keyPath).path", error.description)
             }
@@ -95,12 +99,26 @@ public enum SetPlanner {
             report(ManifestMark(line: 0, column: 0), "output", problem, hint: "use a folder inside the current directory, or pass --output")
         }
         guard issues.isEmpty else { throw .manifest(ManifestError(issues: issues)) }
+        let warnings = greyInColourWarnings(manifest, greySources: greySources)
         // Jobs were built condition by condition; the documented order is source, condition, sample.
         let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
         let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
         jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
                     || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
-        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder)
+        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, warnings: warnings)
+    }
+
+    /// One warning per grey source that a colour condition synthesises: a colour model gives a
+    /// grey source a tint (chroma) it does not have.
+    static func greyInColourWarnings(_ manifest: Manifest, greySources: Set<String>) -> [String] {
+        let colour = manifest.conditions.filter { !(manifest.defaults.overridden(by: $0.settings).grey ?? false) }.map(\.name)
+        guard !colour.isEmpty else { return [] }
+        return manifest.sources.filter { greySources.contains($0.id) }.map { source in
+            "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
+                + "(R = G = B within one code value) but condition\(colour.count == 1 ? "" : "s") \(colour.joined(separator: ", ")) "
+                + "synthesise\(colour.count == 1 ? "s" : "") it in colour, which can tint it. Hint: set grey: true for those conditions "
+                + "(or put grey sources in a manifest of their own)"
+        }
     }
 
     /// A problem if the folder (after resolving symbolic links of its existing part) is not

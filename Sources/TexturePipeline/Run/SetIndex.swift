@@ -16,6 +16,7 @@ public enum SetIndex {
     public static let validationColumns = [
         "verdict", "mean_luminance", "sd_luminance", "rms_contrast", "michelson_contrast", "clipped_fraction", "histogram_distance",
         "spectrum_slope", "spectrum_distance", "copy_correlation", "duplicate_correlation", "gram_loss",
+        "chroma",
     ]
 
     /// Writes both files; returns the number of stimuli listed.
@@ -57,7 +58,8 @@ public enum SetIndex {
         guard let result, let s = result.statistics else { return [result?.verdict.rawValue ?? "fail"] + Array(repeating: "", count: validationColumns.count - 1) }
         return [result.verdict.rawValue, "\(s.luminance.mean)", "\(s.luminance.standardDeviation)", "\(s.luminance.rmsContrast)",
                 "\(s.luminance.michelsonContrast)", "\(s.clippedAtMinimum + s.clippedAtMaximum)", "\(s.histogramDistance)", "\(s.spectrumSlope)",
-                "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)", s.gramLoss.map { "\($0.total)" } ?? ""]
+                "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)", s.gramLoss.map { "\($0.total)" } ?? "",
+                s.chroma.map { "\($0)" } ?? ""]
     }
 
     static func quote(_ value: String) -> String {

@@ -33,6 +33,8 @@ public struct StimulusStatistics: Codable, Sendable, Equatable {
     public var gramLoss: LossBreakdown?
     public var recordedFinalLoss: Double?
     public var recordedLossAfterHistogramMatching: Double?
+    /// Mean chroma of a colour stimulus beyond its source's, in 8-bit code values (nil for grey files).
+    public var chroma: Double?
 }
 
 public struct StimulusValidation: Codable, Sendable {

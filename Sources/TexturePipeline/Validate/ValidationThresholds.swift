@@ -28,6 +28,10 @@ public enum ValidationThresholds {
     /// - duplicate_correlation: correlation with another sample of the same source × condition.
     /// - mean_luminance_spread, rms_contrast_spread: SD of the condition means across conditions
     ///   (a low-level confound between conditions, cf. the SHINE toolbox).
+    /// - chroma: mean max − min of R, G, B (8-bit code values) beyond the source's own, divided by
+    ///   the source's + 1: on a grey source the tint in code values (a grey source synthesised in
+    ///   colour came out 3–8 codes tinted on average). A warning only by default: a grey source in
+    ///   a colour condition is allowed (the planner warns too); `validate: {chroma: {fail: 2}}` refuses it.
     /// - outlier_z: robust z-score (median/MAD within a condition) of mean luminance or RMS contrast.
     public static let defaults: [String: Threshold] = [
         "clipped_fraction": Threshold(warn: 0.01, fail: 0.05),
@@ -39,6 +43,7 @@ public enum ValidationThresholds {
         "rms_contrast_spread": Threshold(warn: 0.1, fail: 0.2),
         "outlier_z": Threshold(warn: 3.5, fail: nil),
         "gram_loss": Threshold(warn: nil, fail: nil),
+        "chroma": Threshold(warn: 1, fail: nil),
     ]
 
     public static var names: [String] { defaults.keys.sorted() }
