@@ -17,6 +17,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case jobsFailed(count: Int, total: Int)
     case cancelled
     case synthesis(SynthesisError)
+    /// A recorded input (source, manifest) found nowhere; `tried` lists each place and why.
+    case inputNotFound(role: String, recorded: String, tried: [String], hint: String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .cancelled:
             return "interrupted; finished stimuli are kept. Hint: rerun the same command to resume."
         case .synthesis(let error): return error.description
+        case .inputNotFound(let role, let recorded, let tried, let hint):
+            return "\(recorded): \(role) not found; looked at " + tried.joined(separator: "; ") + ". Hint: \(hint)."
         }
     }
 }

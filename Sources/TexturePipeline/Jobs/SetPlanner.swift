@@ -25,15 +25,24 @@ public enum SetPlanner {
 
     static func modelKey(_ name: String, _ weights: String?) -> String { "\(name)|\(weights ?? "")" }
 
-    public static func plan(manifestPath: String, outputOverride: String? = nil) throws(PipelineError) -> SetPlan {
-        let manifest = try ManifestReader.read(path: manifestPath)
+    /// - Parameter sourcesFolder: `--sources DIR`: where to look for a source that is not where the
+    ///   manifest says (by its path as written, then by file name), e.g. for a set that moved.
+    public static func plan(manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil) throws(PipelineError) -> SetPlan {
+        var manifest = try ManifestReader.read(path: manifestPath)
         var issues: [ManifestIssue] = []
         func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
             issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath, message: message, hint: hint))
         }
+        var unresolved: Set<String> = []
+        if let sourcesFolder {
+            for (source, error) in relocateSources(&manifest, sourcesFolder: sourcesFolder) {
+                report(source.mark, "\(source.keyPath).path", error.description)
+                unresolved.insert(source.id)
+            }
+        }
         var shapes: [String: (Shape, String)] = [:]
         var greySources: Set<String> = []
-        for source in manifest.sources {
+        for source in manifest.sources where !unresolved.contains(source.id) {
             do {
                 let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
                 let image = try ImageFile.decode(data, path: source.resolvedPath)
@@ -119,6 +128,21 @@ public enum SetPlanner {
                 + "synthesise\(colour.count == 1 ? "s" : "") it in colour, which can tint it. Hint: set grey: true for those conditions "
                 + "(or put grey sources in a manifest of their own)"
         }
+    }
+
+    /// Points each source that is not where the manifest says at its copy below `sourcesFolder`;
+    /// returns the ones found nowhere, each with an error naming every place tried.
+    static func relocateSources(_ manifest: inout Manifest, sourcesFolder: String) -> [(ManifestSource, PipelineError)] {
+        let locator = FileLocator(sourcesFolder: sourcesFolder)
+        var missing: [(ManifestSource, PipelineError)] = []
+        for index in manifest.sources.indices where !FileManager.default.fileExists(atPath: manifest.sources[index].resolvedPath) {
+            let source = manifest.sources[index]
+            do throws(PipelineError) {
+                manifest.sources[index].resolvedPath = try locator.locate("source image", recorded: source.resolvedPath, relative: nil,
+                                                                          folder: "", asWritten: source.path, recordedAs: "as the manifest says")
+            } catch { missing.append((source, error)) }
+        }
+        return missing
     }
 
     /// A problem if the folder (after resolving symbolic links of its existing part) is not

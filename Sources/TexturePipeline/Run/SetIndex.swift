@@ -40,6 +40,9 @@ public enum SetIndex {
         try ImageFile.writeAtomically(Data(csv.utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.csv"))
         var document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
                                        "jobs": plan.jobs.count, "stimuli": entries]
+        // The manifest relative to the set folder too: `validate` finds it from any directory and
+        // after the set moved together with it.
+        document["manifest_from_set"] = FileLocator.relativePath(of: plan.manifest.path, from: plan.outputFolder)
         if let validation { document["verdict"] = validation.verdict.rawValue }
         let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         try ImageFile.writeAtomically(json + Data("\n".utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.json"))
