@@ -18,6 +18,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case cancelled
     case synthesis(SynthesisError)
     case notConverged(path: String, detail: String)
+    /// A recorded input (source, manifest) found nowhere; `tried` lists each place and why.
+    case inputNotFound(role: String, recorded: String, tried: [String], hint: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .notConverged(let path, let detail):
             return "\(path): \(detail). The file is kept for inspection and its provenance says converged: false; do not use it as a "
                 + "stimulus. Hint: more iterations, another seed, or more layers; see the loss trace in the sidecar."
+        case .inputNotFound(let role, let recorded, let tried, let hint):
+            return "\(recorded): \(role) not found; looked at " + tried.joined(separator: "; ") + ". Hint: \(hint)."
         }
     }
 }

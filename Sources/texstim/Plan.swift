@@ -16,6 +16,7 @@ struct Plan: ParsableCommand {
     func run() throws {
         do {
             let plan = try SetPlanner.plan(manifestPath: manifest)
+            for warning in plan.warnings { FileHandle.standardError.write(Data("texstim: warning: \(warning)\n".utf8)) }
             let estimate = SetEstimate.estimate(plan)
             print("set \(plan.manifest.name) → \(plan.outputFolder): \(plan.jobs.count) jobs")
             for (job, seconds) in zip(plan.jobs, estimate.secondsPerJob) {

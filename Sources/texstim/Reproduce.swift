@@ -11,12 +11,15 @@ struct Reproduce: ParsableCommand {
     @Argument(help: "A stimulus PNG, or a set folder (every PNG below it).")
     var path: String
 
+    @Option(help: "Where the sources are now, if they moved (looked up by their path in the manifest, then by file name).")
+    var sources: String?
+
     func run() throws {
         do {
             let files = try Reproduction.stimuli(at: path)
             var differing = 0
             for file in files {
-                let result = Reproduction.reproduce(file)
+                let result = Reproduction.reproduce(file, locator: FileLocator(sourcesFolder: sources))
                 if let problem = result.problem {
                     differing += 1
                     print("\(file): cannot reproduce: \(problem)")

@@ -54,6 +54,7 @@ struct Run: ParsableCommand {
         options.finishOnly = finish
         do {
             let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
+            for warning in plan.warnings { FileHandle.standardError.write(Data("texstim: warning: \(warning)\n".utf8)) }
             let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
             if dryRun { return }
             print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "

@@ -11,6 +11,9 @@ struct Validate: ParsableCommand {
     @Argument(help: "The set's folder (with index.json) or its manifest.")
     var path: String
 
+    @Option(help: "Where the sources (and the manifest) are now, if they moved (by their path in the manifest, then by file name).")
+    var sources: String?
+
     @Option(help: "Write the HTML report here (default: <set>/validation.html).")
     var report: String?
 
@@ -19,7 +22,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         do {
-            let plan = try SetValidator.plan(setOrManifest: path)
+            let plan = try SetValidator.plan(setOrManifest: path, locator: FileLocator(sourcesFolder: sources))
             let result = try ValidationOutput.write(plan: plan, htmlPath: report, jsonPath: json)
             print(ValidationOutput.summary(result.report))
             print("reports: \(result.htmlPath) and \(result.jsonPath)")

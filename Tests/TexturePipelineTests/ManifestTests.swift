@@ -76,6 +76,10 @@ let badManifests: [(String, String)] = [
     (validManifest.replacingOccurrences(of: "samples: 1", with: ""), "1:1: samples: required key is missing. Hint: see manifests/demo.yaml for a template"),
     (validManifest + "\ndefaults: {model: vgg19-random, size: 16}\n".replacingOccurrences(of: "fine, layers: [level0]", with: "x"),
      "7:5: conditions[0].layers: unknown layer 'level0' for model vgg19-random. Hint: choose from conv1_1, conv1_2, pool1, conv2_1, conv2_2, pool2, conv3_1, conv3_2, conv3_3, conv3_4, pool3, conv4_1, conv4_2, conv4_3, conv4_4, pool4, conv5_1, conv5_2, conv5_3, conv5_4, pool5."),
+    // VGG's deepest map must stay 4×4: conv5_1 comes after 4 poolings, so 64 px (16 px used to pass).
+    (validManifest.replacingOccurrences(of: "[level0]", with: "[conv1_1, conv5_1]") + "\ndefaults: {model: vgg19-random, size: 16}",
+     "7:5: conditions[0]: source 'pebbles' at 16 px is too small for layers conv1_1,conv5_1: the minimum is 64 px. Hint: conv5_1 comes after 4 2×2 poolings, "
+     + "which floor the side to side/16; its map must stay at least 4×4, so the image needs at least 64 px; raise size or use shallower layers"),
 ]
 
 @Suite struct ManifestTests {

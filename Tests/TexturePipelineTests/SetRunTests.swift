@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import TexturePipeline
+import TextureSynthesis
 
 /// 2 sources × 2 conditions × 2 samples at 32², 12 iterations (enough to converge): 8 small jobs.
 func smallManifest(in folder: String, iterations: Int = 12) throws -> String {
@@ -130,5 +131,38 @@ func setContents(_ folder: String) throws -> [String: Data] {
         let record = try Reproduction.record(of: folder + "/set/" + "pebbles/fine/pebbles__fine__s00.png")
         #expect(record.postprocessing.equalize?.meanLuminance == 0.45)
         #expect(record.job?.parameters.equalize?.clipping == .clip)
+    }
+
+    /// histogram_distance compares an equalised stimulus with the source after the same map: a
+    /// correct histogram-matched equalised set passes, and a stimulus whose histogram was bent
+    /// afterwards (square root, same file otherwise) still fails.
+    @Test func equalizedSetPassesHistogramDistanceAndABrokenOneFails() throws {
+        let folder = temporaryFolder()
+        let manifest = folder + "/eq.yaml"
+        try """
+        version: 1
+        name: eq
+        seed: 5
+        defaults: {size: 32, iterations: 6, histogram_match: true}
+        sources:
+          - {id: pebbles, path: \(sourcesFolder)/pebbles_256.png}
+        conditions:
+          - {name: colour, layers: [level0]}
+          - {name: grey, layers: [level0], grey: true}
+        samples: 2
+        postprocess: {equalize: {mean_luminance: 0.6, rms_contrast: 0.15, clipping: clip}}
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set")
+        _ = try SetRunner.run(plan: plan, options: RunOptions())
+        var report = SetValidator.validate(plan: plan)
+        #expect(!report.findings.contains { $0.statistic == "histogram_distance" || $0.statistic == "equalize" }, "\(ValidationOutput.summary(report))")
+        // The test has teeth: against the unequalised source these stimuli are far off.
+        let file = folder + "/set/pebbles/colour/pebbles__colour__s00.png"
+        let raw = ImagePreparation.prepareSource(try ImageFile.load(path: sourcesFolder + "/pebbles_256.png").pixels, size: 32, grey: false)
+        #expect(PixelStatistics.histogramDistance(try ImageFile.load(path: file).pixels, raw) >= 0.08)
+        try rewrite(file) { pixels in for i in pixels.data.indices { pixels.data[i] = pixels.data[i].squareRoot() } }
+        report = SetValidator.validate(plan: plan)
+        #expect(report.findings.contains { $0.file == file && $0.statistic == "histogram_distance" && $0.level == .fail },
+                "\(ValidationOutput.summary(report))")
     }
 }

@@ -106,9 +106,22 @@ func syntheticSource(side: Int) -> Tensor {
 
     @Test func tooSmallOutputIsAnErrorNotATrap() throws {
         let model = VGG19Weights.random(seed: 1, architecture: VGGArchitecture(widths: [2, 2, 2, 2, 2]))
-        let objective = try TextureObjective(model: model, source: syntheticSource(side: 32), terms: model.terms(layers: ["pool4"]))
-        #expect(throws: SynthesisError.model(.inputTooSmall(side: 8, minimum: 16, layers: ["pool4"]))) {
-            try TextureSynthesizer.synthesize(objective: objective, options: SynthesisOptions(height: 8, width: 8, iterations: 1, seed: 0))
+        let objective = try TextureObjective(model: model, source: syntheticSource(side: 64), terms: model.terms(layers: ["pool4"]))
+        #expect(throws: SynthesisError.model(.inputTooSmall(side: 32, minimum: 64, layers: ["pool4"]))) {
+            try TextureSynthesizer.synthesize(objective: objective, options: SynthesisOptions(height: 32, width: 32, iterations: 1, seed: 0))
+        }
+    }
+
+    /// VGG's deepest matched map must stay at least 4×4: floor(s / 2^k) ≥ 4 after k poolings.
+    @Test func vggSizeRuleCountsPoolings() throws {
+        let model = VGG19Weights.random(seed: 1, architecture: VGGArchitecture(widths: [2, 2, 2, 2, 2]))
+        let cases: [([String], Int)] = [(["conv1_1"], 4), (["conv1_1", "pool1"], 8), (["conv2_1"], 8), (["pool4"], 64),
+                                        (["conv1_1", "conv5_1"], 64), (["pool5"], 128), (["conv5_4", "pool2"], 64)]
+        for (layers, minimum) in cases { #expect(model.minimumInputSide(layers: layers) == minimum, "\(layers)") }
+        #expect(model.minimumInputSideReason(layers: ["conv1_1", "conv5_1"])
+                == "conv5_1 comes after 4 2×2 poolings, which floor the side to side/16; its map must stay at least 4×4, so the image needs at least 64 px")
+        #expect(throws: SynthesisError.model(.inputTooSmall(side: 16, minimum: 64, layers: ["conv5_1"]))) {
+            try TextureObjective(model: model, source: syntheticSource(side: 16), terms: model.terms(layers: ["conv5_1"]))
         }
     }
 }

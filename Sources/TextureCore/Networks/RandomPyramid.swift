@@ -70,6 +70,12 @@ public struct RandomPyramid: TextureModel {
         return Self.filterSide << deepest
     }
 
+    public func minimumInputSideReason(layers: [String]) -> String {
+        let deepest = layers.compactMap { layerNames.firstIndex(of: $0) }.max() ?? 0
+        return "level\(deepest) is the image halved \(deepest) time\(deepest == 1 ? "" : "s") and its \(Self.filterSide)×\(Self.filterSide) "
+            + "filters need a map at least \(Self.filterSide) px wide, so the image needs at least \(minimumInputSide(layers: layers)) px"
+    }
+
     public func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork {
         PyramidNetwork(model: self, input: input, taps: layers.map { layerNames.firstIndex(of: $0)! },
                        threads: threads, convolution: convolution)

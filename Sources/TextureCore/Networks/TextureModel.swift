@@ -20,8 +20,10 @@ public protocol TextureModel: Sendable {
     var weightsSHA256: String? { get }
     /// The layers matched when a condition names none, for a source of the given size.
     func defaultLayers(sourceShape: Shape) -> [String]
-    /// The smallest input side at which all of `layers` still have positions.
+    /// The smallest input side at which all of `layers` are still usable (the model's size rule).
     func minimumInputSide(layers: [String]) -> Int
+    /// The size rule in words, for messages: why `minimumInputSide(layers:)` is what it is.
+    func minimumInputSideReason(layers: [String]) -> String
     /// A network that computes the features of `layers` for inputs of shape `input`.
     func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork
     /// FLOPs of one forward + input-gradient pass to `layers` at `input` (convolutions and Grams).
@@ -45,6 +47,10 @@ extension TextureModel {
             throw .unknownLayer(layer, model: name, available: layerNames)
         }
         if layers.isEmpty { throw .noLayers(model: name) }
+    }
+
+    public func minimumInputSideReason(layers: [String]) -> String {
+        "the deepest of these layers needs at least \(minimumInputSide(layers: layers)) px"
     }
 
     /// Loss terms for `layers` with the model's default weight (or the given weights).

@@ -77,11 +77,29 @@ public struct VGG19: TextureModel {
     /// The paper's reference layers: conv1_1, pool1, pool2, pool3, pool4.
     public func defaultLayers(sourceShape: Shape) -> [String] { ["conv1_1", "pool1", "pool2", "pool3", "pool4"] }
 
-    /// Every pool halves the side; the deepest matched layer needs at least one position.
+    /// The smallest side of the deepest matched layer's map. A 2×2 or 1×1 map still has a Gram
+    /// matrix, but its "texture" is a handful of positions, most of them touched by the zero
+    /// padding: a condition that deep at that size is a mistake, not a stimulus.
+    public static let minimumMapSide = 4
+
+    /// Poolings before and including `layer` (0 for conv1_1; 5 for pool5).
+    public func poolings(through layer: String) -> Int {
+        guard let index = layerNames.firstIndex(of: layer) else { return 0 }
+        return architecture.stages[0...index].filter { if case .pool = $0 { return true } else { return false } }.count
+    }
+
+    /// Each pool floors the side to half, so after k poolings a side s leaves floor(s / 2^k):
+    /// the deepest layer's map is at least 4×4 when s ≥ 4 · 2^k (conv5_1: 64 px, pool5: 128 px).
     public func minimumInputSide(layers: [String]) -> Int {
-        let deepest = layers.compactMap { layerNames.firstIndex(of: $0) }.max() ?? 0
-        let pools = architecture.stages[0...deepest].filter { if case .pool = $0 { return true } else { return false } }.count
-        return 1 << pools
+        Self.minimumMapSide << (layers.map { poolings(through: $0) }.max() ?? 0)
+    }
+
+    public func minimumInputSideReason(layers: [String]) -> String {
+        let deepest = layers.max { poolings(through: $0) < poolings(through: $1) } ?? "conv1_1"
+        let k = poolings(through: deepest)
+        return "\(deepest) comes after \(k) 2×2 pooling\(k == 1 ? "" : "s"), which floor the side to side/\(1 << k); "
+            + "its map must stay at least \(Self.minimumMapSide)×\(Self.minimumMapSide), so the image needs at least "
+            + "\(minimumInputSide(layers: layers)) px"
     }
 
     public func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork {

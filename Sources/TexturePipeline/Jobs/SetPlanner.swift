@@ -14,6 +14,8 @@ public struct SetPlan: Sendable {
     /// One loaded model per (model name, weights path).
     public var models: [String: any TextureModel]
     public var outputFolder: String
+    /// Things that are allowed but probably not meant (a grey source in a colour condition).
+    public var warnings: [String] = []
 
     func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
 }
@@ -23,18 +25,29 @@ public enum SetPlanner {
 
     static func modelKey(_ name: String, _ weights: String?) -> String { "\(name)|\(weights ?? "")" }
 
-    public static func plan(manifestPath: String, outputOverride: String? = nil) throws(PipelineError) -> SetPlan {
-        let manifest = try ManifestReader.read(path: manifestPath)
+    /// - Parameter sourcesFolder: `--sources DIR`: where to look for a source that is not where the
+    ///   manifest says (by its path as written, then by file name), e.g. for a set that moved.
+    public static func plan(manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil) throws(PipelineError) -> SetPlan {
+        var manifest = try ManifestReader.read(path: manifestPath)
         var issues: [ManifestIssue] = []
         func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
             issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath, message: message, hint: hint))
         }
+        var unresolved: Set<String> = []
+        if let sourcesFolder {
+            for (source, error) in relocateSources(&manifest, sourcesFolder: sourcesFolder) {
+                report(source.mark, "\(source.keyPath).path", error.description)
+                unresolved.insert(source.id)
+            }
+        }
         var shapes: [String: (Shape, String)] = [:]
-        for source in manifest.sources {
+        var greySources: Set<String> = []
+        for source in manifest.sources where !unresolved.contains(source.id) {
             do {
                 let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
                 let image = try ImageFile.decode(data, path: source.resolvedPath)
                 shapes[source.id] = (image.pixels.shape, SHA256.hex(data))
+                if PixelStatistics.isGrey(image.pixels) { greySources.insert(source.id) }
             } catch {
                 report(source.mark, "\(source.keyPath).path", error.description)
             }
@@ -70,8 +83,9 @@ public enum SetPlanner {
                 }
                 let minimum = model.minimumInputSide(layers: layers)
                 if min(side, settings.outputSize ?? side) < minimum {
-                    report(condition.mark, "conditions[\(index)]", "source '\(source.id)' at \(side) px is too small for layers \(layers.joined(separator: ","))",
-                           hint: "the deepest layer needs at least \(minimum) px; raise size or use shallower layers")
+                    let what = settings.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" } ?? "\(side) px"
+                    report(condition.mark, "conditions[\(index)]", "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
+                           + "the minimum is \(minimum) px", hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
                     continue
                 }
                 let initMode = settings.initMode ?? .shared
@@ -95,12 +109,41 @@ public enum SetPlanner {
             report(ManifestMark(line: 0, column: 0), "output", problem, hint: "use a folder inside the current directory, or pass --output")
         }
         guard issues.isEmpty else { throw .manifest(ManifestError(issues: issues)) }
+        let warnings = greyInColourWarnings(manifest, greySources: greySources)
         // Jobs were built condition by condition; the documented order is source, condition, sample.
         let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
         let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
         jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
                     || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
-        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder)
+        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, warnings: warnings)
+    }
+
+    /// One warning per grey source that a colour condition synthesises: a colour model gives a
+    /// grey source a tint (chroma) it does not have.
+    static func greyInColourWarnings(_ manifest: Manifest, greySources: Set<String>) -> [String] {
+        let colour = manifest.conditions.filter { !(manifest.defaults.overridden(by: $0.settings).grey ?? false) }.map(\.name)
+        guard !colour.isEmpty else { return [] }
+        return manifest.sources.filter { greySources.contains($0.id) }.map { source in
+            "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
+                + "(R = G = B within one code value) but condition\(colour.count == 1 ? "" : "s") \(colour.joined(separator: ", ")) "
+                + "synthesise\(colour.count == 1 ? "s" : "") it in colour, which can tint it. Hint: set grey: true for those conditions "
+                + "(or put grey sources in a manifest of their own)"
+        }
+    }
+
+    /// Points each source that is not where the manifest says at its copy below `sourcesFolder`;
+    /// returns the ones found nowhere, each with an error naming every place tried.
+    static func relocateSources(_ manifest: inout Manifest, sourcesFolder: String) -> [(ManifestSource, PipelineError)] {
+        let locator = FileLocator(sourcesFolder: sourcesFolder)
+        var missing: [(ManifestSource, PipelineError)] = []
+        for index in manifest.sources.indices where !FileManager.default.fileExists(atPath: manifest.sources[index].resolvedPath) {
+            let source = manifest.sources[index]
+            do throws(PipelineError) {
+                manifest.sources[index].resolvedPath = try locator.locate("source image", recorded: source.resolvedPath, relative: nil,
+                                                                          folder: "", asWritten: source.path, recordedAs: "as the manifest says")
+            } catch { missing.append((source, error)) }
+        }
+        return missing
     }
 
     /// A problem if the folder (after resolving symbolic links of its existing part) is not

@@ -12,7 +12,9 @@ enum ProvenanceBuilder {
         return StimulusRecord(
             job: request.job,
             source: .init(path: request.sourcePath, sha256: sourceSHA256, width: source.pixels.shape.width,
-                          height: source.pixels.shape.height, bitDepth: source.bitDepth),
+                          height: source.pixels.shape.height, bitDepth: source.bitDepth,
+                          pathFromStimulus: FileLocator.relativePath(of: request.sourcePath,
+                                                                     from: (request.outputPath as NSString).deletingLastPathComponent)),
             preparation: .init(size: request.size, crop: crop, resizeFilter: "bicubic (Keys a=-0.5), antialiased when shrinking",
                                grey: request.grey, greyConversion: request.grey ? "Rec. 709 luma" : nil,
                                modelInput: model.preprocessing.rawValue),

@@ -22,6 +22,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var width: Int
         public var height: Int
         public var bitDepth: Int
+        /// `path` relative to the stimulus' folder, so a set that moved with its sources (or was
+        /// reproduced from another directory) still finds them (absent in records before it).
+        public var pathFromStimulus: String? = nil
     }
 
     public struct Preparation: Codable, Sendable, Equatable {

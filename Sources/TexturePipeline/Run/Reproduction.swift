@@ -35,11 +35,16 @@ public enum Reproduction {
         }
     }
 
-    public static func reproduce(_ path: String) -> ReproductionResult {
+    /// Regenerates one stimulus; `locator` says where to look for a source that is no longer where
+    /// it was recorded (see FileLocator).
+    public static func reproduce(_ path: String, locator: FileLocator = FileLocator()) -> ReproductionResult {
         do {
             let record = try record(of: path)
-            if let problem = changedInput(record) { return ReproductionResult(path: path, problem: problem, maxDifference: 0) }
-            let stimulus = try SynthesisJob.synthesize(request(from: record, path: path))
+            let source = try locateSource(record, stimulus: path, locator: locator)
+            if let problem = changedInput(record, sourcePath: source) { return ReproductionResult(path: path, problem: problem, maxDifference: 0) }
+            var request = request(from: record, path: path)
+            request.sourcePath = source
+            let stimulus = try SynthesisJob.synthesize(request)
             let original = try ImageFile.load(path: path, role: "stimulus").pixels
             let again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels
             guard original.shape == again.shape else {
@@ -53,10 +58,23 @@ public enum Reproduction {
         }
     }
 
+    /// Where the stimulus' source is now: as recorded, relative to the stimulus, or under --sources
+    /// (by its path relative to the recorded manifest's folder, and by file name).
+    static func locateSource(_ record: StimulusRecord, stimulus: String, locator: FileLocator) throws(PipelineError) -> String {
+        var asWritten: String?
+        if let manifest = record.job?.manifestPath {
+            let folder = (manifest as NSString).deletingLastPathComponent
+            if !folder.isEmpty && record.source.path.hasPrefix(folder + "/") { asWritten = String(record.source.path.dropFirst(folder.count + 1)) }
+            if folder.isEmpty { asWritten = record.source.path }
+        }
+        return try locator.locate("source image", recorded: record.source.path, relative: record.source.pathFromStimulus,
+                                  folder: (stimulus as NSString).deletingLastPathComponent, asWritten: asWritten, sha256: record.source.sha256)
+    }
+
     /// Which input file no longer matches its recorded SHA-256, if any.
-    static func changedInput(_ record: StimulusRecord) -> String? {
-        guard let sourceSHA = try? SHA256.hex(fileAt: record.source.path) else { return "source \(record.source.path) is missing" }
-        if sourceSHA != record.source.sha256 { return "source \(record.source.path) changed (SHA-256 \(sourceSHA), recorded \(record.source.sha256))" }
+    static func changedInput(_ record: StimulusRecord, sourcePath: String) -> String? {
+        guard let sourceSHA = try? SHA256.hex(fileAt: sourcePath) else { return "source \(sourcePath) cannot be read" }
+        if sourceSHA != record.source.sha256 { return "source \(sourcePath) changed (SHA-256 \(sourceSHA), recorded \(record.source.sha256))" }
         if let recorded = record.model.weightsSha256, let weights = record.model.weightsPath {
             guard let sha = try? SHA256.hex(fileAt: weights) else { return "weights \(weights) are missing" }
             if sha != recorded { return "weights \(weights) changed (SHA-256 \(sha), recorded \(recorded))" }

@@ -16,6 +16,7 @@ public enum SetIndex {
     public static let validationColumns = [
         "verdict", "mean_luminance", "sd_luminance", "rms_contrast", "michelson_contrast", "clipped_fraction", "histogram_distance",
         "spectrum_slope", "spectrum_distance", "copy_correlation", "duplicate_correlation", "gram_loss",
+        "chroma",
     ]
 
     /// Writes both files; returns the number of stimuli listed.
@@ -39,6 +40,9 @@ public enum SetIndex {
         try ImageFile.writeAtomically(Data(csv.utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.csv"))
         var document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
                                        "jobs": plan.jobs.count, "stimuli": entries]
+        // The manifest relative to the set folder too: `validate` finds it from any directory and
+        // after the set moved together with it.
+        document["manifest_from_set"] = FileLocator.relativePath(of: plan.manifest.path, from: plan.outputFolder)
         if let validation { document["verdict"] = validation.verdict.rawValue }
         let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         try ImageFile.writeAtomically(json + Data("\n".utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.json"))
@@ -58,7 +62,8 @@ public enum SetIndex {
         guard let result, let s = result.statistics else { return [result?.verdict.rawValue ?? "fail"] + Array(repeating: "", count: validationColumns.count - 1) }
         return [result.verdict.rawValue, "\(s.luminance.mean)", "\(s.luminance.standardDeviation)", "\(s.luminance.rmsContrast)",
                 "\(s.luminance.michelsonContrast)", "\(s.clippedAtMinimum + s.clippedAtMaximum)", "\(s.histogramDistance)", "\(s.spectrumSlope)",
-                "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)", s.gramLoss.map { "\($0.total)" } ?? ""]
+                "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)", s.gramLoss.map { "\($0.total)" } ?? "",
+                s.chroma.map { "\($0)" } ?? ""]
     }
 
     static func quote(_ value: String) -> String {

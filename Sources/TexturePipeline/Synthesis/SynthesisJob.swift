@@ -99,6 +99,10 @@ public enum SynthesisJob {
         let height = request.outputSize ?? prepared.shape.height, width = request.outputSize ?? prepared.shape.width
         var initImage: Tensor?
         var warnings = source.warnings
+        if !request.grey && PixelStatistics.isGrey(source.pixels) {
+            warnings.append("\(request.sourcePath): the source is grey (R = G = B within one code value) but the synthesis is in colour, "
+                            + "which can tint it. Hint: pass --grey")
+        }
         if let initPath = request.initPath {
             let decoded = try ImageFile.load(path: initPath, maxSide: request.maxSide, role: "init image")
             initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)

@@ -8,17 +8,21 @@ import Foundation
 import TextureCore
 
 public enum SetValidator {
-    /// The plan of a set given its folder (via index.json's manifest path) or its manifest.
-    public static func plan(setOrManifest path: String) throws(PipelineError) -> SetPlan {
+    /// The plan of a set given its folder (via index.json's manifest path) or its manifest. The
+    /// manifest and the sources are looked for as recorded, relative to the set (and to the
+    /// manifest), then under `locator`'s --sources folder (see FileLocator).
+    public static func plan(setOrManifest path: String, locator: FileLocator = FileLocator()) throws(PipelineError) -> SetPlan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: "set folder or manifest") }
-        guard isDirectory.boolValue else { return try SetPlanner.plan(manifestPath: path) }
+        guard isDirectory.boolValue else { return try SetPlanner.plan(manifestPath: path, sourcesFolder: locator.sourcesFolder) }
         let index = (path as NSString).appendingPathComponent("index.json")
         guard let data = FileManager.default.contents(atPath: index),
               let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let manifest = document["manifest"] as? String else {
             throw .invalidArgument(name: path, value: "no index.json", hint: "pass the set's manifest instead, or run `texstim run` to write the index")
         }
-        return try SetPlanner.plan(manifestPath: manifest, outputOverride: path)
+        let found = try locator.locate("manifest", recorded: manifest, relative: document["manifest_from_set"] as? String, folder: path,
+                                       sha256: document["manifest_sha256"] as? String)
+        return try SetPlanner.plan(manifestPath: found, outputOverride: path, sourcesFolder: locator.sourcesFolder)
     }
 
     public static func validate(plan: SetPlan) -> ValidationReport {

@@ -4,9 +4,15 @@ import Foundation
 import TextureCore
 import TextureSynthesis
 
-/// A source prepared as the job's synthesis saw it, with its statistics (computed once per set).
+/// A source prepared as the job's synthesis saw it, and the reference its stimuli are measured
+/// against: the same pixels after the job's post-processing map (equalisation is one affine map
+/// per image, so an equalised stimulus is compared with the equalised source, never with the raw
+/// one, whose mean and contrast it was made to leave). Computed once per set.
 struct PreparedSource {
+    /// What the synthesis matched (for the Gram loss).
     var pixels: Tensor
+    /// `pixels` after the job's equalisation, if any; the luma and spectrum are of this.
+    var reference: Tensor
     var luma: [Double]
     var spectrum: AmplitudeSpectrum
 }
@@ -24,12 +30,20 @@ struct StimulusValidator {
 
     mutating func source(for job: StimulusJob) throws(PipelineError) -> PreparedSource {
         let p = job.parameters
-        let key = "\(job.sourcePath)|\(p.size ?? 0)|\(p.crop)|\(p.grey)"
+        let equalize = p.equalize.map { "\($0.meanLuminance)|\($0.rmsContrast)" } ?? "none"
+        let key = "\(job.sourcePath)|\(p.size ?? 0)|\(p.crop)|\(p.grey)|\(equalize)"
         if let cached = sources[key] { return cached }
         let image = try ImageFile.load(path: job.sourcePath, role: "source image")
         let pixels = ImagePreparation.prepareSource(image.pixels, size: p.size, crop: p.crop, grey: p.grey)
-        let luma = PixelStatistics.luma(pixels)
-        let prepared = PreparedSource(pixels: pixels, luma: luma,
+        var reference = pixels
+        if let target = p.equalize {
+            // Clamped like a `clip` stimulus: the reference says what a faithful stimulus looks like
+            // after the map, whatever the set's clipping policy refuses.
+            let map = Equalization(meanLuminance: target.meanLuminance, rmsContrast: target.rmsContrast, clipping: .clip)
+            reference = (try? map.apply(pixels).0) ?? pixels
+        }
+        let luma = PixelStatistics.luma(reference)
+        let prepared = PreparedSource(pixels: pixels, reference: reference, luma: luma,
                                       spectrum: AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width))
         sources[key] = prepared
         return prepared
@@ -53,7 +67,7 @@ struct StimulusValidator {
         }
         let pixels = image.pixels, luma = PixelStatistics.luma(pixels)
         let clipping = PixelStatistics.clipping(pixels)
-        let reference = pixels.shape.channels == 1 ? Tensor(Shape(1, source.pixels.shape.height, source.pixels.shape.width), data: source.luma.map(Float.init)) : source.pixels
+        let reference = pixels.shape.channels == 1 ? Tensor(Shape(1, source.pixels.shape.height, source.pixels.shape.width), data: source.luma.map(Float.init)) : source.reference
         let histogram = PixelStatistics.histogramDistance(pixels, reference)
         let spectrum = AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width)
         let copy = PatchCorrelation.maxCopyCorrelation(stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
@@ -64,7 +78,8 @@ struct StimulusValidator {
             histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: source.spectrum.slope,
             spectrumDistance: spectrum.distance(to: source.spectrum), copyCorrelation: copy, duplicateCorrelation: 0,
             gramLoss: gramLoss(job, pixels: pixels, source: source), recordedFinalLoss: record?.loss.final.total,
-            recordedLossAfterHistogramMatching: record?.loss.afterHistogramMatching?.total)
+            recordedLossAfterHistogramMatching: record?.loss.afterHistogramMatching?.total,
+            chroma: pixels.shape.channels == 3 ? PixelStatistics.excessChroma(pixels, source: reference) : nil)
         if let record { checkConvergence(record, statistics: &statistics, flag: flag) }
         // Judged against the source: a source with saturated highlights legitimately passes them on.
         let sourceClipping = PixelStatistics.clipping(reference)
@@ -72,6 +87,13 @@ struct StimulusValidator {
         flag("clipped_fraction", threshold("clipped_fraction", excess),
              String(format: "%.2f%% of samples at the lowest or highest code value, %.2f%% more than the source",
                     100 * (clipping.atMinimum + clipping.atMaximum), 100 * excess))
+        if let chroma = statistics.chroma {
+            let greySource = PixelStatistics.isGrey(source.pixels)
+            flag("chroma", threshold("chroma", chroma),
+                 String(format: "mean chroma (max − min of R, G, B) %.2f code values against the source's %.2f (excess %.2f)%@",
+                        PixelStatistics.chroma(pixels), PixelStatistics.chroma(reference), chroma,
+                        greySource ? ": a tint the grey source does not have (set grey: true for it)" : ""))
+        }
         flag("histogram_distance", threshold("histogram_distance", histogram), String(format: "histogram distance to the source %.4f", histogram))
         flag("spectrum_distance", threshold("spectrum_distance", statistics.spectrumDistance),
              String(format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",

@@ -36,6 +36,8 @@ public struct StimulusStatistics: Codable, Sendable, Equatable {
     /// L_final / L_start as recorded by the synthesis (before histogram matching), and its verdict.
     public var lossRatio: Double?
     public var converged: Bool?
+    /// Mean chroma of a colour stimulus beyond its source's, in 8-bit code values (nil for grey files).
+    public var chroma: Double?
 }
 
 public struct StimulusValidation: Codable, Sendable {

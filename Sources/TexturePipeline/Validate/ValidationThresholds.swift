@@ -28,6 +28,10 @@ public enum ValidationThresholds {
     /// - duplicate_correlation: correlation with another sample of the same source × condition.
     /// - mean_luminance_spread, rms_contrast_spread: SD of the condition means across conditions
     ///   (a low-level confound between conditions, cf. the SHINE toolbox).
+    /// - chroma: mean max − min of R, G, B (8-bit code values) beyond the source's own, divided by
+    ///   the source's + 1: on a grey source the tint in code values (a grey source synthesised in
+    ///   colour came out 3–8 codes tinted on average). A warning only by default: a grey source in
+    ///   a colour condition is allowed (the planner warns too); `validate: {chroma: {fail: 2}}` refuses it.
     /// - outlier_z: robust z-score (median/MAD within a condition) of mean luminance or RMS contrast.
     /// - convergence: L_final / L_start recorded by the synthesis. Warn at 0.01 (the loss fell less
     ///   than 100×); fail at the model's own requirement (1 / requiredLossReduction, 0.1 for every
@@ -43,6 +47,7 @@ public enum ValidationThresholds {
         "outlier_z": Threshold(warn: 3.5, fail: nil),
         "gram_loss": Threshold(warn: nil, fail: nil),
         "convergence": Threshold(warn: 0.01, fail: nil),
+        "chroma": Threshold(warn: 1, fail: nil),
     ]
 
     public static var names: [String] { defaults.keys.sorted() }

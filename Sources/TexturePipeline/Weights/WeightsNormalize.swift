@@ -54,7 +54,8 @@ public enum WeightsNormalize {
         var sums: [String: [Double]] = [:], positions: [String: Double] = [:]
         for image in images {
             let input = model.preprocessing.transform(sourceMean: [0.5, 0.5, 0.5]).apply(image)
-            let layers = names.filter { model.minimumInputSide(layers: [$0]) <= min(input.shape.height, input.shape.width) }
+            // A mean activation needs one position only, not the 4×4 map a texture condition needs.
+            let layers = names.filter { 1 << model.poolings(through: $0) <= min(input.shape.height, input.shape.width) }
             let network = model.makeNetwork(input: input.shape, layers: layers, threads: 1, convolution: Im2ColConvolution())
             for (name, features) in zip(layers, network.forward(input)) {
                 let m = features.shape.positions
