@@ -76,3 +76,43 @@ public struct ConvergenceRecord: Sendable, Codable, Equatable {
         initial.isFinite && final.isFinite && final <= initial / requiredReduction
     }
 }
+
+/// Collects the loss trace during a run and turns it into the ConvergenceRecord at the end.
+struct ConvergenceRecorder {
+    let stopping: StoppingRules
+    private(set) var trace: [Double]
+    private(set) var layerTrace: [LayerLossSample]
+    /// The stopping rule that ended the run, if one did.
+    private(set) var firedRule: String?
+
+    init(start: LossBreakdown, stopping: StoppingRules) {
+        self.stopping = stopping
+        trace = [start.total]
+        layerTrace = [LayerLossSample(iteration: 0, layers: start.layers)]
+    }
+
+    /// Records iteration k's losses; returns true when a stopping rule fires.
+    mutating func record(iteration: Int, loss: LossBreakdown) -> Bool {
+        trace.append(loss.total)
+        if iteration % ConvergenceRecord.layerSampleInterval == 0 {
+            layerTrace.append(LayerLossSample(iteration: iteration, layers: loss.layers))
+        }
+        firedRule = stopping.firedRule(trace: trace)
+        return firedRule != nil
+    }
+
+    /// The record of a finished run; L-BFGS-B's projected gradient is divided by the objective scale.
+    func finish(result: LBFGSBResult, finalLoss: LossBreakdown, objectiveScale: Double, requiredReduction: Double) -> ConvergenceRecord {
+        var layers = layerTrace
+        if layers.last?.iteration != result.iterations {
+            layers.append(LayerLossSample(iteration: result.iterations, layers: finalLoss.layers))
+        }
+        return ConvergenceRecord(
+            lossTrace: trace, layerTrace: layers, evaluations: result.evaluations,
+            projectedGradient: result.last.map { $0.projectedGradient / objectiveScale },
+            acceptedUpdates: result.last?.acceptedUpdates, skippedUpdates: result.last?.skippedUpdates,
+            activeBounds: result.last?.activeBounds, objectiveScale: objectiveScale,
+            stopReason: firedRule ?? result.stopReason, stoppingRules: stopping, requiredReduction: requiredReduction,
+            converged: ConvergenceRecord.converged(initial: trace[0], final: finalLoss.total, requiredReduction: requiredReduction))
+    }
+}

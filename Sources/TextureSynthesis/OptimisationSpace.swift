@@ -122,6 +122,39 @@ struct OptimisationSpace {
     }
 }
 
+/// The objective as L-BFGS-B sees it: s·L and s·∇L, with the start evaluated once to choose s
+/// (and reused for L-BFGS-B's first request, which is at the start point).
+struct ScaledEvaluation {
+    let space: OptimisationSpace
+    let start: [Double]
+    let startLoss: LossBreakdown
+    let startGradient: [Double]
+    let scale: Double
+    /// The breakdown of the most recent evaluation.
+    private(set) var latest: LossBreakdown
+
+    init(space: OptimisationSpace, start: [Double]) {
+        self.space = space
+        self.start = start
+        var gradient = [Double](repeating: 0, count: start.count)
+        startLoss = space.lossAndGradient(start, &gradient)
+        startGradient = gradient
+        scale = space.objectiveScale(startGradient: gradient)
+        latest = startLoss
+    }
+
+    mutating func evaluate(_ x: [Double], _ gradient: inout [Double]) -> Double {
+        if x == start {
+            latest = startLoss
+            for i in gradient.indices { gradient[i] = scale * startGradient[i] }
+        } else {
+            latest = space.lossAndGradient(x, &gradient)
+            for i in gradient.indices { gradient[i] *= scale }
+        }
+        return scale * latest.total
+    }
+}
+
 public enum ObjectiveScaling {
     /// κ: the steepest pixel's share of the box width in L-BFGS-B's first trial step.
     public static let firstStepFraction = 0.25

@@ -82,9 +82,7 @@ public enum TextureSynthesizer {
         let space = OptimisationSpace(objective: objective, grey: options.grey, outputShape: outputShape)
         let startPoint = space.startPoint(seed: options.seed, initImage: options.initImage)
         var evaluation = ScaledEvaluation(space: space, start: startPoint)
-        var trace = [evaluation.startLoss.total]
-        var layerTrace = [LayerLossSample(iteration: 0, layers: evaluation.startLoss.layers)]
-        var ruleFired: String?
+        var recorder = ConvergenceRecorder(start: evaluation.startLoss, stopping: options.stopping)
         let box = space.variableBounds
         let result = LBFGSB.minimize(
             start: startPoint, lower: box.lower, upper: box.upper,
@@ -92,31 +90,16 @@ public enum TextureSynthesizer {
             objective: { x, gradient in evaluation.evaluate(x, &gradient) },
             onIteration: { state in
                 // The latest evaluation was at the accepted iterate: its breakdown is this iteration's.
-                let loss = evaluation.latest
-                trace.append(loss.total)
-                if state.iteration % ConvergenceRecord.layerSampleInterval == 0 {
-                    layerTrace.append(LayerLossSample(iteration: state.iteration, layers: loss.layers))
-                }
+                let stop = recorder.record(iteration: state.iteration, loss: evaluation.latest)
                 let seconds = (clock.now - start) / .seconds(1)
-                progress(SynthesisProgress(iteration: state.iteration, totalIterations: options.iterations, loss: loss.total,
+                progress(SynthesisProgress(iteration: state.iteration, totalIterations: options.iterations, loss: evaluation.latest.total,
                                            seconds: seconds, acceptedUpdates: state.acceptedUpdates))
-                ruleFired = options.stopping.firedRule(trace: trace)
-                return ruleFired == nil && shouldContinue()
+                return !stop && shouldContinue()
             })
-        if result.stopReason == "stopped" && ruleFired == nil { throw .cancelled }
+        if result.stopReason == "stopped" && recorder.firedRule == nil { throw .cancelled }
         let finalLoss = objective.loss(input: space.modelInput(result.x))
-        if layerTrace.last?.iteration != result.iterations {
-            layerTrace.append(LayerLossSample(iteration: result.iterations, layers: finalLoss.layers))
-        }
-        let required = options.requiredReduction ?? objective.model.requiredLossReduction
-        let convergence = ConvergenceRecord(
-            lossTrace: trace, layerTrace: layerTrace, evaluations: result.evaluations,
-            projectedGradient: result.last.map { $0.projectedGradient / evaluation.scale },
-            acceptedUpdates: result.last?.acceptedUpdates, skippedUpdates: result.last?.skippedUpdates,
-            activeBounds: result.last?.activeBounds, objectiveScale: evaluation.scale,
-            stopReason: ruleFired ?? result.stopReason, stoppingRules: options.stopping, requiredReduction: required,
-            converged: ConvergenceRecord.converged(initial: evaluation.startLoss.total, final: finalLoss.total,
-                                                   requiredReduction: required))
+        let convergence = recorder.finish(result: result, finalLoss: finalLoss, objectiveScale: evaluation.scale,
+                                          requiredReduction: options.requiredReduction ?? objective.model.requiredLossReduction)
         let (pixels, clamped) = space.pixels(result.x)
         var matchedLoss: LossBreakdown?
         var stimulus = pixels
@@ -130,38 +113,5 @@ public enum TextureSynthesizer {
             iterations: result.iterations, evaluations: result.evaluations, stopReason: convergence.stopReason,
             convergence: convergence, bounds: space.bounds, clampedFraction: clamped,
             seconds: (clock.now - start) / .seconds(1))
-    }
-}
-
-/// The objective as L-BFGS-B sees it: s·L and s·∇L, with the start evaluated once to choose s
-/// (and reused for L-BFGS-B's first request, which is at the start point).
-struct ScaledEvaluation {
-    let space: OptimisationSpace
-    let start: [Double]
-    let startLoss: LossBreakdown
-    let startGradient: [Double]
-    let scale: Double
-    /// The breakdown of the most recent evaluation.
-    private(set) var latest: LossBreakdown
-
-    init(space: OptimisationSpace, start: [Double]) {
-        self.space = space
-        self.start = start
-        var gradient = [Double](repeating: 0, count: start.count)
-        startLoss = space.lossAndGradient(start, &gradient)
-        startGradient = gradient
-        scale = space.objectiveScale(startGradient: gradient)
-        latest = startLoss
-    }
-
-    mutating func evaluate(_ x: [Double], _ gradient: inout [Double]) -> Double {
-        if x == start {
-            latest = startLoss
-            for i in gradient.indices { gradient[i] = scale * startGradient[i] }
-        } else {
-            latest = space.lossAndGradient(x, &gradient)
-            for i in gradient.indices { gradient[i] *= scale }
-        }
-        return scale * latest.total
     }
 }
