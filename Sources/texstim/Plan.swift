@@ -5,13 +5,17 @@ import Foundation
 import TexturePipeline
 
 struct Plan: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a manifest's jobs (id, seed, size, layers, iterations) and the estimated CPU time.")
+    static let configuration = CommandConfiguration(abstract: "Print a manifest's jobs (id, seed, size, layers, iterations) and the estimated CPU time.", discussion: exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.")
     var manifest: String
 
-    @Option(help: "Workers to estimate the wall time for.")
+    @Option(parsing: .unconditional, help: "Workers to estimate the wall time for.")
     var workers: Int = 1
+
+    func validate() throws {
+        if workers < 1 { throw ValidationError("--workers must be at least 1.") }
+    }
 
     func run() throws {
         do {

@@ -7,12 +7,12 @@ import TexturePipeline
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synthesise every stimulus of a manifest's set; finished stimuli are kept and skipped on a rerun.")
+        abstract: "Synthesise every stimulus of a manifest's set; finished stimuli are kept and skipped on a rerun.", discussion: exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.")
     var manifest: String
 
-    @Option(help: "Worker threads, each running one job with single-threaded compute.")
+    @Option(parsing: .unconditional, help: "Worker threads, each running one job with single-threaded compute.")
     var workers: Int = 1
 
     @Option(help: ConvolutionChoice.help)
@@ -64,7 +64,7 @@ struct Run: ParsableCommand {
                 print("reports: \(summary.outputFolder)/validation.html and validation.json")
             }
             if !summary.failed.isEmpty { fail(PipelineError.jobsFailed(count: summary.failed.count, total: summary.total)) }
-            if summary.validation?.verdict == .fail { throw ExitCode(1) }
+            if summary.validation?.verdict == .fail { exitWith(.stimuliFailed) }
         } catch { fail(error) }
     }
 }

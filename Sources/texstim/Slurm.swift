@@ -7,15 +7,15 @@ import TexturePipeline
 
 struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write (and optionally submit and follow) a Slurm job array that runs the set in N shards.")
+        abstract: "Write (and optionally submit and follow) a Slurm job array that runs the set in N shards.", discussion: exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.")
     var manifest: String
 
-    @Option(help: "Array tasks (shards).")
+    @Option(parsing: .unconditional, help: "Array tasks (shards).")
     var tasks: Int = 4
 
-    @Option(help: "CPUs per task (= workers per shard).")
+    @Option(parsing: .unconditional, help: "CPUs per task (= workers per shard).")
     var cpusPerTask: Int = 1
 
     @Option(help: "Slurm partition.")
@@ -79,8 +79,8 @@ struct Slurm: ParsableCommand {
             } else {
                 for failure in failures { print("failed: \(failure)") }
                 print("rerun the same command to redo only the missing or stale stimuli")
-                throw ExitCode(1)
+                exitWith(.stimuliFailed)
             }
-        } catch let error as ExitCode { throw error } catch { fail(error) }
+        } catch { fail(error) }
     }
 }

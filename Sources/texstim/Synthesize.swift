@@ -7,7 +7,7 @@ import TexturePipeline
 
 struct Synthesize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synthesise one texture from a source image; writes OUT.png and OUT.json.")
+        abstract: "Synthesise one texture from a source image; writes OUT.png and OUT.json.", discussion: exitCodesHelp)
 
     @Argument(help: "Source image (PNG or JPEG).")
     var source: String
@@ -17,16 +17,16 @@ struct Synthesize: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Centre-square crop the source and resize it to N×N (bicubic) before use.")
+    @Option(parsing: .unconditional, help: "Centre-square crop the source and resize it to N×N (bicubic) before use.")
     var size: Int?
 
-    @Option(help: "Stimulus side in pixels (default: the prepared source's size).")
+    @Option(parsing: .unconditional, help: "Stimulus side in pixels (default: the prepared source's size).")
     var outputSize: Int?
 
-    @Option(help: "L-BFGS-B iterations.")
+    @Option(parsing: .unconditional, help: "L-BFGS-B iterations.")
     var iterations: Int = 1000
 
-    @Option(help: "Seed of the start noise.")
+    @Option(parsing: .unconditional, help: "Seed of the start noise.")
     var seed: UInt64 = 0
 
     @Flag(help: "Greyscale: Rec. 709 luma source, grey stimulus (R = G = B).")
@@ -35,7 +35,7 @@ struct Synthesize: ParsableCommand {
     @Flag(help: "Match each channel's histogram to the source after synthesis.")
     var histogramMatch = false
 
-    @Option(help: "PNG bit depth: 8 or 16.")
+    @Option(parsing: .unconditional, help: "PNG bit depth: 8 or 16.")
     var bitDepth: Int = 8
 
     @Option(help: "Start from this image instead of noise.")
@@ -44,6 +44,9 @@ struct Synthesize: ParsableCommand {
     func validate() throws {
         if ![8, 16].contains(bitDepth) { throw ValidationError("--bit-depth must be 8 or 16.") }
         if iterations < 1 { throw ValidationError("--iterations must be at least 1.") }
+        for (name, value) in [("--size", size), ("--output-size", outputSize)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1 pixel; got \(value).") }
+        }
     }
 
     func run() throws {

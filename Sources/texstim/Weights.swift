@@ -8,13 +8,14 @@ import TexturePipeline
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage model weights files (weights/ under the current directory, or $TEXSTIM_WEIGHTS_DIR).",
+        discussion: exitCodesHelp,
         subcommands: [Fetch.self, Import.self, Verify.self, List.self, Normalize.self, Random.self])
 
     struct Random: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write seeded He-initialised VGG-19 weights (safetensors) for tests and the random-weights control.")
+            abstract: "Write seeded He-initialised VGG-19 weights (safetensors) for tests and the random-weights control.", discussion: exitCodesHelp)
 
-        @Option(help: "Seed of the weights.")
+        @Option(parsing: .unconditional, help: "Seed of the weights.")
         var seed: UInt64 = 1
 
         @Option(help: "Output file, e.g. weights/vgg19.safetensors.")
@@ -33,7 +34,7 @@ struct Weights: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert a PyTorch .pth, Caffe .caffemodel or foreign safetensors VGG-19 into texstim's layout.")
+            abstract: "Convert a PyTorch .pth, Caffe .caffemodel or foreign safetensors VGG-19 into texstim's layout.", discussion: exitCodesHelp)
 
         @Argument(help: "The weights file to convert.")
         var file: String
@@ -68,7 +69,7 @@ struct Weights: ParsableCommand {
     }
 
     struct Fetch: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Download the official VGG-19 weights, check their checksum and import them.")
+        static let configuration = CommandConfiguration(abstract: "Download the official VGG-19 weights, check their checksum and import them.", discussion: exitCodesHelp)
 
         @Argument(help: "The model to fetch (vgg19).")
         var model: String
@@ -104,7 +105,7 @@ struct Weights: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a weights file: SHA-256, shapes and the activation fingerprint.")
+        static let configuration = CommandConfiguration(abstract: "Check a weights file: SHA-256, shapes and the activation fingerprint.", discussion: exitCodesHelp)
 
         @Argument(help: "The file (default: weights/vgg19.safetensors).")
         var file: String?
@@ -126,7 +127,7 @@ struct Weights: ParsableCommand {
 
     struct Normalize: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rescale weights so every filter's mean activation over the images is 1 (the paper's normalisation).")
+            abstract: "Rescale weights so every filter's mean activation over the images is 1 (the paper's normalisation).", discussion: exitCodesHelp)
 
         @Argument(help: "The texstim weights file to normalise.")
         var input: String
@@ -149,7 +150,7 @@ struct Weights: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the installed weights files with their source, checksum and preprocessing.")
+        static let configuration = CommandConfiguration(abstract: "List the installed weights files with their source, checksum and preprocessing.", discussion: exitCodesHelp)
 
         func run() throws {
             let entries = WeightsFiles.list()

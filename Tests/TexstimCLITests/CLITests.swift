@@ -59,20 +59,48 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         for command in ["synthesize", "compare", "weights", "bench"] { #expect(result.output.contains(command)) }
     }
 
-    @Test func usageErrorsExitWith64() throws {
+    @Test func usageErrorsExitWith2() throws {
         let result = try texstim(["synthesize", pebbles, "--out", "/tmp/x.png", "--bit-depth", "12"])
-        #expect(result.status == 64)
+        #expect(result.status == 2)
         #expect(result.error.contains("--bit-depth must be 8 or 16."))
     }
 
-    @Test func inputErrorsExitWith1AndNameTheFile() throws {
+    @Test func inputErrorsExitWith2AndNameTheFile() throws {
         let folder = try temporaryFolder("cli")
         let missing = try texstim(["synthesize", folder + "/nope.png", "--out", folder + "/out.png"])
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.error == "texstim: error: \(folder)/nope.png: source image not found. Hint: check the path (relative paths start at the current directory).\n")
         let layer = try texstim(["synthesize", pebbles, "--out", folder + "/out.png", "--layers", "level0,conv9_9"])
-        #expect(layer.status == 1 && layer.error.contains("unknown layer 'conv9_9' for model random-pyramid"))
+        #expect(layer.status == 2 && layer.error.contains("unknown layer 'conv9_9' for model random-pyramid"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    /// One scheme for every command: 2 for bad input of any kind (a missing file, a malformed
+    /// manifest, a bad or negative flag), and argument-parser's `ExitCode(rawValue: …)` never shows.
+    @Test func badInputExitsWith2Everywhere() throws {
+        let folder = try temporaryFolder("exit")
+        let malformed = folder + "/bad.yaml"
+        try "version: 1\nname: [\n".write(toFile: malformed, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["synthesize", folder + "/nope.png", "--out", folder + "/out.png"], "nope.png: source image not found"),
+            (["compare", folder + "/nope.png", pebbles], "nope.png: image A not found"),
+            (["run", malformed], "bad.yaml:3:1: YAML syntax error"),
+            (["plan", malformed], "bad.yaml:3:1: YAML syntax error"),
+            (["validate", malformed], "bad.yaml:3:1: YAML syntax error"),
+            (["run", folder + "/missing.yaml"], "missing.yaml: manifest not found"),
+            (["reproduce", folder + "/nope"], "nope"),
+            (["synthesize", pebbles, "--out", folder + "/out.png", "--frobnicate"], "Unknown option '--frobnicate'"),
+            (["synthesize", pebbles, "--out", folder + "/out.png", "--size", "-5"], "--size must be at least 1 pixel; got -5."),
+            (["run", malformed, "--workers", "-2"], "--workers must be at least 1."),
+            (["weights", "verify", folder + "/none.safetensors"], "none.safetensors: weights file not found"),
+        ]
+        for (arguments, message) in cases {
+            let result = try texstim(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.status) \(result.error)")
+            #expect(result.error.contains(message), "\(arguments): \(result.error)")
+            #expect(!result.error.contains("ExitCode(") && !result.output.contains("ExitCode("), "\(arguments): \(result.error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["bad.yaml"])
     }
 
     @Test func synthesizeWritesThePNGAndItsSidecar() throws {
@@ -87,7 +115,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
 }
 
 @Suite(.serialized) struct ResumeTests {
-    /// Ctrl-C (SIGINT) stops the run between iterations: exit status 1, every PNG left has its
+    /// Ctrl-C (SIGINT) stops the run between iterations: exit status 130, every PNG left has its
     /// sidecar, and no temporary file remains.
     @Test func interruptStopsCleanly() throws {
         let folder = try temporaryFolder("interrupt")
@@ -114,7 +142,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         kill(process.processIdentifier, SIGINT)
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        #expect(process.terminationStatus == 130)
         #expect(message.contains("interrupted; finished stimuli are kept. Hint: rerun the same command to resume."), "\(message)")
         let files = files(under: folder + "/set")
         #expect(!files.contains { $0.contains(".tmp-") })
