@@ -17,6 +17,7 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case jobsFailed(count: Int, total: Int)
     case cancelled
     case synthesis(SynthesisError)
+    case unverifiedWeights(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +46,10 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .cancelled:
             return "interrupted; finished stimuli are kept. Hint: rerun the same command to resume."
         case .synthesis(let error): return error.description
+        case .unverifiedWeights(let path, let reason):
+            return "\(path): not a published VGG-19, so --model vgg19 refuses it: \(reason). Hint: fetch or import the real weights "
+                + "(`texstim weights fetch vgg19`, `texstim weights import FILE`), use --model vgg19-random for the random-weights control, "
+                + "or pass --allow-unverified-weights (in a manifest, allow_unverified_weights: true) to use them anyway, recorded as unverified."
         }
     }
 }

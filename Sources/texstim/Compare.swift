@@ -28,6 +28,7 @@ struct Compare: ParsableCommand {
         request.preset = modelOptions.preset
         request.threads = modelOptions.threads
         request.convolution = modelOptions.conv
+        request.allowUnverifiedWeights = modelOptions.allowUnverifiedWeights
         do {
             let result = try TextureComparison.run(request)
             if json {

@@ -13,13 +13,16 @@ struct Plan: ParsableCommand {
     @Option(parsing: .unconditional, help: "Workers to estimate the wall time for.")
     var workers: Int = 1
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1.") }
     }
 
     func run() throws {
         do {
-            let plan = try SetPlanner.plan(manifestPath: manifest)
+            let plan = try SetPlanner.plan(manifestPath: manifest, allowUnverifiedWeights: allowUnverifiedWeights)
             let estimate = SetEstimate.estimate(plan)
             print("set \(plan.manifest.name) → \(plan.outputFolder): \(plan.jobs.count) jobs")
             for (job, seconds) in zip(plan.jobs, estimate.secondsPerJob) {

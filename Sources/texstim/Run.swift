@@ -24,6 +24,9 @@ struct Run: ParsableCommand {
     @Option(help: "Output folder (default: the manifest's output, else stimuli/<name>).")
     var output: String?
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     @Flag(help: "Redo every job, even finished ones.")
     var force = false
 
@@ -53,7 +56,7 @@ struct Run: ParsableCommand {
         options.validate = !noValidate
         options.finishOnly = finish
         do {
-            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
+            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output, allowUnverifiedWeights: allowUnverifiedWeights)
             let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
             if dryRun { return }
             print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "

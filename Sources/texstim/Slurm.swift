@@ -42,6 +42,9 @@ struct Slurm: ParsableCommand {
     @Option(help: ConvolutionChoice.help)
     var conv: ConvolutionChoice = .default
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     @Flag(help: "Only write the scripts (works without sbatch).")
     var dryRun = false
 
@@ -56,8 +59,9 @@ struct Slurm: ParsableCommand {
         (options.tasks, options.cpusPerTask, options.partition, options.time, options.memory, options.extra, options.outputOverride) =
             (tasks, cpusPerTask, partition, time, mem, extra, output)
         options.convolution = conv
+        options.allowUnverifiedWeights = allowUnverifiedWeights
         do {
-            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
+            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output, allowUnverifiedWeights: allowUnverifiedWeights)
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
             let scripts = try SlurmArray.writeScripts(plan: plan, manifestPath: manifest, executable: executable, options: options)
             print("wrote \(scripts.arrayScript) (\(tasks) tasks, \(plan.jobs.count) jobs) and \(scripts.finishScript)")

@@ -65,6 +65,7 @@ struct Synthesize: ParsableCommand {
         request.initPath = initImage
         request.threads = modelOptions.threads
         request.convolution = modelOptions.conv
+        request.allowUnverifiedWeights = modelOptions.allowUnverifiedWeights
         let progress = TerminalProgress()
         let label = (out as NSString).lastPathComponent
         do {

@@ -54,6 +54,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ConvolutionChoice.help)
     var conv: ConvolutionChoice = .default
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     var layerList: [String]? {
         layers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }

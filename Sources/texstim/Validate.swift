@@ -18,9 +18,12 @@ struct Validate: ParsableCommand {
     @Option(help: "Write the JSON report here (default: <set>/validation.json).")
     var json: String?
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     func run() throws {
         do {
-            let plan = try SetValidator.plan(setOrManifest: path)
+            let plan = try SetValidator.plan(setOrManifest: path, allowUnverifiedWeights: allowUnverifiedWeights)
             let result = try ValidationOutput.write(plan: plan, htmlPath: report, jsonPath: json)
             print(ValidationOutput.summary(result.report))
             print("reports: \(result.htmlPath) and \(result.jsonPath)")

@@ -28,6 +28,7 @@ struct Weights: ParsableCommand {
             do {
                 let sha = try WeightsFiles.writeRandom(seed: seed, to: out, force: force)
                 print("wrote \(out) (sha256 \(sha))")
+                print("not a published VGG-19: --model vgg19 uses it only with --allow-unverified-weights (the control is --model vgg19-random)")
             } catch { fail(error) }
         }
     }
@@ -64,6 +65,7 @@ struct Weights: ParsableCommand {
                                                    preprocessing: preprocessing.flatMap(Preprocessing.init))
                 print("wrote \(result.path): widths \(result.widths), \(result.preprocessing.rawValue), sha256 \(result.sha256)")
                 print("from \(result.source)")
+                print(verificationLine(result.origin))
             } catch { fail(error) }
         }
     }
@@ -115,6 +117,8 @@ struct Weights: ParsableCommand {
             do {
                 let summary = try WeightsFiles.verify(path: path)
                 print("\(summary.path): sha256 \(summary.sha256), widths \(summary.widths), \(summary.preprocessing), source \(summary.source)")
+                print("origin: \(summary.origin.description)")
+                print(verificationLine(summary.origin))
                 switch summary.fingerprintMatches {
                 case .some(true): print("fingerprint: matches the one recorded at conversion")
                 case .some(false): fail(PipelineError.invalidArgument(name: path, value: "fingerprint differs",
@@ -157,10 +161,20 @@ struct Weights: ParsableCommand {
             if entries.isEmpty { print("no weights files in \((ModelCatalog.defaultWeightsPath() as NSString).deletingLastPathComponent)") }
             for entry in entries {
                 switch entry {
-                case .success(let s): print("\(s.path)  \(s.bytes / 1_000_000) MB  widths \(s.widths)  \(s.preprocessing)  sha256 \(s.sha256.prefix(16))…  \(s.source)")
+                case .success(let s):
+                    print("\(s.path)  \(s.bytes / 1_000_000) MB  widths \(s.widths)  \(s.preprocessing)  sha256 \(s.sha256.prefix(16))…  \(s.origin.label)  \(s.source)")
                 case .failure(let error): print("unreadable: \(error)")
                 }
             }
         }
+    }
+}
+
+/// "verification: published:<name>" or "verification: unverified (why; what --model vgg19 needs)".
+func verificationLine(_ origin: WeightsOrigin) -> String {
+    switch origin.verification {
+    case .published: return "verification: \(origin.label)"
+    case .unverified(let reason):
+        return "verification: unverified (\(reason)); --model vgg19 uses it only with --allow-unverified-weights"
     }
 }

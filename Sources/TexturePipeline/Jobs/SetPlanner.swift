@@ -14,8 +14,12 @@ public struct SetPlan: Sendable {
     /// One loaded model per (model name, weights path).
     public var models: [String: any TextureModel]
     public var outputFolder: String
+    /// The origin of each `vgg19` model's weights, by the same key as `models`.
+    public var weightsOrigins: [String: WeightsOrigin] = [:]
 
     func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
+
+    func weightsOrigin(for job: StimulusJob) -> WeightsOrigin? { weightsOrigins[SetPlanner.modelKey(job.parameters.model, job.weightsPath)] }
 }
 
 public enum SetPlanner {
@@ -23,7 +27,9 @@ public enum SetPlanner {
 
     static func modelKey(_ name: String, _ weights: String?) -> String { "\(name)|\(weights ?? "")" }
 
-    public static func plan(manifestPath: String, outputOverride: String? = nil) throws(PipelineError) -> SetPlan {
+    /// - Parameter allowUnverifiedWeights: the command's --allow-unverified-weights, for every
+    ///   condition (a manifest allows them per condition with `allow_unverified_weights`).
+    public static func plan(manifestPath: String, outputOverride: String? = nil, allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
         let manifest = try ManifestReader.read(path: manifestPath)
         var issues: [ManifestIssue] = []
         func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
@@ -41,6 +47,7 @@ public enum SetPlanner {
         }
         let folder = (manifest.path as NSString).deletingLastPathComponent
         var models: [String: any TextureModel] = [:]
+        var origins: [String: WeightsOrigin] = [:]
         var unloadable: Set<String> = []
         var jobs: [StimulusJob] = []
         for (index, condition) in manifest.conditions.enumerated() {
@@ -50,11 +57,18 @@ public enum SetPlanner {
             let key = modelKey(name, weights)
             if unloadable.contains(key) { continue }
             if models[key] == nil {
-                do { models[key] = try ModelCatalog.load(name, weightsPath: weights) } catch {
+                do { (models[key], origins[key]) = try ModelLoader.inspect(name, weightsPath: weights).pair } catch {
                     report(condition.mark, "conditions[\(index)].model", error.description)
                     unloadable.insert(key)  // one report per model, not per condition
                     continue
                 }
+            }
+            do throws(PipelineError) {
+                let loaded = LoadedModel(model: models[key]!, weights: origins[key])
+                try ModelLoader.check(loaded, allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
+            } catch {
+                report(condition.mark, "conditions[\(index)].model", error.description)
+                continue
             }
             let model = models[key]!
             for source in manifest.sources {
@@ -99,7 +113,7 @@ public enum SetPlanner {
         let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
         jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
                     || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
-        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder)
+        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, weightsOrigins: origins)
     }
 
     /// A problem if the folder (after resolving symbolic links of its existing part) is not

@@ -24,6 +24,8 @@ public struct ManifestSettings: Sendable, Equatable {
     public var histogramMatch: Bool?
     public var bitDepth: Int?
     public var initMode: InitMode?
+    /// Use `vgg19` weights that are not a published VGG-19 (provenance then says unverified).
+    public var allowUnverifiedWeights: Bool?
 
     public init() {}
 
@@ -40,6 +42,7 @@ public struct ManifestSettings: Sendable, Equatable {
         result.histogramMatch = other.histogramMatch ?? histogramMatch
         result.bitDepth = other.bitDepth ?? bitDepth
         result.initMode = other.initMode ?? initMode
+        result.allowUnverifiedWeights = other.allowUnverifiedWeights ?? allowUnverifiedWeights
         return result
     }
 }

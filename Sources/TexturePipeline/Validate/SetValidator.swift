@@ -9,16 +9,16 @@ import TextureCore
 
 public enum SetValidator {
     /// The plan of a set given its folder (via index.json's manifest path) or its manifest.
-    public static func plan(setOrManifest path: String) throws(PipelineError) -> SetPlan {
+    public static func plan(setOrManifest path: String, allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: "set folder or manifest") }
-        guard isDirectory.boolValue else { return try SetPlanner.plan(manifestPath: path) }
+        guard isDirectory.boolValue else { return try SetPlanner.plan(manifestPath: path, allowUnverifiedWeights: allowUnverifiedWeights) }
         let index = (path as NSString).appendingPathComponent("index.json")
         guard let data = FileManager.default.contents(atPath: index),
               let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let manifest = document["manifest"] as? String else {
             throw .invalidArgument(name: path, value: "no index.json", hint: "pass the set's manifest instead, or run `texstim run` to write the index")
         }
-        return try SetPlanner.plan(manifestPath: manifest, outputOverride: path)
+        return try SetPlanner.plan(manifestPath: manifest, outputOverride: path, allowUnverifiedWeights: allowUnverifiedWeights)
     }
 
     public static func validate(plan: SetPlan) -> ValidationReport {
