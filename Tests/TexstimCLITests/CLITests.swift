@@ -103,6 +103,26 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["bad.yaml"])
     }
 
+    /// Generated weights under the name vgg19 are refused (exit 2, naming the file and the fix)
+    /// unless allowed explicitly, and then the stimulus's provenance says unverified.
+    @Test func vgg19RefusesGeneratedWeightsUnlessAllowed() throws {
+        let folder = try temporaryFolder("weights")
+        let weights = folder + "/vgg19.safetensors"
+        let written = try texstim(["weights", "random", "--seed", "2", "--out", weights])
+        #expect(written.status == 0 && written.output.contains("not a published VGG-19"), "\(written.output)")
+        let arguments = ["synthesize", pebbles, "--out", folder + "/p.png", "--model", "vgg19", "--weights", weights,
+                         "--preset", "gatys2015:conv1_1", "--size", "32", "--iterations", "2"]
+        let refused = try texstim(arguments)
+        #expect(refused.status == 2)
+        #expect(refused.error.hasPrefix("texstim: error: \(weights): not a published VGG-19, so --model vgg19 refuses it"), "\(refused.error)")
+        #expect(refused.error.contains("--allow-unverified-weights"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/p.png"))
+        let allowed = try texstim(arguments + ["--allow-unverified-weights"])
+        #expect(allowed.status == 0, "\(allowed.error)")
+        let sidecar = try String(contentsOfFile: folder + "/p.json", encoding: .utf8)
+        #expect(sidecar.contains("\"verification\" : \"unverified\""), "\(sidecar)")
+    }
+
     @Test func synthesizeWritesThePNGAndItsSidecar() throws {
         let folder = try temporaryFolder("cli")
         let result = try texstim(["synthesize", pebbles, "--out", folder + "/p.png", "--size", "32", "--iterations", "3", "--grey"])
