@@ -8,12 +8,13 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
     case weightsShapeMismatch(path: String, tensor: String, expected: [Int], found: [Int])
     case weightsDtypeUnsupported(path: String, tensor: String, dtype: String)
     case weightsMetadataInvalid(path: String, key: String, value: String, allowed: [String])
-    case weightsValuesInvalid(path: String, tensor: String, problem: String)
     case unknownLayer(String, model: String, available: [String])
     case noLayers(model: String)
     case unknownPreset(String)
     case unknownModel(String)
     case inputTooSmall(side: Int, minimum: Int, layers: [String])
+    // Last, so that the cases before keep their tags in builds that were not redone.
+    case weightsValuesInvalid(path: String, tensor: String, problem: String)
 
     public var description: String {
         switch self {

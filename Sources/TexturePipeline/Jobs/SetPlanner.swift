@@ -48,7 +48,7 @@ public enum SetPlanner {
         let folder = (manifest.path as NSString).deletingLastPathComponent
         var models: [String: any TextureModel] = [:]
         var origins: [String: WeightsOrigin] = [:]
-        var unloadable: Set<String> = []
+        var unloadable: Set<String> = [], refused: Set<String> = []
         var jobs: [StimulusJob] = []
         for (index, condition) in manifest.conditions.enumerated() {
             let settings = manifest.defaults.overridden(by: condition.settings)
@@ -67,7 +67,7 @@ public enum SetPlanner {
                 let loaded = LoadedModel(model: models[key]!, weights: origins[key])
                 try ModelLoader.check(loaded, allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
             } catch {
-                report(condition.mark, "conditions[\(index)].model", error.description)
+                if refused.insert(key).inserted { report(condition.mark, "conditions[\(index)].model", error.description) }
                 continue
             }
             let model = models[key]!

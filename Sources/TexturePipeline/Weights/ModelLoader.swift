@@ -39,8 +39,8 @@ public enum ModelLoader {
     }
 
     public static func check(_ loaded: LoadedModel, allowUnverified: Bool) throws(PipelineError) {
-        if case .unverified(let reason) = loaded.weights?.verification, !allowUnverified {
-            throw .unverifiedWeights(path: loaded.weights!.path, reason: reason)
+        if let weights = loaded.weights, case .unverified(let reason) = weights.verification, !allowUnverified {
+            throw .unverifiedWeights(path: weights.path, reason: reason)
         }
     }
 }
