@@ -169,7 +169,8 @@ if __name__ == "__main__":
     del missing["model.features.7.weight"]
     write_safetensors(os.path.join(OUT, "missing-layer.safetensors"), missing)
     wrong = dict(foreign)
-    wrong["model.features.5.weight"] = np.zeros((3, 2, 5, 5), dtype="<f4")
+    # Non-zero values: an all-zero weight is refused before its shape is looked at.
+    wrong["model.features.5.weight"] = np.full((3, 2, 5, 5), 0.25, dtype="<f4")
     write_safetensors(os.path.join(OUT, "wrong-shape.safetensors"), wrong)
     # A pickle that names os.system: must be refused without running anything.
     evil = b"\x80\x02cos\nsystem\nq\x00X\x0d\x00\x00\x00touch /tmp/PWNq\x01\x85q\x02Rq\x03."

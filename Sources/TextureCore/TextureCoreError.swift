@@ -13,13 +13,15 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
     case unknownPreset(String)
     case unknownModel(String)
     case inputTooSmall(side: Int, minimum: Int, layers: [String])
+    // Last, so that the cases before keep their tags in builds that were not redone.
+    case weightsValuesInvalid(path: String, tensor: String, problem: String)
 
     public var description: String {
         switch self {
         case .weightsFileMissing(let path):
-            return "\(path): weights file not found. Hint: write seeded random weights with "
-                + "`texstim weights random --seed 1 --out \(path)`, import the real VGG-19 "
-                + "(see weights/README.md), pass --weights FILE, or set TEXSTIM_WEIGHTS_DIR."
+            return "\(path): weights file not found. Hint: fetch or import the real VGG-19 "
+                + "(`texstim weights fetch vgg19`, `texstim weights import FILE`; see the README), pass --weights FILE, "
+                + "or set TEXSTIM_WEIGHTS_DIR; for the random-weights control use --model vgg19-random."
         case .weightsFileUnreadable(let path, let reason):
             return "\(path): cannot read weights file: \(reason)"
         case .weightsMalformed(let path, let detail):
@@ -32,6 +34,9 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
             return "\(path): tensor '\(tensor)' has dtype \(dtype); only F32 and F16 are supported."
         case .weightsMetadataInvalid(let path, let key, let value, let allowed):
             return "\(path): __metadata__.\(key) is '\(value)'; expected one of \(allowed.joined(separator: ", "))."
+        case .weightsValuesInvalid(let path, let tensor, let problem):
+            return "\(path): tensor '\(tensor)' is unusable: \(problem). Hint: the file is damaged or was converted wrongly; "
+                + "fetch or import the original weights again."
         case .unknownLayer(let layer, let model, let available):
             return "unknown layer '\(layer)' for model \(model). Hint: choose from \(available.joined(separator: ", "))."
         case .noLayers(let model):

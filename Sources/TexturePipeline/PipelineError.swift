@@ -20,6 +20,7 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case notConverged(path: String, detail: String)
     /// A recorded input (source, manifest) found nowhere; `tried` lists each place and why.
     case inputNotFound(role: String, recorded: String, tried: [String], hint: String)
+    case unverifiedWeights(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -53,6 +54,10 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
                 + "stimulus. Hint: more iterations, another seed, or more layers; see the loss trace in the sidecar."
         case .inputNotFound(let role, let recorded, let tried, let hint):
             return "\(recorded): \(role) not found; looked at " + tried.joined(separator: "; ") + ". Hint: \(hint)."
+        case .unverifiedWeights(let path, let reason):
+            return "\(path): not a published VGG-19, so --model vgg19 refuses it: \(reason). Hint: fetch or import the real weights "
+                + "(`texstim weights fetch vgg19`, `texstim weights import FILE`), use --model vgg19-random for the random-weights control, "
+                + "or pass --allow-unverified-weights (in a manifest, allow_unverified_weights: true) to use them anyway, recorded as unverified."
         }
     }
 }

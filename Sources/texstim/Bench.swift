@@ -7,18 +7,18 @@ import TexturePipeline
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs and the embedded model).")
+        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs and the embedded model).", discussion: exitCodesHelp)
 
     @Option(help: "Comma-separated image sides.")
     var sizes: String = "128,256,512"
 
-    @Option(help: "Compute threads.")
+    @Option(parsing: .unconditional, help: "Compute threads.")
     var threads: Int = 2
 
     @Option(help: "Comma-separated convolution algorithms to time (direct, winograd).")
     var conv: String = "direct,winograd"
 
-    @Option(help: "Timed evaluations per case (median reported).")
+    @Option(parsing: .unconditional, help: "Timed evaluations per case (median reported).")
     var repeats: Int = 5
 
     @Flag(help: "Print the report as JSON.")

@@ -7,7 +7,7 @@ import TexturePipeline
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Texture distance between two images: per-layer E_l of their Gram matrices and Σ w_l E_l.")
+        abstract: "Texture distance between two images: per-layer E_l of their Gram matrices and Σ w_l E_l.", discussion: exitCodesHelp)
 
     @Argument(help: "Image A (its statistics are the target).")
     var imageA: String
@@ -28,6 +28,7 @@ struct Compare: ParsableCommand {
         request.preset = modelOptions.preset
         request.threads = modelOptions.threads
         request.convolution = modelOptions.conv
+        request.allowUnverifiedWeights = modelOptions.allowUnverifiedWeights
         do {
             let result = try TextureComparison.run(request)
             if json {

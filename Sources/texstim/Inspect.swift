@@ -5,7 +5,7 @@ import Foundation
 import TexturePipeline
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the provenance embedded in a stimulus PNG.")
+    static let configuration = CommandConfiguration(abstract: "Print the provenance embedded in a stimulus PNG.", discussion: exitCodesHelp)
 
     @Argument(help: "A PNG written by texstim.")
     var file: String

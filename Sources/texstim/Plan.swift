@@ -5,17 +5,24 @@ import Foundation
 import TexturePipeline
 
 struct Plan: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a manifest's jobs (id, seed, size, layers, iterations) and the estimated CPU time.")
+    static let configuration = CommandConfiguration(abstract: "Print a manifest's jobs (id, seed, size, layers, iterations) and the estimated CPU time.", discussion: exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.")
     var manifest: String
 
-    @Option(help: "Workers to estimate the wall time for.")
+    @Option(parsing: .unconditional, help: "Workers to estimate the wall time for.")
     var workers: Int = 1
+
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
+    func validate() throws {
+        if workers < 1 { throw ValidationError("--workers must be at least 1.") }
+    }
 
     func run() throws {
         do {
-            let plan = try SetPlanner.plan(manifestPath: manifest)
+            let plan = try SetPlanner.plan(manifestPath: manifest, allowUnverifiedWeights: allowUnverifiedWeights)
             for warning in plan.warnings { FileHandle.standardError.write(Data("texstim: warning: \(warning)\n".utf8)) }
             let estimate = SetEstimate.estimate(plan)
             print("set \(plan.manifest.name) → \(plan.outputFolder): \(plan.jobs.count) jobs")

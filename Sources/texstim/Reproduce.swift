@@ -6,7 +6,7 @@ import TexturePipeline
 
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Regenerate stimuli from their embedded provenance; report identical or the max pixel difference.")
+        abstract: "Regenerate stimuli from their embedded provenance; report identical or the max pixel difference.", discussion: exitCodesHelp)
 
     @Argument(help: "A stimulus PNG, or a set folder (every PNG below it).")
     var path: String
@@ -31,7 +31,7 @@ struct Reproduce: ParsableCommand {
                 }
             }
             print("\(files.count - differing) of \(files.count) stimuli identical")
-            if differing > 0 { throw ExitCode(1) }
-        } catch let error as ExitCode { throw error } catch { fail(error) }
+            if differing > 0 { exitWith(.stimuliFailed) }
+        } catch { fail(error) }
     }
 }

@@ -7,12 +7,12 @@ import TexturePipeline
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synthesise every stimulus of a manifest's set; finished stimuli are kept and skipped on a rerun.")
+        abstract: "Synthesise every stimulus of a manifest's set; finished stimuli are kept and skipped on a rerun.", discussion: exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.")
     var manifest: String
 
-    @Option(help: "Worker threads, each running one job with single-threaded compute.")
+    @Option(parsing: .unconditional, help: "Worker threads, each running one job with single-threaded compute.")
     var workers: Int = 1
 
     @Option(help: ConvolutionChoice.help)
@@ -23,6 +23,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "Output folder (default: the manifest's output, else stimuli/<name>).")
     var output: String?
+
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
 
     @Flag(help: "Redo every job, even finished ones.")
     var force = false
@@ -53,7 +56,7 @@ struct Run: ParsableCommand {
         options.validate = !noValidate
         options.finishOnly = finish
         do {
-            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
+            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output, allowUnverifiedWeights: allowUnverifiedWeights)
             for warning in plan.warnings { FileHandle.standardError.write(Data("texstim: warning: \(warning)\n".utf8)) }
             let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
             if dryRun { return }
@@ -65,7 +68,7 @@ struct Run: ParsableCommand {
                 print("reports: \(summary.outputFolder)/validation.html and validation.json")
             }
             if !summary.failed.isEmpty { fail(PipelineError.jobsFailed(count: summary.failed.count, total: summary.total)) }
-            if summary.validation?.verdict == .fail { throw ExitCode(1) }
+            if summary.validation?.verdict == .fail { exitWith(.stimuliFailed) }
         } catch { fail(error) }
     }
 }

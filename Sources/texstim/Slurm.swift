@@ -7,15 +7,15 @@ import TexturePipeline
 
 struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write (and optionally submit and follow) a Slurm job array that runs the set in N shards.")
+        abstract: "Write (and optionally submit and follow) a Slurm job array that runs the set in N shards.", discussion: exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.")
     var manifest: String
 
-    @Option(help: "Array tasks (shards).")
+    @Option(parsing: .unconditional, help: "Array tasks (shards).")
     var tasks: Int = 4
 
-    @Option(help: "CPUs per task (= workers per shard).")
+    @Option(parsing: .unconditional, help: "CPUs per task (= workers per shard).")
     var cpusPerTask: Int = 1
 
     @Option(help: "Slurm partition.")
@@ -42,6 +42,9 @@ struct Slurm: ParsableCommand {
     @Option(help: ConvolutionChoice.help)
     var conv: ConvolutionChoice = .default
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     @Flag(help: "Only write the scripts (works without sbatch).")
     var dryRun = false
 
@@ -56,8 +59,9 @@ struct Slurm: ParsableCommand {
         (options.tasks, options.cpusPerTask, options.partition, options.time, options.memory, options.extra, options.outputOverride) =
             (tasks, cpusPerTask, partition, time, mem, extra, output)
         options.convolution = conv
+        options.allowUnverifiedWeights = allowUnverifiedWeights
         do {
-            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output)
+            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output, allowUnverifiedWeights: allowUnverifiedWeights)
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
             let scripts = try SlurmArray.writeScripts(plan: plan, manifestPath: manifest, executable: executable, options: options)
             print("wrote \(scripts.arrayScript) (\(tasks) tasks, \(plan.jobs.count) jobs) and \(scripts.finishScript)")
@@ -79,8 +83,8 @@ struct Slurm: ParsableCommand {
             } else {
                 for failure in failures { print("failed: \(failure)") }
                 print("rerun the same command to redo only the missing or stale stimuli")
-                throw ExitCode(1)
+                exitWith(.stimuliFailed)
             }
-        } catch let error as ExitCode { throw error } catch { fail(error) }
+        } catch { fail(error) }
     }
 }

@@ -8,7 +8,7 @@ import TextureSynthesis
 
 struct Synthesize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synthesise one texture from a source image; writes OUT.png and OUT.json.")
+        abstract: "Synthesise one texture from a source image; writes OUT.png and OUT.json.", discussion: exitCodesHelp)
 
     @Argument(help: "Source image (PNG or JPEG).")
     var source: String
@@ -18,16 +18,16 @@ struct Synthesize: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Centre-square crop the source and resize it to N×N (bicubic) before use.")
+    @Option(parsing: .unconditional, help: "Centre-square crop the source and resize it to N×N (bicubic) before use.")
     var size: Int?
 
-    @Option(help: "Stimulus side in pixels (default: the prepared source's size).")
+    @Option(parsing: .unconditional, help: "Stimulus side in pixels (default: the prepared source's size).")
     var outputSize: Int?
 
-    @Option(help: "L-BFGS-B iterations.")
+    @Option(parsing: .unconditional, help: "L-BFGS-B iterations.")
     var iterations: Int = 1000
 
-    @Option(help: "Seed of the start noise.")
+    @Option(parsing: .unconditional, help: "Seed of the start noise.")
     var seed: UInt64 = 0
 
     @Flag(help: "Greyscale: Rec. 709 luma source, grey stimulus (R = G = B).")
@@ -36,7 +36,7 @@ struct Synthesize: ParsableCommand {
     @Flag(help: "Match each channel's histogram to the source after synthesis.")
     var histogramMatch = false
 
-    @Option(help: "PNG bit depth: 8 or 16.")
+    @Option(parsing: .unconditional, help: "PNG bit depth: 8 or 16.")
     var bitDepth: Int = 8
 
     @Option(help: "Start from this image instead of noise.")
@@ -62,6 +62,9 @@ struct Synthesize: ParsableCommand {
             throw ValidationError("--stop-relative-change must be between 0 and 1, e.g. 0.001.")
         }
         if let lossTarget, !(lossTarget >= 0 && lossTarget.isFinite) { throw ValidationError("--loss-target must be a loss ≥ 0.") }
+        for (name, value) in [("--size", size), ("--output-size", outputSize)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1 pixel; got \(value).") }
+        }
     }
 
     func run() throws {
@@ -81,6 +84,7 @@ struct Synthesize: ParsableCommand {
         request.threads = modelOptions.threads
         request.convolution = modelOptions.conv
         request.stopping = StoppingRules(window: stopWindow, relativeChange: stopRelativeChange, lossTarget: lossTarget)
+        request.allowUnverifiedWeights = modelOptions.allowUnverifiedWeights
         let progress = TerminalProgress()
         let label = (out as NSString).lastPathComponent
         do {

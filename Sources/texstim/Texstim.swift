@@ -10,8 +10,28 @@ struct Texstim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "texstim",
         abstract: "Texture stimuli for vision science (Gatys, Ecker & Bethge 2015 texture model).",
+        discussion: exitCodesHelp,
         version: ToolVersion.current,
         subcommands: [Run.self, Plan.self, Validate.self, Slurm.self, Synthesize.self, Reproduce.self, Inspect.self, Compare.self, Weights.self, Bench.self])
+
+    /// Parses and runs like argument-parser's own `main`, except for the exit codes: a usage
+    /// error exits 2 (not argument-parser's 64) and a library error with its own `ExitStatus`.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // --help and --version (and an ExitCode, which no texstim command throws) keep
+            // argument-parser's handling; they print no "error:" line.
+            if code == .success || error is ExitCode { exit(withError: error) }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exitWith(.badInput)
+            }
+            fail(error)
+        }
+    }
 }
 
 /// Model and layer flags shared by synthesize and compare.
@@ -28,11 +48,14 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "A published condition: gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5>.")
     var preset: String?
 
-    @Option(help: "Compute threads (BLAS and im2col).")
+    @Option(parsing: .unconditional, help: "Compute threads (BLAS and im2col).")
     var threads: Int = 1
 
     @Option(help: ConvolutionChoice.help)
     var conv: ConvolutionChoice = .default
+
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
 
     var layerList: [String]? {
         layers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -49,8 +72,16 @@ extension ConvolutionChoice: ExpressibleByArgument {
                                    valueName: "direct|winograd")
 }
 
-/// Prints a library error as "texstim: error: …" and exits with status 1.
+/// Prints a library error as "texstim: error: …" and exits with its status (see ExitStatus).
 func fail(_ error: any Error) -> Never {
     FileHandle.standardError.write(Data("texstim: error: \(String(describing: error))\n".utf8))
-    Foundation.exit(1)
+    exitWith(ExitStatus.of(error))
 }
+
+/// Ends the process with one of the documented statuses (0, 1, 2, 130).
+func exitWith(_ status: ExitStatus) -> Never {
+    Foundation.exit(status.rawValue)
+}
+
+/// The exit codes, for each command's help text.
+let exitCodesHelp = "Exit status: 0 success, 1 stimuli failed (jobs or validation), 2 bad input (manifest, arguments, files), 130 interrupted."

@@ -6,7 +6,8 @@ import TexturePipeline
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate a stimulus set from its files: exit 0 when all pass, 1 when any fails, 2 on a usage error.")
+        abstract: "Validate a stimulus set from its files: exit 0 when all pass, 1 when any fails, 2 on a usage error.",
+        discussion: exitCodesHelp)
 
     @Argument(help: "The set's folder (with index.json) or its manifest.")
     var path: String
@@ -20,16 +21,17 @@ struct Validate: ParsableCommand {
     @Option(help: "Write the JSON report here (default: <set>/validation.json).")
     var json: String?
 
+    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
+    var allowUnverifiedWeights = false
+
     func run() throws {
         do {
-            let plan = try SetValidator.plan(setOrManifest: path, locator: FileLocator(sourcesFolder: sources))
+            let plan = try SetValidator.plan(setOrManifest: path, locator: FileLocator(sourcesFolder: sources),
+                                             allowUnverifiedWeights: allowUnverifiedWeights)
             let result = try ValidationOutput.write(plan: plan, htmlPath: report, jsonPath: json)
             print(ValidationOutput.summary(result.report))
             print("reports: \(result.htmlPath) and \(result.jsonPath)")
-            if result.report.verdict == .fail { throw ExitCode(1) }
-        } catch let error as ExitCode { throw error } catch {
-            FileHandle.standardError.write(Data("texstim: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+            if result.report.verdict == .fail { exitWith(.stimuliFailed) }
+        } catch { fail(error) }
     }
 }

@@ -8,13 +8,14 @@ import TexturePipeline
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage model weights files (weights/ under the current directory, or $TEXSTIM_WEIGHTS_DIR).",
+        discussion: exitCodesHelp,
         subcommands: [Fetch.self, Import.self, Verify.self, List.self, Normalize.self, Random.self])
 
     struct Random: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write seeded He-initialised VGG-19 weights (safetensors) for tests and the random-weights control.")
+            abstract: "Write seeded He-initialised VGG-19 weights (safetensors) for tests and the random-weights control.", discussion: exitCodesHelp)
 
-        @Option(help: "Seed of the weights.")
+        @Option(parsing: .unconditional, help: "Seed of the weights.")
         var seed: UInt64 = 1
 
         @Option(help: "Output file, e.g. weights/vgg19.safetensors.")
@@ -27,13 +28,14 @@ struct Weights: ParsableCommand {
             do {
                 let sha = try WeightsFiles.writeRandom(seed: seed, to: out, force: force)
                 print("wrote \(out) (sha256 \(sha))")
+                print("not a published VGG-19: --model vgg19 uses it only with --allow-unverified-weights (the control is --model vgg19-random)")
             } catch { fail(error) }
         }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert a PyTorch .pth, Caffe .caffemodel or foreign safetensors VGG-19 into texstim's layout.")
+            abstract: "Convert a PyTorch .pth, Caffe .caffemodel or foreign safetensors VGG-19 into texstim's layout.", discussion: exitCodesHelp)
 
         @Argument(help: "The weights file to convert.")
         var file: String
@@ -63,12 +65,13 @@ struct Weights: ParsableCommand {
                                                    preprocessing: preprocessing.flatMap(Preprocessing.init))
                 print("wrote \(result.path): widths \(result.widths), \(result.preprocessing.rawValue), sha256 \(result.sha256)")
                 print("from \(result.source)")
+                print(verificationLine(result.origin))
             } catch { fail(error) }
         }
     }
 
     struct Fetch: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Download the official VGG-19 weights, check their checksum and import them.")
+        static let configuration = CommandConfiguration(abstract: "Download the official VGG-19 weights, check their checksum and import them.", discussion: exitCodesHelp)
 
         @Argument(help: "The model to fetch (vgg19).")
         var model: String
@@ -104,7 +107,7 @@ struct Weights: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a weights file: SHA-256, shapes and the activation fingerprint.")
+        static let configuration = CommandConfiguration(abstract: "Check a weights file: SHA-256, shapes and the activation fingerprint.", discussion: exitCodesHelp)
 
         @Argument(help: "The file (default: weights/vgg19.safetensors).")
         var file: String?
@@ -114,6 +117,8 @@ struct Weights: ParsableCommand {
             do {
                 let summary = try WeightsFiles.verify(path: path)
                 print("\(summary.path): sha256 \(summary.sha256), widths \(summary.widths), \(summary.preprocessing), source \(summary.source)")
+                print("origin: \(summary.origin.description)")
+                print(verificationLine(summary.origin))
                 switch summary.fingerprintMatches {
                 case .some(true): print("fingerprint: matches the one recorded at conversion")
                 case .some(false): fail(PipelineError.invalidArgument(name: path, value: "fingerprint differs",
@@ -126,7 +131,7 @@ struct Weights: ParsableCommand {
 
     struct Normalize: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rescale weights so every filter's mean activation over the images is 1 (the paper's normalisation).")
+            abstract: "Rescale weights so every filter's mean activation over the images is 1 (the paper's normalisation).", discussion: exitCodesHelp)
 
         @Argument(help: "The texstim weights file to normalise.")
         var input: String
@@ -149,17 +154,27 @@ struct Weights: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the installed weights files with their source, checksum and preprocessing.")
+        static let configuration = CommandConfiguration(abstract: "List the installed weights files with their source, checksum and preprocessing.", discussion: exitCodesHelp)
 
         func run() throws {
             let entries = WeightsFiles.list()
             if entries.isEmpty { print("no weights files in \((ModelCatalog.defaultWeightsPath() as NSString).deletingLastPathComponent)") }
             for entry in entries {
                 switch entry {
-                case .success(let s): print("\(s.path)  \(s.bytes / 1_000_000) MB  widths \(s.widths)  \(s.preprocessing)  sha256 \(s.sha256.prefix(16))…  \(s.source)")
+                case .success(let s):
+                    print("\(s.path)  \(s.bytes / 1_000_000) MB  widths \(s.widths)  \(s.preprocessing)  sha256 \(s.sha256.prefix(16))…  \(s.origin.label)  \(s.source)")
                 case .failure(let error): print("unreadable: \(error)")
                 }
             }
         }
+    }
+}
+
+/// "verification: published:<name>" or "verification: unverified (why; what --model vgg19 needs)".
+func verificationLine(_ origin: WeightsOrigin) -> String {
+    switch origin.verification {
+    case .published: return "verification: \(origin.label)"
+    case .unverified(let reason):
+        return "verification: unverified (\(reason)); --model vgg19 uses it only with --allow-unverified-weights"
     }
 }

@@ -59,20 +59,68 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         for command in ["synthesize", "compare", "weights", "bench"] { #expect(result.output.contains(command)) }
     }
 
-    @Test func usageErrorsExitWith64() throws {
+    @Test func usageErrorsExitWith2() throws {
         let result = try texstim(["synthesize", pebbles, "--out", "/tmp/x.png", "--bit-depth", "12"])
-        #expect(result.status == 64)
+        #expect(result.status == 2)
         #expect(result.error.contains("--bit-depth must be 8 or 16."))
     }
 
-    @Test func inputErrorsExitWith1AndNameTheFile() throws {
+    @Test func inputErrorsExitWith2AndNameTheFile() throws {
         let folder = try temporaryFolder("cli")
         let missing = try texstim(["synthesize", folder + "/nope.png", "--out", folder + "/out.png"])
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.error == "texstim: error: \(folder)/nope.png: source image not found. Hint: check the path (relative paths start at the current directory).\n")
         let layer = try texstim(["synthesize", pebbles, "--out", folder + "/out.png", "--layers", "level0,conv9_9"])
-        #expect(layer.status == 1 && layer.error.contains("unknown layer 'conv9_9' for model random-pyramid"))
+        #expect(layer.status == 2 && layer.error.contains("unknown layer 'conv9_9' for model random-pyramid"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    /// One scheme for every command: 2 for bad input of any kind (a missing file, a malformed
+    /// manifest, a bad or negative flag), and argument-parser's `ExitCode(rawValue: …)` never shows.
+    @Test func badInputExitsWith2Everywhere() throws {
+        let folder = try temporaryFolder("exit")
+        let malformed = folder + "/bad.yaml"
+        try "version: 1\nname: [\n".write(toFile: malformed, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["synthesize", folder + "/nope.png", "--out", folder + "/out.png"], "nope.png: source image not found"),
+            (["compare", folder + "/nope.png", pebbles], "nope.png: image A not found"),
+            (["run", malformed], "bad.yaml:3:1: YAML syntax error"),
+            (["plan", malformed], "bad.yaml:3:1: YAML syntax error"),
+            (["validate", malformed], "bad.yaml:3:1: YAML syntax error"),
+            (["run", folder + "/missing.yaml"], "missing.yaml: manifest not found"),
+            (["reproduce", folder + "/nope"], "nope"),
+            (["synthesize", pebbles, "--out", folder + "/out.png", "--frobnicate"], "Unknown option '--frobnicate'"),
+            (["synthesize", pebbles, "--out", folder + "/out.png", "--size", "-5"], "--size must be at least 1 pixel; got -5."),
+            (["run", malformed, "--workers", "-2"], "--workers must be at least 1."),
+            (["weights", "verify", folder + "/none.safetensors"], "none.safetensors: weights file not found"),
+        ]
+        for (arguments, message) in cases {
+            let result = try texstim(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.status) \(result.error)")
+            #expect(result.error.contains(message), "\(arguments): \(result.error)")
+            #expect(!result.error.contains("ExitCode(") && !result.output.contains("ExitCode("), "\(arguments): \(result.error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["bad.yaml"])
+    }
+
+    /// Generated weights under the name vgg19 are refused (exit 2, naming the file and the fix)
+    /// unless allowed explicitly, and then the stimulus's provenance says unverified.
+    @Test func vgg19RefusesGeneratedWeightsUnlessAllowed() throws {
+        let folder = try temporaryFolder("weights")
+        let weights = folder + "/vgg19.safetensors"
+        let written = try texstim(["weights", "random", "--seed", "2", "--out", weights])
+        #expect(written.status == 0 && written.output.contains("not a published VGG-19"), "\(written.output)")
+        let arguments = ["synthesize", pebbles, "--out", folder + "/p.png", "--model", "vgg19", "--weights", weights,
+                         "--preset", "gatys2015:conv1_1", "--size", "32", "--iterations", "2"]
+        let refused = try texstim(arguments)
+        #expect(refused.status == 2)
+        #expect(refused.error.hasPrefix("texstim: error: \(weights): not a published VGG-19, so --model vgg19 refuses it"), "\(refused.error)")
+        #expect(refused.error.contains("--allow-unverified-weights"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/p.png"))
+        let allowed = try texstim(arguments + ["--allow-unverified-weights"])
+        #expect(allowed.status == 0, "\(allowed.error)")
+        let sidecar = try String(contentsOfFile: folder + "/p.json", encoding: .utf8)
+        #expect(sidecar.contains("\"verification\" : \"unverified\""), "\(sidecar)")
     }
 
     @Test func synthesizeWritesThePNGAndItsSidecar() throws {
@@ -84,10 +132,22 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         let compare = try texstim(["compare", pebbles, pebbles, "--json", "--layers", "level0"])
         #expect(compare.status == 0 && compare.output.hasPrefix("{\"layers\":{\"level0\":"))
     }
+
+    /// One iteration cannot bring the loss down 10×: the files are written (flagged in their
+    /// provenance), the message says not converged with the losses, and the status is 1.
+    @Test func unconvergedSynthesisExitsWith1() throws {
+        let folder = try temporaryFolder("cli")
+        let result = try texstim(["synthesize", pebbles, "--out", folder + "/p.png", "--size", "32", "--iterations", "1",
+                                  "--layers", "level0,level1"])
+        #expect(result.status == 1, "\(result.error)")
+        #expect(result.error.contains("p.png: not converged: loss fell ") && result.error.contains("needs 10×"), "\(result.error)")
+        let sidecar = try String(contentsOfFile: folder + "/p.json", encoding: .utf8)
+        #expect(sidecar.contains("\"converged\" : false"))
+    }
 }
 
 @Suite(.serialized) struct ResumeTests {
-    /// Ctrl-C (SIGINT) stops the run between iterations: exit status 1, every PNG left has its
+    /// Ctrl-C (SIGINT) stops the run between iterations: exit status 130, every PNG left has its
     /// sidecar, and no temporary file remains.
     @Test func interruptStopsCleanly() throws {
         let folder = try temporaryFolder("interrupt")
@@ -114,7 +174,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         kill(process.processIdentifier, SIGINT)
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        #expect(process.terminationStatus == 130)
         #expect(message.contains("interrupted; finished stimuli are kept. Hint: rerun the same command to resume."), "\(message)")
         let files = files(under: folder + "/set")
         #expect(!files.contains { $0.contains(".tmp-") })

@@ -126,7 +126,7 @@ func pngFiles(_ folder: String) -> [String] {
         let result = try texstim(["slurm", manifest, "--tasks", "2", "--output", folder + "/set", "--submit"],
                                  environment: ["PATH": "/nonexistent"])
         let message = result.error
-        #expect(result.status == 1)
+        #expect(result.status == 2)
         #expect(message.contains("sbatch: invalid value 'not found on PATH'. Hint: run on a Slurm login node, or use --dry-run"), "\(message)")
         let script = try String(contentsOfFile: folder + "/set/slurm/texstim.sbatch", encoding: .utf8)
         #expect(script.contains("#SBATCH --array=0-1") && script.contains("--shard \"${SLURM_ARRAY_TASK_ID}/2\""))

@@ -56,7 +56,7 @@ import TextureCore
         #expect(throws: TextureCoreError.weightsShapeMismatch(path: path, tensor: "conv1_1.weight", expected: [64, 3, 3, 3], found: [2, 3, 3, 3])) {
             try VGG19Weights.load(path: path)
         }
-        let missing = SafetensorsFile.encode([NamedTensor(name: "conv1_1.weight", shape: [2, 3, 3, 3], values: .init(repeating: 0, count: 54))], metadata: [:])
+        let missing = SafetensorsFile.encode([NamedTensor(name: "conv1_1.weight", shape: [2, 3, 3, 3], values: .init(repeating: 0.5, count: 54))], metadata: [:])
         try missing.write(to: URL(fileURLWithPath: path))
         #expect(throws: TextureCoreError.weightsTensorMissing(path: path, tensor: "conv1_1.bias")) {
             try VGG19Weights.load(path: path, architecture: VGGArchitecture(widths: [2, 2, 2, 2, 2]))

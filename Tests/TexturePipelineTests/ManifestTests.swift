@@ -52,7 +52,7 @@ let badManifests: [(String, String)] = [
      "5:10: sources[0].id: 'peb/bles' is not a safe file name. Hint: use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)"),
     (validManifest + "\ndefaults: {model: alexnet}", "9:19: defaults.model: unknown model 'alexnet'. Hint: choose from random-pyramid, vgg19, vgg19-random"),
     (validManifest + "\ndefaults: {model: vgg19, weights: /nonexistent/w.safetensors}",
-     "7:5: conditions[0].model: /nonexistent/w.safetensors: weights file not found. Hint: write seeded random weights with `texstim weights random --seed 1 --out /nonexistent/w.safetensors`, import the real VGG-19 (see weights/README.md), pass --weights FILE, or set TEXSTIM_WEIGHTS_DIR."),
+     "7:5: conditions[0].model: /nonexistent/w.safetensors: weights file not found. Hint: fetch or import the real VGG-19 (`texstim weights fetch vgg19`, `texstim weights import FILE`; see the README), pass --weights FILE, or set TEXSTIM_WEIGHTS_DIR; for the random-weights control use --model vgg19-random."),
     (validManifest + "\ndefaults: {bit_depth: 12}", "9:23: defaults.bit_depth: expected 8 or 16, got 12"),
     (validManifest + "\ndefaults: {init: random}", "9:18: defaults.init: expected shared or per-condition, got 'random'"),
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], iterations: 0}"),
@@ -66,7 +66,7 @@ let badManifests: [(String, String)] = [
     ("version: 1\nname: [a, b", "3:1: YAML syntax error: did not find expected ',' or ']'. Hint: check indentation and quoting near this line"),
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], preset: \"gatys2015:pool1\"}"), "7:5: conditions[0]: give either preset or layers, not both"),
     (validManifest + "\ndefaults: {itrations: 10}",
-     "9:12: defaults.itrations: unknown key 'itrations'. Hint: did you mean 'iterations'? allowed keys: model, weights, size, output_size, crop, grey, iterations, histogram_match, bit_depth, init, stopping"),
+     "9:12: defaults.itrations: unknown key 'itrations'. Hint: did you mean 'iterations'? allowed keys: model, weights, size, output_size, crop, grey, iterations, histogram_match, bit_depth, init, stopping, allow_unverified_weights"),
     (validManifest.replacingOccurrences(of: "{id: pebbles, path: \(sourcesFolder)/pebbles_256.png}", with: "{glob: \"nothing/*.png\"}"),
      "5:12: sources[0].glob: 'nothing/*.png' matches no file. Hint: patterns are relative to the manifest's folder"),
     (aliasBomb,
@@ -80,6 +80,9 @@ let badManifests: [(String, String)] = [
     (validManifest.replacingOccurrences(of: "[level0]", with: "[conv1_1, conv5_1]") + "\ndefaults: {model: vgg19-random, size: 16}",
      "7:5: conditions[0]: source 'pebbles' at 16 px is too small for layers conv1_1,conv5_1: the minimum is 64 px. Hint: conv5_1 comes after 4 2×2 poolings, "
      + "which floor the side to side/16; its map must stay at least 4×4, so the image needs at least 64 px; raise size or use shallower layers"),
+    (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], layer_weights: [0]}"),
+     "7:51: conditions[0].layer_weights: every weight is 0, so the condition matches no statistics. Hint: give at least one layer a positive weight, e.g. 1"),
+    (validManifest + "\ndefaults: {allow_unverified_weights: maybe}", "9:38: defaults.allow_unverified_weights: expected true or false, got 'maybe'"),
 ]
 
 @Suite struct ManifestTests {

@@ -39,15 +39,18 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
         #expect(try Data(contentsOf: URL(fileURLWithPath: again.pngPath)) == Data(contentsOf: URL(fileURLWithPath: outcome.pngPath)))
     }
 
+    /// Generated weights are never a published VGG-19: allowed explicitly, they are recorded as unverified.
     @Test func vgg19ReadsTheWeightsFileAndRecordsItsHash() throws {
         let folder = temporaryFolder()
         let weights = folder + "/vgg19.safetensors"
         let sha = try WeightsFiles.writeRandom(seed: 2, to: weights, force: false)
         #expect(throws: PipelineError.self) { try WeightsFiles.writeRandom(seed: 2, to: weights, force: false) }
         let outcome = try SynthesisJob.run(Self.request(folder) {
-            $0.model = "vgg19"; $0.weightsPath = weights; $0.preset = "gatys2015:pool2"; $0.iterations = 2
+            $0.model = "vgg19"; $0.weightsPath = weights; $0.preset = "gatys2015:pool2"; $0.iterations = 2; $0.allowUnverifiedWeights = true
         })
         #expect(outcome.record.model.weightsSha256 == sha)
+        #expect(outcome.record.model.verification == "unverified")
+        #expect(outcome.record.model.weightsOrigin == "no imported file recorded (its recorded source is 'random (He init), seed 2')")
         #expect(outcome.record.layers.map(\.layer) == ["conv1_1", "pool1", "pool2"])
         #expect(outcome.record.layers.allSatisfy { $0.weight == 1e9 })
     }
@@ -60,7 +63,7 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
             (Self.request(folder) { $0.sourcePath = fixture("truncated.png") }, "\(fixture("truncated.png")): corrupt or truncated PNG"),
             (Self.request(folder) { $0.layers = ["level0", "conv9"] }, "unknown layer 'conv9' for model random-pyramid"),
             (Self.request(folder) { $0.model = "vgg19"; $0.preset = "gatys2015:pool7"; $0.weightsPath = nil },
-             "weights/vgg19.safetensors: weights file not found. Hint: write seeded random weights"),
+             "weights/vgg19.safetensors: weights file not found. Hint: fetch or import the real VGG-19"),
             (Self.request(folder) { $0.model = "vgg19-random"; $0.preset = "gatys2015:pool7" }, "unknown preset 'gatys2015:pool7'"),
             (Self.request(folder) { $0.model = "alexnet" }, "unknown model 'alexnet'"),
             (Self.request(folder) { $0.size = 0 }, "--size: invalid value '0'"),

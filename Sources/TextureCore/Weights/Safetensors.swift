@@ -18,6 +18,17 @@ public struct NamedTensor: Sendable, Equatable {
         self.shape = shape
         self.values = values
     }
+
+    /// What makes the values unusable as network weights, or nil: a NaN or infinity (a failed
+    /// conversion or training run), or a weight tensor of zeros (a layer that computes nothing).
+    /// Biases may be zero: He initialisation, torchvision's among them, sets them so.
+    public var valueProblem: String? {
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            return "value \(index) is \(values[index].isNaN ? "NaN" : "infinite")"
+        }
+        if !name.hasSuffix("bias") && !values.isEmpty && values.allSatisfy({ $0 == 0 }) { return "every value is zero" }
+        return nil
+    }
 }
 
 public struct SafetensorsFile: Sendable {
@@ -56,7 +67,9 @@ public struct SafetensorsFile: Sendable {
                 metadata = entries
                 continue
             }
-            tensors[name] = try parseTensor(name, value, bytes: bytes, dataStart: dataStart, path: path)
+            let tensor = try parseTensor(name, value, bytes: bytes, dataStart: dataStart, path: path)
+            if let problem = tensor.valueProblem { throw .weightsValuesInvalid(path: path, tensor: name, problem: problem) }
+            tensors[name] = tensor
         }
         return SafetensorsFile(tensors: tensors, metadata: metadata, sha256: SHA256.hex(bytes))
     }

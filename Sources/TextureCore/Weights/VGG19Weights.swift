@@ -11,7 +11,11 @@ public enum VGG19Weights {
 
     /// Loads and checks every convolution's weight and bias shape.
     public static func load(path: String, architecture: VGGArchitecture = .vgg19) throws(TextureCoreError) -> VGG19 {
-        let file = try SafetensorsFile.read(path: path)
+        try load(SafetensorsFile.read(path: path), path: path, architecture: architecture)
+    }
+
+    /// The model of a file already read (`path` names it in errors).
+    public static func load(_ file: SafetensorsFile, path: String, architecture: VGGArchitecture = .vgg19) throws(TextureCoreError) -> VGG19 {
         var convolutions: [String: Conv2D] = [:]
         for name in architecture.convolutionNames {
             let shape = architecture.weightShape(name)!

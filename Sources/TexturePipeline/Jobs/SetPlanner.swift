@@ -16,8 +16,12 @@ public struct SetPlan: Sendable {
     public var outputFolder: String
     /// Things that are allowed but probably not meant (a grey source in a colour condition).
     public var warnings: [String] = []
+    /// The origin of each `vgg19` model's weights, by the same key as `models`.
+    public var weightsOrigins: [String: WeightsOrigin] = [:]
 
     func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
+
+    func weightsOrigin(for job: StimulusJob) -> WeightsOrigin? { weightsOrigins[SetPlanner.modelKey(job.parameters.model, job.weightsPath)] }
 }
 
 public enum SetPlanner {
@@ -25,9 +29,13 @@ public enum SetPlanner {
 
     static func modelKey(_ name: String, _ weights: String?) -> String { "\(name)|\(weights ?? "")" }
 
-    /// - Parameter sourcesFolder: `--sources DIR`: where to look for a source that is not where the
-    ///   manifest says (by its path as written, then by file name), e.g. for a set that moved.
-    public static func plan(manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil) throws(PipelineError) -> SetPlan {
+    /// - Parameters:
+    ///   - sourcesFolder: `--sources DIR`: where to look for a source that is not where the
+    ///     manifest says (by its path as written, then by file name), e.g. for a set that moved.
+    ///   - allowUnverifiedWeights: the command's --allow-unverified-weights, for every
+    ///     condition (a manifest allows them per condition with `allow_unverified_weights`).
+    public static func plan(manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil,
+                            allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
         var manifest = try ManifestReader.read(path: manifestPath)
         var issues: [ManifestIssue] = []
         func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
@@ -54,7 +62,8 @@ public enum SetPlanner {
         }
         let folder = (manifest.path as NSString).deletingLastPathComponent
         var models: [String: any TextureModel] = [:]
-        var unloadable: Set<String> = []
+        var origins: [String: WeightsOrigin] = [:]
+        var unloadable: Set<String> = [], refused: Set<String> = []
         var jobs: [StimulusJob] = []
         for (index, condition) in manifest.conditions.enumerated() {
             let settings = manifest.defaults.overridden(by: condition.settings)
@@ -63,11 +72,18 @@ public enum SetPlanner {
             let key = modelKey(name, weights)
             if unloadable.contains(key) { continue }
             if models[key] == nil {
-                do { models[key] = try ModelCatalog.load(name, weightsPath: weights) } catch {
+                do { (models[key], origins[key]) = try ModelLoader.inspect(name, weightsPath: weights).pair } catch {
                     report(condition.mark, "conditions[\(index)].model", error.description)
                     unloadable.insert(key)  // one report per model, not per condition
                     continue
                 }
+            }
+            do throws(PipelineError) {
+                let loaded = LoadedModel(model: models[key]!, weights: origins[key])
+                try ModelLoader.check(loaded, allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
+            } catch {
+                if refused.insert(key).inserted { report(condition.mark, "conditions[\(index)].model", error.description) }
+                continue
             }
             let model = models[key]!
             for source in manifest.sources {
@@ -115,7 +131,8 @@ public enum SetPlanner {
         let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
         jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
                     || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
-        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, warnings: warnings)
+        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, warnings: warnings,
+                       weightsOrigins: origins)
     }
 
     /// One warning per grey source that a colour condition synthesises: a colour model gives a

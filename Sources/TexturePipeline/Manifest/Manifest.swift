@@ -26,6 +26,8 @@ public struct ManifestSettings: Sendable, Equatable {
     public var initMode: InitMode?
     /// `stopping: {window, relative_change, loss_target}`; nil = iteration limit only.
     public var stopping: StoppingRules?
+    /// Use `vgg19` weights that are not a published VGG-19 (provenance then says unverified).
+    public var allowUnverifiedWeights: Bool?
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct ManifestSettings: Sendable, Equatable {
         result.bitDepth = other.bitDepth ?? bitDepth
         result.initMode = other.initMode ?? initMode
         result.stopping = other.stopping ?? stopping
+        result.allowUnverifiedWeights = other.allowUnverifiedWeights ?? allowUnverifiedWeights
         return result
     }
 }

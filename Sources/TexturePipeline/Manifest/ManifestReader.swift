@@ -4,7 +4,7 @@
 //   version: 1                      name: set name (filename-safe)      seed: set seed (integer ≥ 0)
 //   output: folder (relative to the current directory; default stimuli/<name>)
 //   defaults: {model, weights, size, output_size, crop, grey, iterations, histogram_match,
-//              bit_depth, init: shared | per-condition}
+//              bit_depth, init: shared | per-condition, allow_unverified_weights}
 //   sources: [{id, path} | {glob}]  paths relative to the manifest file
 //   conditions: [{name, preset} | {name, layers, layer_weights}] + any defaults key as override
 //   samples: syntheses per source × condition
@@ -17,7 +17,8 @@ import Yams
 
 public enum ManifestReader {
     static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "postprocess", "validate"]
-    static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init", "stopping"]
+    static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init",
+                              "stopping", "allow_unverified_weights"]
     static let maximumFileBytes = 1 << 20
 
     /// Reads and checks the manifest's syntax and types (not yet the files it names).
@@ -135,6 +136,7 @@ public enum ManifestReader {
         result.grey = entries["grey"].flatMap { fields.boolean($0, "\(path).grey") }
         result.iterations = entries["iterations"].flatMap { fields.integer($0, "\(path).iterations", minimum: 1, maximum: 100_000) }
         result.histogramMatch = entries["histogram_match"].flatMap { fields.boolean($0, "\(path).histogram_match") }
+        result.allowUnverifiedWeights = entries["allow_unverified_weights"].flatMap { fields.boolean($0, "\(path).allow_unverified_weights") }
         if let node = entries["bit_depth"], let depth = fields.integer(node, "\(path).bit_depth", minimum: 1) {
             if depth == 8 || depth == 16 { result.bitDepth = depth } else {
                 fields.report(node, "\(path).bit_depth", "expected 8 or 16, got \(depth)")
@@ -193,6 +195,10 @@ public enum ManifestReader {
                 fields.sequence(node, "\(path).layer_weights").map { $0.enumerated().compactMap { fields.number($1, "\(path).layer_weights[\($0)]") } }
             }
             if preset != nil && entries["layers"] != nil { fields.report(item, path, "give either preset or layers, not both") }
+            if let weights, !weights.isEmpty, weights.allSatisfy({ $0 == 0 }) {
+                fields.report(entries["layer_weights"], "\(path).layer_weights", "every weight is 0, so the condition matches no statistics",
+                              hint: "give at least one layer a positive weight, e.g. 1")
+            }
             if let weights, weights.count != (layers?.count ?? preset.flatMap { try? LayerPresets.layers(for: $0) }?.count ?? weights.count) {
                 fields.report(entries["layer_weights"], "\(path).layer_weights", "\(weights.count) weights for \(layers?.count ?? 0) layers", hint: "give one weight per layer")
             }

@@ -41,6 +41,10 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var name: String
         public var weightsPath: String?
         public var weightsSha256: String?
+        /// vgg19: the imported file, its SHA-256 and format, and whether it was normalised.
+        public var weightsOrigin: String?
+        /// vgg19: `published:<name>` or `unverified`. Absent in records made before it was recorded.
+        public var verification: String?
     }
 
     public struct Optimizer: Codable, Sendable, Equatable {

@@ -90,8 +90,9 @@ public enum SetRunner {
             finished.enter()
             let thread = Thread {
                 while !Interruption.requested, let job = queue.next() {
-                    let request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
+                    var request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
                                               convolution: convolution)
+                    request.weightsOrigin = plan.weightsOrigin(for: job)
                     do throws(PipelineError) {
                         try ImageFile.createFolder(for: request.outputPath)
                         let outcome = try SynthesisJob.run(request, progress: { step in

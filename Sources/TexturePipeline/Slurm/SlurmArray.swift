@@ -15,6 +15,8 @@ public struct SlurmOptions: Sendable {
     public var outputOverride: String?
     /// Passed to every task's `texstim run --conv`.
     public var convolution = ConvolutionChoice.default
+    /// Passed to every task's and the finishing job's `texstim run --allow-unverified-weights`.
+    public var allowUnverifiedWeights = false
 
     public init() {}
 }
@@ -50,12 +52,13 @@ public enum SlurmArray {
             if !trimmed.isEmpty { header.append(trimmed.hasPrefix("#SBATCH") ? trimmed : "#SBATCH \(trimmed)") }
         }
         let quoted = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let allow = options.allowUnverifiedWeights ? " --allow-unverified-weights" : ""
         let array = (header + ["#SBATCH --array=0-\(options.tasks - 1)", "#SBATCH --output=\(folder)/task-%a.log", "set -euo pipefail",
                                "exec \(quoted(texstim)) run \(quoted(manifest)) --shard \"${SLURM_ARRAY_TASK_ID}/\(options.tasks)\" "
-                               + "--workers \(options.cpusPerTask) --conv \(options.convolution.rawValue) --output \(quoted(output))"]).joined(separator: "\n") + "\n"
+                               + "--workers \(options.cpusPerTask) --conv \(options.convolution.rawValue) --output \(quoted(output))\(allow)"]).joined(separator: "\n") + "\n"
         let finish = (header.map { $0.hasPrefix("#SBATCH --cpus-per-task") ? "#SBATCH --cpus-per-task=1" : $0 }
                       + ["#SBATCH --output=\(folder)/finish.log", "set -euo pipefail",
-                         "exec \(quoted(texstim)) run \(quoted(manifest)) --finish --output \(quoted(output))"]).joined(separator: "\n") + "\n"
+                         "exec \(quoted(texstim)) run \(quoted(manifest)) --finish --output \(quoted(output))\(allow)"]).joined(separator: "\n") + "\n"
         let scripts = SlurmScripts(folder: folder, arrayScript: (folder as NSString).appendingPathComponent("texstim.sbatch"),
                                    finishScript: (folder as NSString).appendingPathComponent("finish.sbatch"))
         try ImageFile.createFolder(for: scripts.arrayScript)

@@ -12,6 +12,10 @@ public struct SynthesisRequest: Sendable {
     public var weightsPath: String?
     /// A model already loaded by the caller (a set run loads each model once); else `model` is loaded.
     public var loadedModel: (any TextureModel)?
+    /// The origin of `loadedModel`'s weights (for provenance); found when `model` is loaded here.
+    public var weightsOrigin: WeightsOrigin?
+    /// Use `vgg19` weights that are not a published VGG-19 (provenance then says unverified).
+    public var allowUnverifiedWeights = false
     public var layers: [String]?
     public var layerWeights: [Double]?
     public var preset: String?
@@ -86,10 +90,11 @@ public enum SynthesisJob {
         try checkArguments(request)
         let sourceBytes = try ImageFile.readFile(path: request.sourcePath, role: "source image")
         let source = try ImageFile.decode(sourceBytes, path: request.sourcePath, maxSide: request.maxSide)
-        let model: any TextureModel
-        if let loaded = request.loadedModel { model = loaded } else {
-            do { model = try ModelCatalog.load(request.model, weightsPath: request.weightsPath) } catch { throw .core(error) }
+        let loaded: LoadedModel
+        if let model = request.loadedModel { loaded = LoadedModel(model: model, weights: request.weightsOrigin) } else {
+            loaded = try ModelLoader.load(request.model, weightsPath: request.weightsPath, allowUnverified: request.allowUnverifiedWeights)
         }
+        let model = loaded.model
         let prepared = ImagePreparation.prepareSource(source.pixels, size: request.size, crop: request.crop, grey: request.grey)
         let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: prepared.shape)
         if let weights = request.layerWeights, weights.count != layers.count {
@@ -127,6 +132,7 @@ public enum SynthesisJob {
         }
         var record = ProvenanceBuilder.record(request, source: source, sourceSHA256: SHA256.hex(sourceBytes), model: model,
                                               objective: objective, result: final)
+        (record.model.weightsOrigin, record.model.verification) = (loaded.weights?.description, loaded.weights?.label)
         record.postprocessing.equalize = request.equalize
         record.postprocessing.equalizeClampedFraction = equalizeClamped
         var withoutTiming = record

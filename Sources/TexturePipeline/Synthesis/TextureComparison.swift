@@ -8,6 +8,8 @@ public struct ComparisonRequest: Sendable {
     public var imageB: String
     public var model: String = ModelCatalog.defaultModel.rawValue
     public var weightsPath: String?
+    /// Use `vgg19` weights that are not a published VGG-19.
+    public var allowUnverifiedWeights = false
     public var layers: [String]?
     public var preset: String?
     public var threads = 1
@@ -26,8 +28,7 @@ public enum TextureComparison {
     public static func run(_ request: ComparisonRequest) throws(PipelineError) -> LossBreakdown {
         let a = try ImageFile.load(path: request.imageA, maxSide: request.maxSide, role: "image A")
         let b = try ImageFile.load(path: request.imageB, maxSide: request.maxSide, role: "image B")
-        let model: any TextureModel
-        do { model = try ModelCatalog.load(request.model, weightsPath: request.weightsPath) } catch { throw .core(error) }
+        let model = try ModelLoader.load(request.model, weightsPath: request.weightsPath, allowUnverified: request.allowUnverifiedWeights).model
         let source = ImagePreparation.rgb(a.pixels)
         let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
         do {

@@ -11,10 +11,13 @@ public enum SetValidator {
     /// The plan of a set given its folder (via index.json's manifest path) or its manifest. The
     /// manifest and the sources are looked for as recorded, relative to the set (and to the
     /// manifest), then under `locator`'s --sources folder (see FileLocator).
-    public static func plan(setOrManifest path: String, locator: FileLocator = FileLocator()) throws(PipelineError) -> SetPlan {
+    public static func plan(setOrManifest path: String, locator: FileLocator = FileLocator(),
+                            allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: "set folder or manifest") }
-        guard isDirectory.boolValue else { return try SetPlanner.plan(manifestPath: path, sourcesFolder: locator.sourcesFolder) }
+        guard isDirectory.boolValue else {
+            return try SetPlanner.plan(manifestPath: path, sourcesFolder: locator.sourcesFolder, allowUnverifiedWeights: allowUnverifiedWeights)
+        }
         let index = (path as NSString).appendingPathComponent("index.json")
         guard let data = FileManager.default.contents(atPath: index),
               let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let manifest = document["manifest"] as? String else {
@@ -22,7 +25,8 @@ public enum SetValidator {
         }
         let found = try locator.locate("manifest", recorded: manifest, relative: document["manifest_from_set"] as? String, folder: path,
                                        sha256: document["manifest_sha256"] as? String)
-        return try SetPlanner.plan(manifestPath: found, outputOverride: path, sourcesFolder: locator.sourcesFolder)
+        return try SetPlanner.plan(manifestPath: found, outputOverride: path, sourcesFolder: locator.sourcesFolder,
+                                   allowUnverifiedWeights: allowUnverifiedWeights)
     }
 
     public static func validate(plan: SetPlan) -> ValidationReport {

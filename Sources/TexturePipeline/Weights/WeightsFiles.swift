@@ -5,7 +5,8 @@ import TextureCore
 
 public enum WeightsFiles {
     /// Writes seeded He-initialised VGG-19 weights in texstim's safetensors layout.
-    /// An existing file is kept unless `force` is set.
+    /// An existing file is kept unless `force` is set. It records no imported file, so it is
+    /// never taken for a published VGG-19: `--model vgg19` needs --allow-unverified-weights for it.
     public static func writeRandom(seed: UInt64, to path: String, force: Bool) throws(PipelineError) -> String {
         if FileManager.default.fileExists(atPath: path) && !force {
             throw .invalidArgument(name: "--out", value: path, hint: "the file exists; pass --force to replace it")
@@ -28,22 +29,26 @@ public struct WeightsSummary: Sendable {
     public var source: String
     /// nil when no fingerprint was recorded; else whether the recomputed one matches.
     public var fingerprintMatches: Bool?
+    /// Where the weights came from and whether they are a published VGG-19.
+    public var origin: WeightsOrigin
 }
 
 extension WeightsFiles {
     /// Checks a texstim weights file: SHA-256, every shape (widths inferred from conv1_1 … conv5_1),
-    /// and the activation fingerprint against the one recorded at conversion.
+    /// finite and non-zero values, the activation fingerprint against the one recorded at
+    /// conversion, and whether it is a published VGG-19.
     public static func verify(path: String, fingerprint: Bool = true) throws(PipelineError) -> WeightsSummary {
         let file: SafetensorsFile
         do { file = try SafetensorsFile.read(path: path) } catch { throw .core(error) }
         let widths = (1...5).map { file.tensors["conv\($0)_1.weight"]?.shape.first ?? 0 }
         let model: VGG19
-        do { model = try VGG19Weights.load(path: path, architecture: VGGArchitecture(widths: widths)) } catch { throw .core(error) }
+        do { model = try VGG19Weights.load(file, path: path, architecture: VGGArchitecture(widths: widths)) } catch { throw .core(error) }
         let recorded = file.metadata[WeightsFingerprint.metadataKey]
         let matches = fingerprint ? recorded.map { WeightsFingerprint.matches($0, WeightsFingerprint.compute(model)) } : nil
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return WeightsSummary(path: path, sha256: file.sha256, bytes: bytes, widths: widths, preprocessing: model.preprocessing.rawValue,
-                              source: file.metadata["texstim.source"] ?? "unknown", fingerprintMatches: matches)
+                              source: file.metadata["texstim.source"] ?? "unknown", fingerprintMatches: matches,
+                              origin: WeightsOrigin.of(file, model: model, path: path))
     }
 
     /// Every .safetensors file in the weights folder (TEXSTIM_WEIGHTS_DIR or weights/).

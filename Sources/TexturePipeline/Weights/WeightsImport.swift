@@ -14,6 +14,8 @@ public struct ImportResult: Sendable {
     public var widths: [Int]
     public var preprocessing: Preprocessing
     public var source: String
+    /// Whether the imported file is a published VGG-19 (what `--model vgg19` will record).
+    public var origin: WeightsOrigin
 }
 
 public enum WeightsImport {
@@ -43,16 +45,16 @@ public enum WeightsImport {
         let architecture = try checkedArchitecture(&tensors, path: file)
         let model = try buildModel(tensors, architecture: architecture, preprocessing: preprocessing ?? declared)
         let sourceSHA = SHA256.hex(data)
-        let metadata = [
-            "texstim.source": "\((file as NSString).lastPathComponent) (\(kind.rawValue), sha256 \(sourceSHA))",
-            "texstim.widths": architecture.widths.map(String.init).joined(separator: ","),
-            WeightsFingerprint.metadataKey: WeightsFingerprint.compute(model),
-        ]
+        var metadata = WeightsOrigin.importMetadata(file: file, sha256: sourceSHA, format: kind.rawValue, model: model)
+        metadata["texstim.source"] = "\((file as NSString).lastPathComponent) (\(kind.rawValue), sha256 \(sourceSHA))"
+        metadata["texstim.widths"] = architecture.widths.map(String.init).joined(separator: ",")
+        metadata[WeightsFingerprint.metadataKey] = WeightsFingerprint.compute(model)
         let encoded = VGG19Weights.encode(model, metadata: metadata)
         try ImageFile.createFolder(for: destination)
         try ImageFile.writeAtomically(encoded, to: destination)
         return ImportResult(path: destination, sha256: SHA256.hex(encoded), widths: architecture.widths,
-                            preprocessing: model.preprocessing, source: metadata["texstim.source"]!)
+                            preprocessing: model.preprocessing, source: metadata["texstim.source"]!,
+                            origin: WeightsOrigin.of(metadata: metadata, model: model, path: destination))
     }
 
     static func detect(_ data: Data, path: String) -> WeightsFormat {
@@ -106,10 +108,16 @@ public enum WeightsImport {
     static func caffeTensors(_ data: Data, path: String) throws(PipelineError) -> [String: NamedTensor] {
         var tensors: [String: NamedTensor] = [:]
         for (name, layer) in try CaffeModel.read(data, path: path) where names.contains(name) {
-            tensors["\(name).weight"] = NamedTensor(name: "\(name).weight", shape: layer.shape, values: layer.weight)
-            tensors["\(name).bias"] = NamedTensor(name: "\(name).bias", shape: [layer.bias.count], values: layer.bias)
+            tensors["\(name).weight"] = try checkedValues(NamedTensor(name: "\(name).weight", shape: layer.shape, values: layer.weight), path: path)
+            tensors["\(name).bias"] = try checkedValues(NamedTensor(name: "\(name).bias", shape: [layer.bias.count], values: layer.bias), path: path)
         }
         return tensors
+    }
+
+    /// Every reader refuses NaN, infinite or all-zero weights by file and tensor name.
+    static func checkedValues(_ tensor: NamedTensor, path: String) throws(PipelineError) -> NamedTensor {
+        if let problem = tensor.valueProblem { throw .core(.weightsValuesInvalid(path: path, tensor: tensor.name, problem: problem)) }
+        return tensor
     }
 }
 
@@ -147,7 +155,7 @@ enum TorchStateDict {
                         : Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))))
                 }
             }
-            tensors[name] = NamedTensor(name: name, shape: tensor.shape, values: values)
+            tensors[name] = try WeightsImport.checkedValues(NamedTensor(name: name, shape: tensor.shape, values: values), path: path)
         }
         return tensors
     }

@@ -26,8 +26,11 @@ public enum WeightsNormalize {
             throw .invalidArgument(name: "OUT", value: output, hint: "the file exists; pass --force to replace it")
         }
         let summary = try WeightsFiles.verify(path: input, fingerprint: false)
-        let model: VGG19
-        do { model = try VGG19Weights.load(path: input, architecture: VGGArchitecture(widths: summary.widths)) } catch { throw .core(error) }
+        let original: SafetensorsFile, model: VGG19
+        do {
+            original = try SafetensorsFile.read(path: input)
+            model = try VGG19Weights.load(original, path: input, architecture: VGGArchitecture(widths: summary.widths))
+        } catch { throw .core(error) }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: imagesFolder)) ?? [])
             .filter { ["png", "jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         guard !files.isEmpty else {
@@ -37,12 +40,14 @@ public enum WeightsNormalize {
         for file in files { images.append(ImagePreparation.rgb(try ImageFile.load(path: (imagesFolder as NSString).appendingPathComponent(file)).pixels)) }
         let means = meanActivations(model, images: images)
         let normalized = apply(means, to: model)
-        var metadata = [
-            "texstim.normalization": "mean post-ReLU activation of every filter = 1 over \(files.count) images: \(files.joined(separator: ", "))",
+        var metadata = WeightsOrigin.inherited(from: original, model: model)
+        metadata.merge([
+            WeightsOrigin.normalizationKey: "mean post-ReLU activation of every filter = 1 over \(files.count) images: \(files.joined(separator: ", "))",
             "texstim.widths": summary.widths.map(String.init).joined(separator: ","),
             "texstim.source": "normalised from \((input as NSString).lastPathComponent) (sha256 \(summary.sha256))",
-        ]
+        ]) { $1 }
         metadata[WeightsFingerprint.metadataKey] = WeightsFingerprint.compute(normalized)
+        if metadata[WeightsOrigin.sha256Key] != nil { metadata[WeightsOrigin.digestKey] = WeightsOrigin.digest(normalized) }
         try ImageFile.createFolder(for: output)
         try ImageFile.writeAtomically(VGG19Weights.encode(normalized, metadata: metadata), to: output)
         return Result(path: output, images: files, means: means)
