@@ -111,7 +111,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         let written = try texstim(["weights", "random", "--seed", "2", "--out", weights])
         #expect(written.status == 0 && written.output.contains("not a published VGG-19"), "\(written.output)")
         let arguments = ["synthesize", pebbles, "--out", folder + "/p.png", "--model", "vgg19", "--weights", weights,
-                         "--preset", "gatys2015:conv1_1", "--size", "32", "--iterations", "2"]
+                         "--preset", "gatys2015:conv1_1", "--size", "32", "--iterations", "15"]
         let refused = try texstim(arguments)
         #expect(refused.status == 2)
         #expect(refused.error.hasPrefix("texstim: error: \(weights): not a published VGG-19, so --model vgg19 refuses it"), "\(refused.error)")
@@ -125,7 +125,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
 
     @Test func synthesizeWritesThePNGAndItsSidecar() throws {
         let folder = try temporaryFolder("cli")
-        let result = try texstim(["synthesize", pebbles, "--out", folder + "/p.png", "--size", "32", "--iterations", "3", "--grey"])
+        let result = try texstim(["synthesize", pebbles, "--out", folder + "/p.png", "--size", "32", "--iterations", "15", "--grey"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.hasPrefix("wrote \(folder)/p.png and \(folder)/p.json"))
         #expect(FileManager.default.fileExists(atPath: folder + "/p.json"))

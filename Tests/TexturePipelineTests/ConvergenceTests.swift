@@ -98,6 +98,9 @@ let stalledFence = Bundle.module.path(forResource: "stalled-fence_256", ofType: 
         #expect(record.convergence?.converged == false)
         let findings = try #require(summary.validation).findings.filter { $0.statistic == "convergence" && $0.level == .fail }
         #expect(findings.count == 1 && findings.first?.file.hasSuffix("pebbles__cut__s00.png") == true, "\(findings)")
+        let html = ValidationHTML.render(try #require(summary.validation), plan: plan, reportPath: folder + "/report.html")
+        #expect(html.contains("cut: loss per iteration (NOT CONVERGED: pebbles__cut__s00)") && html.contains("NOT CONVERGED</span>"))
+        #expect(html.contains("good: loss per iteration (all converged)"))
         let again = try SetRunner.run(plan: plan, options: RunOptions())
         #expect(again.done == 0 && again.skipped == 1 && again.failed.map(\.id) == ["pebbles__cut__s00"])
         let csv = try String(contentsOfFile: folder + "/set/index.csv", encoding: .utf8)

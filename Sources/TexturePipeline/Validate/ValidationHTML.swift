@@ -70,7 +70,10 @@ public enum ValidationHTML {
         html += SVGPlot.lines([sourceSpectrum] + stimuli.map { s in
             SVGPlot.Series(label: s.jobId, points: s.spectrum.enumerated().map { (Double($0 + 1), $1) }, colour: colours[s.condition] ?? "#888")
         }, title: "amplitude spectra (source in black)", xLabel: "cycles per image", yLabel: "amplitude", logX: true, logY: true)
-        html += lossCurves(stimuli, colours: colours)
+        for condition in plan.manifest.conditions.map(\.name) {
+            let row = stimuli.filter { $0.condition == condition }
+            if !row.isEmpty { html += lossCurves(row, condition: condition, colour: colours[condition] ?? "#888") }
+        }
         html += "</div><table><tr><th>stimulus</th><th>mean lum.</th><th>RMS</th><th>clipped</th><th>hist. dist.</th><th>slope</th><th>spec. dist.</th><th>copy r</th><th>dup. r</th><th>Gram loss (per layer)</th></tr>"
         for s in stimuli {
             guard let t = s.statistics else { html += "<tr><td>\(s.jobId)</td><td colspan=\"9\" class=\"fail\">not measured</td></tr>"; continue }
@@ -82,17 +85,17 @@ public enum ValidationHTML {
         return html + "</table>"
     }
 
-    /// The recorded loss per iteration of every stimulus of one source, coloured by condition;
-    /// a run that did not converge is drawn thick and dashed and named in the title.
-    static func lossCurves(_ stimuli: [StimulusValidation], colours: [String: String]) -> String {
+    /// The recorded loss per iteration of the samples of one source × condition; a run that did
+    /// not converge is drawn thick, dashed and red, and named in the title.
+    static func lossCurves(_ stimuli: [StimulusValidation], condition: String, colour: String) -> String {
         let stalled = stimuli.filter { $0.statistics?.converged == false }.map(\.jobId)
         let series = stimuli.map { s in
-            SVGPlot.Series(label: s.jobId + (stalled.contains(s.jobId) ? " (NOT CONVERGED)" : ""),
-                           points: s.lossTrace.enumerated().map { (Double($0), $1) }, colour: colours[s.condition] ?? "#888",
-                           width: stalled.contains(s.jobId) ? 3 : 1.2, dashed: stalled.contains(s.jobId))
+            let failed = stalled.contains(s.jobId)
+            return SVGPlot.Series(label: s.jobId + (failed ? " (NOT CONVERGED)" : ""), points: s.lossTrace.enumerated().map { (Double($0), $1) },
+                                  colour: failed ? "#cf222e" : colour, width: failed ? 3 : 1.2, dashed: failed)
         }
-        let title = stalled.isEmpty ? "loss per iteration (all converged)" : "loss per iteration: NOT CONVERGED \(stalled.joined(separator: ", "))"
-        return SVGPlot.lines(series, title: title, xLabel: "iteration", yLabel: "loss", logY: true)
+        let verdict = stalled.isEmpty ? "all converged" : "NOT CONVERGED: " + stalled.joined(separator: ", ")
+        return SVGPlot.lines(series, title: "\(condition): loss per iteration (\(verdict))", xLabel: "iteration", yLabel: "loss", logY: true)
     }
 
     static func image(_ path: String) -> String {
