@@ -20,6 +20,14 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case notConverged(path: String, detail: String)
     /// A recorded input (source, manifest) found nowhere; `tried` lists each place and why.
     case inputNotFound(role: String, recorded: String, tried: [String], hint: String)
+    /// A folder below the output root is a symbolic link (texstim never writes through one).
+    case symbolicLink(path: String, target: String, root: String)
+    /// The output folder holds files texstim did not write (a few of them; `more` when there are others).
+    case foreignFiles(folder: String, files: [String], more: Bool)
+    /// The output folder is marked as another set's.
+    case otherSet(folder: String, owner: String, set: String)
+    /// An output path is one of the inputs (`role`: source image, init image).
+    case outputIsInput(output: String, input: String, role: String)
 
     public var description: String {
         switch self {
@@ -53,6 +61,17 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
                 + "stimulus. Hint: more iterations, another seed, or more layers; see the loss trace in the sidecar."
         case .inputNotFound(let role, let recorded, let tried, let hint):
             return "\(recorded): \(role) not found; looked at " + tried.joined(separator: "; ") + ". Hint: \(hint)."
+        case .symbolicLink(let path, let target, let root):
+            return "\(path): is a symbolic link (to \(target)) inside the output folder \(root); texstim does not write through links. "
+                + "Hint: replace the link with a real folder, or point --output at the folder the link leads to."
+        case .foreignFiles(let folder, let files, let more):
+            return "\(folder): the output folder holds files texstim did not write: \(files.joined(separator: ", "))\(more ? ", …" : ""). "
+                + "Hint: choose a new or empty folder (e.g. stimuli/<set name>), or move those files away; texstim never writes over them."
+        case .otherSet(let folder, let owner, let set):
+            return "\(folder): the output folder holds the set '\(owner)' (\(SetFolder.markerName)), not '\(set)'. "
+                + "Hint: choose another folder with --output (or output: in the manifest)."
+        case .outputIsInput(let output, let input, let role):
+            return "\(output): the output would overwrite the \(role) \(input). Hint: choose another --out path."
         }
     }
 }
