@@ -105,7 +105,10 @@ public enum StimulusAgreement {
     /// The key paths (snake_case, as in the JSON) whose values differ, with both values.
     static func differences<T: Encodable>(_ a: T, _ b: T) -> [(field: String, a: String, b: String)] {
         let left = flatten(a), right = flatten(b)
-        let all = Set(left.keys).union(right.keys).sorted().compactMap { key in
+        // The fields that say whose record it is come first, then the rest in key order.
+        let first = ["job.id", "job.set", "seed", "job.parameters.seed", "source.sha256"]
+        let keys = first.filter { left[$0] != nil || right[$0] != nil } + Set(left.keys).union(right.keys).subtracting(first).sorted()
+        let all = keys.compactMap { key in
             left[key] == right[key] ? nil : (field: key, a: left[key] ?? "absent", b: right[key] ?? "absent")
         }
         // A record of another stimulus differs everywhere (loss traces); the first fields say enough.
