@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# A one-node Slurm cluster on 127.0.0.1 for texstim's tests: install | start | stop | env.
+# A one-node Slurm cluster on 127.0.0.1 for texstim's tests: install | start [--owner PID] | stop [--owner PID] | env.
 # Runs as root without systemd (Debian 12: slurmctld, slurmd, slurm-client, munge). Everything
-# lives under /run/texstim-slurm (short: slurmstepd's socket paths are limited to 108 bytes);
-# daemons are stopped by their own pid files only. Clients need SLURM_CONF (see `env`).
+# lives under $TEXSTIM_SLURM_BASE (default /run/texstim-slurm; short: slurmstepd's socket paths
+# are limited to 108 bytes), on ports $TEXSTIM_SLURM_PORT and +1 (default 6817, 6818); daemons are
+# stopped by their own pid files only. Clients need SLURM_CONF (see `env`).
+#
+# `start --owner PID` starts the daemons for process PID (a test run): they are stopped when PID
+# ends (a detached watcher; the tests also stop them on exit), and `stop --owner PID` stops them
+# only if PID started them. A cluster that is already running is used as it is and left running.
 set -euo pipefail
-BASE=/run/texstim-slurm
+BASE=${TEXSTIM_SLURM_BASE:-/run/texstim-slurm}
+PORT=${TEXSTIM_SLURM_PORT:-6817}
 CONF=$BASE/slurm.conf
+SCRIPT=$(readlink -f "$0")
 
 install_packages() {
   command -v slurmctld >/dev/null && command -v munged >/dev/null && command -v sbatch >/dev/null && return 0
@@ -26,6 +33,8 @@ write_config() {
   cat > "$CONF" <<CONFIG
 ClusterName=texstim
 SlurmctldHost=$(hostname)(127.0.0.1)
+SlurmctldPort=$PORT
+SlurmdPort=$((PORT + 1))
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$BASE/munge/munge.socket.2
@@ -51,8 +60,15 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONFIG
 }
 
+running() {
+  [ -f $BASE/slurmctld.pid ] && kill -0 "$(cat $BASE/slurmctld.pid)" 2>/dev/null \
+    && SLURM_CONF=$CONF timeout 5 sinfo -h >/dev/null 2>&1
+}
+
 start() {
+  local owner=${1:-}
   install_packages
+  if running; then echo "local-slurm: already running (SLURM_CONF=$CONF); left as it is"; return 0; fi
   stop >/dev/null 2>&1 || true
   mkdir -p $BASE/munge $BASE/state $BASE/spool $BASE/log
   chmod 755 /run $BASE $BASE/munge
@@ -62,6 +78,13 @@ start() {
   write_config
   SLURM_CONF=$CONF slurmctld
   SLURM_CONF=$CONF slurmd
+  if [ -n "$owner" ]; then
+    echo "$owner" > $BASE/owner
+    # Detached from the caller's session and descriptors, so the caller's waiters do not wait for it.
+    TEXSTIM_SLURM_BASE=$BASE TEXSTIM_SLURM_PORT=$PORT setsid bash -c \
+      'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" stop --owner "$1"' watcher "$owner" "$SCRIPT" \
+      </dev/null >/dev/null 2>&1 &
+  fi
   for _ in $(seq 1 100); do
     state=$(SLURM_CONF=$CONF sinfo -h -o %T 2>/dev/null | head -1 || true)
     [ "$state" = "idle" ] && { echo "local-slurm: running (SLURM_CONF=$CONF)"; return 0; }
@@ -73,6 +96,8 @@ start() {
 }
 
 stop() {
+  local owner=${1:-}
+  if [ -n "$owner" ]; then [ "$(cat $BASE/owner 2>/dev/null || true)" = "$owner" ] || return 0; fi
   for daemon in slurmd slurmctld munged; do
     [ -f $BASE/$daemon.pid ] || continue
     pid=$(cat $BASE/$daemon.pid)
@@ -82,12 +107,17 @@ stop() {
     kill -9 "$pid" 2>/dev/null || true
     rm -f $BASE/$daemon.pid
   done
+  rm -f $BASE/owner
+}
+
+owner_argument() {
+  if [ "${1:-}" = "--owner" ] && [ -n "${2:-}" ]; then echo "$2"; elif [ -n "${1:-}" ]; then echo "usage: $0 start|stop [--owner PID]" >&2; exit 2; fi
 }
 
 case "${1:-}" in
   install) install_packages ;;
-  start) start ;;
-  stop) stop ;;
+  start) start "$(owner_argument "${2:-}" "${3:-}")" ;;
+  stop) stop "$(owner_argument "${2:-}" "${3:-}")" ;;
   env) echo "export SLURM_CONF=$CONF" ;;
   *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
 esac

@@ -21,6 +21,14 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     /// A recorded input (source, manifest) found nowhere; `tried` lists each place and why.
     case inputNotFound(role: String, recorded: String, tried: [String], hint: String)
     case unverifiedWeights(path: String, reason: String)
+    /// A folder below the output root is a symbolic link (texstim never writes through one).
+    case symbolicLink(path: String, target: String, root: String)
+    /// The output folder holds files texstim did not write (a few of them; `more` when there are others).
+    case foreignFiles(folder: String, files: [String], more: Bool)
+    /// The output folder is marked as another set's.
+    case otherSet(folder: String, owner: String, set: String)
+    /// An output path is one of the inputs (`role`: source image, init image).
+    case outputIsInput(output: String, input: String, role: String)
 
     public var description: String {
         switch self {
@@ -58,6 +66,17 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
             return "\(path): not a published VGG-19, so --model vgg19 refuses it: \(reason). Hint: fetch or import the real weights "
                 + "(`texstim weights fetch vgg19`, `texstim weights import FILE`), use --model vgg19-random for the random-weights control, "
                 + "or pass --allow-unverified-weights (in a manifest, allow_unverified_weights: true) to use them anyway, recorded as unverified."
+        case .symbolicLink(let path, let target, let root):
+            return "\(path): is a symbolic link (to \(target)) inside the output folder \(root); texstim does not write through links. "
+                + "Hint: replace the link with a real folder, or point --output at the folder the link leads to."
+        case .foreignFiles(let folder, let files, let more):
+            return "\(folder): the output folder holds files texstim did not write: \(files.joined(separator: ", "))\(more ? ", …" : ""). "
+                + "Hint: choose a new or empty folder (e.g. stimuli/<set name>), or move those files away; texstim never writes over them."
+        case .otherSet(let folder, let owner, let set):
+            return "\(folder): the output folder holds the set '\(owner)' (\(SetFolder.markerName)), not '\(set)'. "
+                + "Hint: choose another folder with --output (or output: in the manifest)."
+        case .outputIsInput(let output, let input, let role):
+            return "\(output): the output would overwrite the \(role) \(input). Hint: choose another --out path."
         }
     }
 }

@@ -177,7 +177,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         #expect(process.terminationStatus == 130)
         #expect(message.contains("interrupted; finished stimuli are kept. Hint: rerun the same command to resume."), "\(message)")
         let files = files(under: folder + "/set")
-        #expect(!files.contains { $0.contains(".tmp-") })
+        #expect(!files.contains { $0.contains(".texstim-tmp.") })
         for png in files where png.hasSuffix(".png") { #expect(files.contains(String(png.dropLast(4)) + ".json")) }
         #expect(files.filter { $0.hasSuffix(".png") }.count < 4)
     }
@@ -223,7 +223,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         let whole = try texstim(["run", manifest, "--output", folder + "/whole"])
         #expect(whole.status == 0)
         let killedFiles = files(under: folder + "/killed").sorted()
-        #expect(!killedFiles.contains { $0.contains(".tmp-") }, "\(killedFiles)")
+        #expect(!killedFiles.contains { $0.contains(".texstim-tmp.") }, "\(killedFiles)")
         for file in killedFiles where file.hasSuffix(".png") {
             let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/killed/" + file))
             let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/whole/" + file))

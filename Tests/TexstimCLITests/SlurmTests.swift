@@ -5,15 +5,27 @@ import Testing
 
 let slurmConf = "/run/texstim-slurm/slurm.conf"
 
-/// Starts the local cluster once (installing Slurm if needed); nil when it cannot run here.
+/// Starts the local cluster once (installing Slurm if needed) for this test process, which stops
+/// it on exit (the script's watcher stops it too if this process is killed); a cluster that was
+/// already running is used and left running. nil when it runs; else why not.
 let localSlurm: String? = {
     guard getuid() == 0 else { return "not root: the local Slurm cluster needs root (CI runs as root)" }
+    let status = localSlurmScript(["start", "--owner", "\(getpid())"])
+    atexit { _ = localSlurmScript(["stop", "--owner", "\(getpid())"]) }
+    return status == 0 ? nil : "scripts/local-slurm.sh start failed (status \(status)); logs in /run/texstim-slurm/log"
+}()
+
+/// Runs scripts/local-slurm.sh to completion with `environment` added; returns its wait status.
+func localSlurmScript(_ arguments: [String], environment: [String: String] = [:]) -> Int32 {
     // posix_spawn + waitpid rather than Process: the daemons the script starts inherit the
     // descriptor Foundation watches for the child's exit, and Process would wait for them too.
     var pid: pid_t = 0
-    let arguments = ["/bin/bash", repository.appendingPathComponent("scripts/local-slurm.sh").path, "start"]
-    var argv = arguments.map { strdup($0) } + [nil]
+    let all = ["/bin/bash", repository.appendingPathComponent("scripts/local-slurm.sh").path] + arguments
+    var argv = all.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    var envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { envp.forEach { free($0) } }
     // The daemons must not inherit the test runner's blocked signals (they would ignore SIGTERM).
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -22,11 +34,11 @@ let localSlurm: String? = {
     sigemptyset(&empty)
     posix_spawnattr_setsigmask(&attributes, &empty)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-    guard posix_spawn(&pid, "/bin/bash", nil, &attributes, &argv, environ) == 0 else { return "cannot start scripts/local-slurm.sh" }
+    guard posix_spawn(&pid, "/bin/bash", nil, &attributes, &argv, &envp) == 0 else { return -1 }
     var status: Int32 = 0
     waitpid(pid, &status, 0)
-    return status == 0 ? nil : "scripts/local-slurm.sh start failed (status \(status)); logs in /run/texstim-slurm/log"
-}()
+    return status
+}
 
 /// Runs a command with SLURM_CONF set; returns (status, stdout).
 func slurmCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
@@ -118,6 +130,30 @@ func pngFiles(_ folder: String) -> [String] {
         let redone = logs.split(separator: "\n").compactMap { line in line.contains(" synthesised, ") ? Int(line.split(separator: " ")[1]) : nil }.reduce(0, +)
         #expect(redone == 12 - partial, "the rerun redid \(redone) stimuli; \(12 - partial) were missing")
         try expectSameBytesAsOneMachine(manifest, folder: folder)
+    }
+
+    /// A cluster started for a process is stopped when that process ends, and only by it: the
+    /// tests left munged, slurmctld and slurmd running. Uses a private cluster (its own folder and
+    /// ports), so a cluster someone else runs is untouched.
+    @Test func aClusterStartedForAProcessStopsWhenItEnds() throws {
+        guard getuid() == 0 else { print("skipped: not root: the local Slurm cluster needs root"); return }
+        let base = "/run/tss-\(getpid())", environment = ["TEXSTIM_SLURM_BASE": base, "TEXSTIM_SLURM_PORT": "7917"]
+        let owner = Process()
+        owner.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        owner.arguments = ["4"]
+        try owner.run()
+        #expect(localSlurmScript(["start", "--owner", "\(owner.processIdentifier)"], environment: environment) == 0)
+        defer { _ = localSlurmScript(["stop"], environment: environment); try? FileManager.default.removeItem(atPath: base) }
+        let daemons = try ["munged", "slurmctld", "slurmd"].map { try String(contentsOfFile: "\(base)/\($0).pid", encoding: .utf8) }
+            .compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(daemons.count == 3 && daemons.allSatisfy { kill($0, 0) == 0 })
+        // Another process cannot stop them.
+        #expect(localSlurmScript(["stop", "--owner", "\(getpid())"], environment: environment) == 0)
+        #expect(daemons.allSatisfy { kill($0, 0) == 0 })
+        owner.waitUntilExit()
+        let deadline = Date().addingTimeInterval(30)
+        while daemons.contains(where: { kill($0, 0) == 0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        #expect(daemons.allSatisfy { kill($0, 0) != 0 }, "daemons \(daemons) still run after their owner ended")
     }
 
     @Test func withoutSbatchDryRunStillWritesTheScript() throws {

@@ -27,8 +27,12 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
         let embedded = try StimulusRecord.decode(image.text!)
         let sidecar = try StimulusRecord.decode(String(contentsOfFile: outcome.jsonPath, encoding: .utf8))
         #expect(embedded.timing == nil && sidecar.timing != nil)
+        // The sidecar alone records the PNG's SHA-256 (the PNG cannot hold its own hash).
+        let pngHash = try SHA256.hex(fileAt: outcome.pngPath)
+        #expect(embedded.pngSha256 == nil && sidecar.pngSha256 == pngHash)
         var withoutTiming = sidecar
         withoutTiming.timing = nil
+        withoutTiming.pngSha256 = nil
         #expect(withoutTiming == embedded)
         #expect(sidecar.model.name == "random-pyramid" && sidecar.seed == 4 && sidecar.iterations == 5)
         #expect(sidecar.source.sha256 == (try SHA256.hex(fileAt: pebbles)))

@@ -120,6 +120,7 @@ public enum SetPlanner {
                 }
             }
         }
+        for (source, problem) in nameLengthProblems(manifest) { report(source.mark, "\(source.keyPath)", problem.0, hint: problem.1) }
         let outputFolder = manifest.outputFolder(override: outputOverride)
         if outputOverride == nil, let problem = escapesWorkingDirectory(outputFolder) {
             report(ManifestMark(line: 0, column: 0), "output", problem, hint: "use a folder inside the current directory, or pass --output")
@@ -145,6 +146,22 @@ public enum SetPlanner {
                 + "(R = G = B within one code value) but condition\(colour.count == 1 ? "" : "s") \(colour.joined(separator: ", ")) "
                 + "synthesise\(colour.count == 1 ? "s" : "") it in colour, which can tint it. Hint: set grey: true for those conditions "
                 + "(or put grey sources in a manifest of their own)"
+        }
+    }
+
+    /// Each source whose file names (`<source>/<condition>/<job id>.json` and texstim's temporary
+    /// name for it) would exceed the 255-byte limit of a file name: every job would fail to write.
+    static func nameLengthProblems(_ manifest: Manifest) -> [(ManifestSource, (String, String))] {
+        let limit = 255
+        return manifest.sources.compactMap { source in
+            let names = manifest.conditions.flatMap { condition in
+                let id = StimulusJob.identifier(source: source.id, condition: condition.name, sample: manifest.samples - 1, samples: manifest.samples)
+                return [source.id, condition.name, TemporaryFiles.longestName(for: id + ".json")]
+            }
+            guard let longest = names.max(by: { $0.utf8.count < $1.utf8.count }), longest.utf8.count > limit else { return nil }
+            return (source, ("source id '\(source.id)' gives file names of up to \(longest.utf8.count) bytes (with the condition, the sample "
+                             + "and texstim's temporary suffix), above the \(limit)-byte limit of a file name",
+                             "give the source a short id with {id, path} (or shorten the condition name)"))
         }
     }
 

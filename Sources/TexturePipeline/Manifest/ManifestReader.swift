@@ -97,6 +97,16 @@ public enum ManifestReader {
         if let mean, !(mean > 0 && mean < 1), let node = entries["mean_luminance"] {
             fields.report(node, "postprocess.equalize.mean_luminance", "expected a value between 0 and 1, got \(mean)")
         }
+        if let contrast, let node = entries["rms_contrast"] {
+            // SD ≤ sqrt(m(1 − m)) for values in [0, 1] with mean m: a larger target fails (or is
+            // clamped away from) every stimulus, so it is refused here, not job by job.
+            let limit = mean.map { ($0 > 0 && $0 < 1) ? ((1 - $0) / $0).squareRoot() : Double.infinity } ?? .infinity
+            if !(contrast > 0 && contrast <= limit) {
+                let bound = limit.isFinite ? String(format: " and at most %.4g (the largest RMS contrast of an image in [0, 1] with mean luminance %g: sqrt((1 − m)/m))", limit, mean ?? 0) : ""
+                fields.report(node, "postprocess.equalize.rms_contrast", "expected a value above 0\(bound), got \(contrast)",
+                              hint: "RMS contrast is SD / mean of the luma; natural images lie around 0.1–0.6")
+            }
+        }
         var clipping = Equalization.Clipping.fail
         if let node = entries["clipping"], let text = fields.string(node, "postprocess.equalize.clipping") {
             if let policy = Equalization.Clipping(rawValue: text) { clipping = policy } else {

@@ -42,19 +42,29 @@ public enum ImageFile {
     }
 
     /// Writes to a temporary file in the same folder, then renames it over `path`, so a reader
-    /// never sees a partial file and an interrupted write leaves the old file intact.
+    /// never sees a partial file and an interrupted write leaves the old file intact. The
+    /// temporary file is created exclusively and never through a link (see TemporaryFiles).
     public static func writeAtomically(_ data: Data, to path: String) throws(PipelineError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+        let temporary = ((path as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent(TemporaryFiles.name(for: (path as NSString).lastPathComponent))
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .outputNotWritable(path: path, reason: String(cString: strerror(errno))) }
+        var written = 0
+        let complete: Bool = data.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                written += count
             }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw .outputNotWritable(path: path, reason: error.localizedDescription)
+            return true
+        }
+        let reason = complete ? nil : String(cString: strerror(errno))
+        // rename(2) replaces a link at `path` itself, never the file it points to.
+        if close(descriptor) != 0 || !complete || rename(temporary, path) != 0 {
+            let failure = reason ?? String(cString: strerror(errno))
+            unlink(temporary)
+            throw .outputNotWritable(path: path, reason: failure)
         }
     }
 }

@@ -136,6 +136,10 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     public var output: Output
     public var machine: Machine
     public var timing: Timing?
+    /// The SHA-256 of the PNG file's bytes: in the sidecar only (a PNG cannot hold its own hash),
+    /// so resume and validate can tell the PNG is the one this record describes. Absent in the
+    /// PNG and in sidecars written before it existed.
+    public var pngSha256: String?
 
     /// Why this stimulus is not converged (nil when it is, or for a record without a verdict):
     /// the losses, the factor reached against the factor required, and how the run stopped.

@@ -40,6 +40,10 @@ public enum Reproduction {
     public static func reproduce(_ path: String, locator: FileLocator = FileLocator()) -> ReproductionResult {
         do {
             let record = try record(of: path)
+            let disagreements = agreement(record, path: path)
+            if !disagreements.isEmpty {
+                return ReproductionResult(path: path, problem: disagreements.map(\.description).joined(separator: "; "), maxDifference: 0)
+            }
             let source = try locateSource(record, stimulus: path, locator: locator)
             if let problem = changedInput(record, sourcePath: source) { return ReproductionResult(path: path, problem: problem, maxDifference: 0) }
             var request = request(from: record, path: path)
@@ -56,6 +60,23 @@ public enum Reproduction {
         } catch {
             return ReproductionResult(path: path, problem: error.description, maxDifference: 0)
         }
+    }
+
+    /// Why the PNG, its sidecar and its own record do not tell one story: a regenerated stimulus
+    /// proves nothing about a file whose provenance was edited, or that is another job's file.
+    static func agreement(_ record: StimulusRecord, path: String) -> [StimulusAgreement.Disagreement] {
+        var found = StimulusAgreement.selfContradictions(record, file: path)
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if let job = record.job, job.id != stem {
+            found.append(.init(file: path, field: "job.id", message: "'\(job.id)', but the file is named '\(stem)' (swapped or renamed file)"))
+        }
+        switch StimulusAgreement.sidecar(of: path) {
+        case .failure(let problem): found.append(problem)
+        case .success(let sidecar):
+            let bytes = FileManager.default.contents(atPath: path) ?? Data()
+            found += StimulusAgreement.pngAgainstSidecar(bytes, path: path, sidecar: sidecar, sidecarPath: SynthesisJob.sidecarPath(for: path))
+        }
+        return found
     }
 
     /// Where the stimulus' source is now: as recorded, relative to the stimulus, or under --sources

@@ -2,7 +2,7 @@
 //
 // Each worker runs one job at a time with single-threaded BLAS and compute, so a stimulus's
 // bytes do not depend on the number of workers or shards. A job is current (skipped) when its
-// PNG and sidecar exist and the sidecar's recorded job parameters equal the manifest's.
+// PNG is the one its sidecar describes and the sidecar's recorded job equals the manifest's.
 
 import Foundation
 import TextureCore
@@ -38,7 +38,21 @@ public struct RunSummary: Sendable {
 public enum SetRunner {
     public static func run(plan: SetPlan, options: RunOptions, progressLog: (String) -> Void = { _ in }) throws(PipelineError) -> RunSummary {
         let folder = plan.outputFolder
+        let setFolder = SetFolder(folder, setName: plan.manifest.name)
         let mine = plan.jobs.enumerated().filter { options.shard?.contains(jobIndex: $0.offset) ?? true }.map(\.element)
+        let jobFolders = Set(mine.map { ($0.relativePNGPath as NSString).deletingLastPathComponent }).sorted()
+        var lock: RunLock?
+        defer { lock?.release() }
+        if options.dryRun {
+            try setFolder.checkOwnership()
+            for relative in jobFolders { try setFolder.checkNoLinks(relative) }
+        } else {
+            // Ownership is checked before the lock file exists: a refused folder gets nothing new.
+            try setFolder.claim()
+            lock = try RunLock(folder: folder, shard: options.shard)
+            for relative in jobFolders { try setFolder.createFolder(relative) }
+            TemporaryFiles.sweep(in: folder)
+        }
         let pending = options.finishOnly ? [] : options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
         // A current stimulus that did not converge stays a failure on every rerun (redoing it
         // would give the same bytes): it is named in the summary, never counted as done.
@@ -49,12 +63,6 @@ public enum SetRunner {
             for job in mine { progressLog("\(pending.contains(job) ? "run " : "skip") \(job.relativePNGPath)") }
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
         }
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw .outputNotWritable(path: folder, reason: error.localizedDescription)
-        }
-        let lock = try RunLock(folder: folder, shard: options.shard)
-        defer { lock.release() }
-        removeAbandonedTemporaryFiles(in: folder)
         let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution)
             + storedFailures
         if Interruption.requested {
@@ -68,10 +76,13 @@ public enum SetRunner {
                           failed: failures, outputFolder: folder, indexed: indexed, validation: validation)
     }
 
-    /// True when the job's PNG exists and its sidecar records the same job parameters.
+    /// True when the job's PNG is the one its sidecar describes (same SHA-256, same embedded
+    /// provenance) and the sidecar records the manifest's job; a truncated or replaced PNG is redone.
     public static func isCurrent(_ job: StimulusJob, folder: String) -> Bool {
-        guard let record = storedRecord(job, folder: folder) else { return false }
-        return record.job?.parameters == job.parameters && record.job?.id == job.id
+        let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
+        guard let record = storedRecord(job, folder: folder), record.job?.parameters == job.parameters, record.job?.id == job.id,
+              let data = FileManager.default.contents(atPath: png) else { return false }
+        return StimulusAgreement.pngMatchesSidecar(data, path: png, sidecar: record)
     }
 
     /// The sidecar record of the job's stimulus, when its PNG and a readable sidecar exist.
@@ -94,7 +105,6 @@ public enum SetRunner {
                                               convolution: convolution)
                     request.weightsOrigin = plan.weightsOrigin(for: job)
                     do throws(PipelineError) {
-                        try ImageFile.createFolder(for: request.outputPath)
                         let outcome = try SynthesisJob.run(request, progress: { step in
                             progress.working(worker, job: job.id, iteration: step.iteration, of: step.totalIterations, loss: step.loss)
                         }, shouldContinue: { !Interruption.requested })
@@ -117,18 +127,6 @@ public enum SetRunner {
         return queue.failures
     }
 
-    /// Temporary files (".NAME.tmp-PID") left by a process that no longer runs.
-    static func removeAbandonedTemporaryFiles(in folder: String) {
-        guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
-        for case let path as String in walker {
-            let name = (path as NSString).lastPathComponent
-            guard name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards),
-                  let pid = Int32(name[range.upperBound...]) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(path))
-            }
-        }
-    }
 }
 
 /// The shared list of pending jobs and the failures, behind a lock.

@@ -61,7 +61,10 @@ public enum SlurmArray {
                          "exec \(quoted(texstim)) run \(quoted(manifest)) --finish --output \(quoted(output))\(allow)"]).joined(separator: "\n") + "\n"
         let scripts = SlurmScripts(folder: folder, arrayScript: (folder as NSString).appendingPathComponent("texstim.sbatch"),
                                    finishScript: (folder as NSString).appendingPathComponent("finish.sbatch"))
-        try ImageFile.createFolder(for: scripts.arrayScript)
+        // The array writes into the set: the folder must be texstim's before anything lands there.
+        let setFolder = SetFolder(output, setName: plan.manifest.name)
+        try setFolder.claim()
+        try setFolder.createFolder("slurm")
         try ImageFile.writeAtomically(Data(array.utf8), to: scripts.arrayScript)
         try ImageFile.writeAtomically(Data(finish.utf8), to: scripts.finishScript)
         return scripts

@@ -73,6 +73,7 @@ public enum SynthesisJob {
                            shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesisOutcome {
         try checkArguments(request)
         try ImageFile.checkWritable(path: request.outputPath)
+        try OutputGuard.check(request)
         let stimulus = try synthesize(request, progress: progress, shouldContinue: shouldContinue)
         return try write(stimulus, to: request.outputPath)
     }
@@ -137,7 +138,9 @@ public enum SynthesisJob {
         record.postprocessing.equalizeClampedFraction = equalizeClamped
         var withoutTiming = record
         withoutTiming.timing = nil
+        withoutTiming.pngSha256 = nil
         let png = try PNGFile.encode(final.pixels, bitDepth: request.bitDepth, text: withoutTiming.json())
+        record.pngSha256 = SHA256.hex(png)
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
     }
 

@@ -55,12 +55,17 @@ struct StimulusValidator {
         func flag(_ statistic: String, _ level: FindingLevel, _ message: String) {
             if level != .pass { findings.append(Finding(file: path, statistic: statistic, level: level, message: message)) }
         }
-        let image: DecodedImage
-        do { image = try ImageFile.load(path: path, role: "stimulus") } catch {
+        let image: DecodedImage, bytes: Data
+        do {
+            bytes = try ImageFile.readFile(path: path, role: "stimulus")
+            image = try ImageFile.decode(bytes, path: path)
+        } catch {
             flag("file", .fail, error.description)
+            agreement(job, bytes: nil, path: path, flag: flag)
             return (nil, nil, [], [], [])
         }
         checkFile(job, image: image, path: path, flag: flag)
+        agreement(job, bytes: bytes, path: path, flag: flag)
         guard let source = try? source(for: job) else {
             flag("source", .fail, "\(job.sourcePath): source image cannot be read")
             return (nil, image.pixels, [], [], [])
@@ -158,10 +163,9 @@ struct StimulusValidator {
             flag("provenance", .fail, "no texstim provenance in the file")
             return
         }
-        if record.job?.id != job.id {
-            flag("provenance", .fail, "the file's provenance is for job '\(record.job?.id ?? "none")', not '\(job.id)' (swapped or misnamed file)")
-        } else if record.job?.parameters != job.parameters {
-            flag("provenance", .fail, "recorded job parameters differ from the manifest's (stale stimulus: rerun texstim run)")
+        for disagreement in StimulusAgreement.recordAgainstJob(record, job: job, setName: plan.manifest.name, file: path)
+            + StimulusAgreement.selfContradictions(record, file: path) {
+            flag("provenance", .fail, "\(disagreement.field): \(disagreement.message)")
         }
         // The plan hashed the source and weights files on disk once; no need to hash them per stimulus.
         if p.sourceSha256 != record.source.sha256 {
@@ -169,6 +173,22 @@ struct StimulusValidator {
         }
         if let recorded = record.model.weightsSha256, let current = p.weightsSha256, current != recorded {
             flag("weights", .fail, "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
+        }
+    }
+
+    /// The sidecar against the PNG: present, a texstim record, the PNG's SHA-256, the same provenance.
+    func agreement(_ job: StimulusJob, bytes: Data?, path: String, flag: (String, FindingLevel, String) -> Void) {
+        let sidecarPath = SynthesisJob.sidecarPath(for: path)
+        switch StimulusAgreement.sidecar(of: path) {
+        case .failure(let problem): flag("sidecar", .fail, "\(problem.file): \(problem.message)")
+        case .success(let sidecar):
+            guard let bytes else { return }
+            if sidecar.pngSha256 == nil {
+                flag("sidecar", .warn, "\(sidecarPath): records no SHA-256 of the PNG (written by an older texstim): cannot tell it is this PNG's")
+            }
+            for disagreement in StimulusAgreement.pngAgainstSidecar(bytes, path: path, sidecar: sidecar, sidecarPath: sidecarPath) {
+                flag("sidecar", .fail, "\(disagreement.field): \(disagreement.message)")
+            }
         }
     }
 

@@ -1,0 +1,137 @@
+// StimulusAgreement: does a stimulus's PNG, its sidecar, its own record and its set's manifest agree?
+//
+// The sidecar records the SHA-256 of the PNG's bytes (a PNG cannot hold its own hash), so a
+// truncated or replaced PNG is caught even when it is another valid texstim PNG; the PNG's
+// embedded provenance must equal the sidecar's (minus timing and that hash); and the record's own
+// settings must be the ones its job parameters say (an edited `seed` is caught). Resume, validate
+// and reproduce all ask here; each disagreement names the file and the field.
+
+import Foundation
+import TextureCore
+
+public enum StimulusAgreement {
+    /// One disagreement: which file, which field, and both values.
+    public struct Disagreement: Error, Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var field: String
+        public var message: String
+        public var description: String { "\(file): \(field): \(message)" }
+    }
+
+    /// True when `data` (the bytes at `path`) is the PNG that `sidecar` describes.
+    public static func pngMatchesSidecar(_ data: Data, path: String, sidecar: StimulusRecord) -> Bool {
+        guard pngAgainstSidecar(data, path: path, sidecar: sidecar, sidecarPath: "").isEmpty else { return false }
+        // A sidecar written before the hash existed: the file must at least decode in full.
+        return sidecar.pngSha256 != nil || (try? PNGFile.decode(data, path: path, maxSide: ImageFile.defaultMaxSide)) != nil
+    }
+
+    /// The sidecar of a PNG, or why there is no usable one.
+    public static func sidecar(of pngPath: String) -> Result<StimulusRecord, Disagreement> {
+        let path = SynthesisJob.sidecarPath(for: pngPath)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return .failure(Disagreement(file: path, field: "sidecar", message: "missing or unreadable (every stimulus has one; rerun texstim run)"))
+        }
+        do { return .success(try StimulusRecord.decode(text)) } catch {
+            return .failure(Disagreement(file: path, field: "sidecar", message: "not a texstim provenance record (\(error))"))
+        }
+    }
+
+    /// The PNG's hash and embedded provenance against the sidecar's.
+    public static func pngAgainstSidecar(_ data: Data, path: String, sidecar: StimulusRecord, sidecarPath: String) -> [Disagreement] {
+        var found: [Disagreement] = []
+        if let recorded = sidecar.pngSha256 {
+            let actual = SHA256.hex(data)
+            if actual != recorded {
+                found.append(Disagreement(file: path, field: "png_sha256", message: "the file's SHA-256 is \(actual.prefix(16))…, its sidecar "
+                                          + "records \(recorded.prefix(16))… (the PNG was replaced, edited or truncated after it was written)"))
+            }
+        }
+        guard let text = PNGFile.provenanceText(data), let embedded = try? StimulusRecord.decode(text) else {
+            return found + [Disagreement(file: path, field: "provenance", message: "no readable texstim provenance in the PNG")]
+        }
+        var expected = sidecar
+        expected.timing = nil
+        expected.pngSha256 = nil
+        for difference in differences(embedded, expected) {
+            found.append(Disagreement(file: path, field: difference.field,
+                                      message: "the PNG's provenance says \(difference.a), the sidecar \(sidecarPath) says \(difference.b)"))
+        }
+        return found
+    }
+
+    /// Fields of a record that contradict its own job parameters (a record edited by hand).
+    public static func selfContradictions(_ record: StimulusRecord, file: String) -> [Disagreement] {
+        guard let p = record.job?.parameters else { return [] }
+        let crop = record.preparation.crop != "none (whole image resized)"
+        let pairs: [(String, String, String)] = [
+            ("seed", "\(record.seed)", "\(p.seed)"),
+            ("source.sha256", record.source.sha256, p.sourceSha256),
+            ("model.name", record.model.name, p.model),
+            ("model.weights_sha256", record.model.weightsSha256 ?? "none", p.weightsSha256 ?? "none"),
+            ("layers", record.layers.map(\.layer).joined(separator: ","), p.layers.joined(separator: ",")),
+            ("preparation.size", record.preparation.size.map { "\($0)" } ?? "none", p.size.map { "\($0)" } ?? "none"),
+            ("preparation.crop", "\(record.preparation.size == nil || crop)", "\(p.size == nil || p.crop)"),
+            ("preparation.grey", "\(record.preparation.grey)", "\(p.grey)"),
+            ("output.requested_size", record.output.requestedSize.map { "\($0)" } ?? "none", p.outputSize.map { "\($0)" } ?? "none"),
+            ("output.bit_depth", "\(record.output.bitDepth)", "\(p.bitDepth)"),
+            ("optimizer.max_iterations", "\(record.optimizer.maxIterations)", "\(p.iterations)"),
+            ("postprocessing.histogram_match", "\(record.postprocessing.histogramMatch)", "\(p.histogramMatch)"),
+            ("postprocessing.equalize", "\(String(describing: record.postprocessing.equalize))", "\(String(describing: p.equalize))"),
+        ]
+        return pairs.filter { $0.1 != $0.2 }.map {
+            Disagreement(file: file, field: $0.0, message: "\($0.1), but job.parameters say \($0.2) (the record was edited)")
+        }
+    }
+
+    /// The record's job against the manifest's job of that file (id, set and every parameter).
+    public static func recordAgainstJob(_ record: StimulusRecord, job: StimulusJob, setName: String, file: String) -> [Disagreement] {
+        guard let recorded = record.job else {
+            return [Disagreement(file: file, field: "job", message: "no job in the provenance (not made by texstim run of this manifest)")]
+        }
+        var found: [Disagreement] = []
+        if recorded.id != job.id {
+            found.append(Disagreement(file: file, field: "job.id", message: "'\(recorded.id)', but this file belongs to job '\(job.id)' (swapped or misnamed file)"))
+        }
+        if recorded.set != setName {
+            found.append(Disagreement(file: file, field: "job.set", message: "'\(recorded.set)', but the manifest's set is '\(setName)' (copied from another set)"))
+        }
+        for difference in differences(recorded.parameters, job.parameters) {
+            found.append(Disagreement(file: file, field: "job.parameters.\(difference.field)",
+                                      message: "recorded \(difference.a), the manifest gives \(difference.b) (stale stimulus: rerun texstim run)"))
+        }
+        return found
+    }
+
+    /// The key paths (snake_case, as in the JSON) whose values differ, with both values.
+    static func differences<T: Encodable>(_ a: T, _ b: T) -> [(field: String, a: String, b: String)] {
+        let left = flatten(a), right = flatten(b)
+        // The fields that say whose record it is come first, then the rest in key order.
+        let first = ["job.id", "job.set", "seed", "job.parameters.seed", "source.sha256"]
+        let keys = first.filter { left[$0] != nil || right[$0] != nil } + Set(left.keys).union(right.keys).subtracting(first).sorted()
+        let all = keys.compactMap { key in
+            left[key] == right[key] ? nil : (field: key, a: left[key] ?? "absent", b: right[key] ?? "absent")
+        }
+        // A record of another stimulus differs everywhere (loss traces); the first fields say enough.
+        guard all.count > 8 else { return all }
+        return Array(all.prefix(8)) + [(field: "…", a: "\(all.count - 8) more fields differ", b: "other values")]
+    }
+
+    static func flatten<T: Encodable>(_ value: T) -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return [:] }
+        var result: [String: String] = [:]
+        func visit(_ node: Any, _ path: String) {
+            if let dictionary = node as? [String: Any] {
+                for (key, child) in dictionary { visit(child, path.isEmpty ? key : path + "." + key) }
+            } else if let array = node as? [Any] {
+                for (index, child) in array.enumerated() { visit(child, "\(path)[\(index)]") }
+            } else {
+                result[path] = "\(node)"
+            }
+        }
+        visit(object, "")
+        return result
+    }
+}
