@@ -56,11 +56,12 @@ public enum SetRunner {
         let pending = options.finishOnly ? [] : options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
         // A current stimulus that did not converge stays a failure on every rerun (redoing it
         // would give the same bytes): it is named in the summary, never counted as done.
-        let storedFailures = mine.filter { !pending.contains($0) }.compactMap { job in
+        let pendingIDs = Set(pending.map(\.id))
+        let storedFailures = mine.filter { !pendingIDs.contains($0.id) }.compactMap { job in
             storedRecord(job, folder: folder)?.convergenceProblem.map { (id: job.id, message: $0) }
         }
         if options.dryRun {
-            for job in mine { progressLog("\(pending.contains(job) ? "run " : "skip") \(job.relativePNGPath)") }
+            for job in mine { progressLog("\(pendingIDs.contains(job.id) ? "run " : "skip") \(job.relativePNGPath)") }
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
         }
         let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution)
