@@ -52,4 +52,31 @@ import TextureSynthesis
         #expect(result.stopReason == "iteration limit")
         #expect(result.evaluations == calls)
     }
+
+    /// The state read from setulb_'s isave/dsave: every iteration after the first accepts or skips
+    /// one curvature pair, the evaluations are L-BFGS-B's own count, and on the bounded quadratic
+    /// two variables end at a bound with a projected gradient of 0 (the other one is free at c).
+    @Test func iterationStateIsReadFromTheRightSlots() {
+        let c = [2.0, -3, 0.5]
+        var states: [LBFGSBIteration] = []
+        var calls = 0
+        let result = LBFGSB.minimize(
+            start: [0, 0, 0.9], lower: [-1, -1, -1], upper: [1, 1, 1], settings: LBFGSBSettings(maxIterations: 3),
+            objective: { x, g in
+                calls += 1
+                var f = 0.0
+                for i in 0..<3 {
+                    g[i] = 2 * (x[i] - c[i])
+                    f += (x[i] - c[i]) * (x[i] - c[i])
+                }
+                return f
+            },
+            onIteration: { states.append($0); return true })
+        #expect(states.map(\.iteration) == Array(1...states.count) && result.last == states.last)
+        for state in states { #expect(state.acceptedUpdates + state.skippedUpdates == state.iteration - 1, "\(state)") }
+        #expect(states.last?.evaluations == calls)
+        let last = try! #require(states.last)
+        #expect(last.activeBounds == 2 && abs(last.projectedGradient) < 1e-9, "\(last)")
+        #expect(abs(states[0].projectedGradient - 0.8) < 1e-12, "‖P(x − ∇f) − x‖∞ at the first iterate: \(states[0])")
+    }
 }
