@@ -31,7 +31,7 @@ public final class TextureObjective {
                 convolution: any ConvolutionAlgorithm = Im2ColConvolution(),
                 spectrum setting: SpectrumSetting? = nil) throws(SynthesisError) {
         if let setting, !(setting.weight >= 0 && setting.weight.isFinite) {
-            throw .invalidSetting(name: "spectrum_weight", value: "\(setting.weight)", hint: "use a weight β ≥ 0, e.g. 1e3 (see the README)")
+            throw .invalidSetting(name: "spectrum_weight", value: "\(setting.weight)", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
         }
         let layers = terms.map(\.layer)
         do { try model.validate(layers: layers) } catch { throw .model(error) }

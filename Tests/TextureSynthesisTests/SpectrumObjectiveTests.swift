@@ -70,7 +70,7 @@ import TextureCore
         #expect(throws: SynthesisError.self) {
             try TextureSynthesizer.synthesize(objective: objective, options: SynthesisOptions(height: 32, width: 32, iterations: 1, seed: 0, grey: true))
         }
-        #expect(throws: SynthesisError.invalidSetting(name: "spectrum_weight", value: "-1.0", hint: "use a weight β ≥ 0, e.g. 1e3 (see the README)")) {
+        #expect(throws: SynthesisError.invalidSetting(name: "spectrum_weight", value: "-1.0", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")) {
             _ = try self.objective(spectrum: SpectrumSetting(weight: -1, grey: false), source: syntheticSource(side: 32))
         }
     }

@@ -13,9 +13,11 @@ public enum LayerPresets {
         gatysReferenceLayers.map { "gatys2015:\($0)" } + (1...5).map { "wallis2017:conv\($0)" } + ["wallis2017:powerspec"]
 
     /// β of wallis2017:powerspec, in the units of VGG-19's Caffe input (pixels × 255 minus the
-    /// ImageNet mean): at a noise start on the shared periodic textures (256², vgg19-random),
-    /// β E_spec is of the order of the Gram loss of conv1_1 + pool1 … pool4 (see the README).
-    public static let powerspecSpectrumWeight = 1e5
+    /// ImageNet mean) at 256² (Wallis et al.'s size): at a noise start on the shared periodic
+    /// textures (vgg19-random), β E_spec is 0.3–0.5 of the Gram loss of conv1_1 + pool1 … pool4
+    /// (the Gram loss is 2–4 × 10⁶ E_spec there; see the README). E_spec sums over pixels and the
+    /// Gram loss does not, so at side s the same balance needs β · (256 / s)².
+    public static let powerspecSpectrumWeight = 1e6
 
     /// The spectrum weight β a preset carries (nil: the preset has no spectrum term).
     public static func spectrumWeight(for preset: String) -> Double? {

@@ -207,7 +207,7 @@ public enum ManifestReader {
             let spectrumWeight = entries["spectrum_weight"].flatMap { fields.number($0, "\(path).spectrum_weight") }
             if let beta = spectrumWeight, !(beta >= 0 && beta.isFinite), let node = entries["spectrum_weight"] {
                 fields.report(node, "\(path).spectrum_weight", "expected a weight β ≥ 0, got \(beta)",
-                              hint: "β multiplies ½‖x − P(x)‖² in the model's input units; e.g. 1e5 for vgg19 (see the README)")
+                              hint: "β multiplies ½‖x − P(x)‖² in the model's input units; e.g. 1e6 for vgg19 at 256² (see the README)")
             }
             if preset != nil && entries["layers"] != nil { fields.report(item, path, "give either preset or layers, not both") }
             if let weights, !weights.isEmpty, weights.allSatisfy({ $0 == 0 }) {

@@ -164,7 +164,7 @@ public enum SynthesisJob {
             throw .invalidArgument(name: "--bit-depth", value: "\(request.bitDepth)", hint: "use 8 or 16")
         }
         if let beta = request.spectrumWeight, !(beta >= 0 && beta.isFinite) {
-            throw .invalidArgument(name: "--spectrum-weight", value: "\(beta)", hint: "use a weight β ≥ 0, e.g. 1e5 for vgg19 (see the README)")
+            throw .invalidArgument(name: "--spectrum-weight", value: "\(beta)", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
         }
         guard request.threads >= 1 else {
             throw .invalidArgument(name: "--threads", value: "\(request.threads)", hint: "use at least 1 thread")
