@@ -20,6 +20,9 @@ let package = Package(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
+            name: "CFFTW", pkgConfig: "fftw3f",
+            providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(
             name: "CLBFGSB",
             providers: [.apt(["liblbfgsb-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
@@ -29,7 +32,7 @@ let package = Package(
         .target(name: "CWinograd", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: - Libraries
-        .target(name: "TextureCore", dependencies: ["CBLAS", "CWinograd"]),
+        .target(name: "TextureCore", dependencies: ["CBLAS", "CFFTW", "CWinograd"]),
         .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
         .target(
             name: "TexturePipeline",

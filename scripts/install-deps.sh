@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages texstim builds against, if any is missing (apt-get, as root).
 set -euo pipefail
-packages=(libopenblas-dev libpng-dev libjpeg62-turbo-dev liblbfgsb-dev pkg-config)
+packages=(libopenblas-dev libpng-dev libjpeg62-turbo-dev liblbfgsb-dev libfftw3-dev pkg-config)
 # --tests: also what the test suite needs (chromium renders the HTML report in a test).
 if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 missing=()

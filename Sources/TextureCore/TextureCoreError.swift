@@ -43,7 +43,7 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
             return "no layers selected for model \(model). Hint: pass --layers or --preset."
         case .unknownPreset(let text):
             return "unknown preset '\(text)'. Hint: use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> "
-                + "or wallis2017:<conv1|conv2|conv3|conv4|conv5>."
+                + "or wallis2017:<conv1|conv2|conv3|conv4|conv5|powerspec>."
         case .unknownModel(let name):
             return "unknown model '\(name)'. Hint: choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))."
         case .inputTooSmall(let side, let minimum, let layers):

@@ -45,20 +45,25 @@ public enum Benchmark {
         for size in sizes {
             var noise = NormalSampler(seed: 7)
             let source = Tensor(Shape(3, size, size), data: noise.fill(count: 3 * size * size).map { min(max(0.5 + 0.2 * $0, 0), 1) })
-            var cases: [(any TextureModel, String, [String], ConvolutionChoice)] = []
+            var cases: [(any TextureModel, String, [String], ConvolutionChoice, SpectrumSetting?)] = []
             for convolution in convolutions {
                 cases += cutoffs.map { cutoff in
-                    (vgg, cutoff, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: cutoff)!)), convolution)
+                    (vgg, cutoff, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: cutoff)!)), convolution, nil)
                 }
+                // wallis2017:powerspec: pool4 plus the spectrum term (3 forward + 3 inverse FFTs).
+                cases.append((vgg, "pool4+spectrum", LayerPresets.gatysReferenceLayers, convolution,
+                              SpectrumSetting(weight: LayerPresets.powerspecSpectrumWeight, grey: false)))
             }
             // The pyramid's 5×5 filters on 3 channels run as im2col either way, but with `winograd`
             // their products and the Gram gradient use the machine's ProductKernel.
             for convolution in convolutions {
-                cases.append((pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), convolution))
+                cases.append((pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), convolution, nil))
+                cases.append((pyramid, "levels+spectrum", pyramid.defaultLayers(sourceShape: source.shape), convolution,
+                              SpectrumSetting(weight: 0.01, grey: false)))
             }
-            for (model, cutoff, layers, convolution) in cases {
+            for (model, cutoff, layers, convolution, spectrum) in cases {
                 let row = try time(model: model, cutoff: cutoff, layers: layers, convolution: convolution, source: source,
-                                   threads: threads, repeats: repeats, warmups: warmups)
+                                   threads: threads, repeats: repeats, warmups: warmups, spectrum: spectrum)
                 rows.append(row)
                 report(row)
             }
@@ -69,11 +74,11 @@ public enum Benchmark {
     }
 
     static func time(model: any TextureModel, cutoff: String, layers: [String], convolution: ConvolutionChoice, source: Tensor,
-                     threads: Int, repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow {
+                     threads: Int, repeats: Int, warmups: Int, spectrum: SpectrumSetting? = nil) throws(PipelineError) -> BenchmarkRow {
         let objective: TextureObjective
         do {
             objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: threads,
-                                             convolution: convolution.algorithm)
+                                             convolution: convolution.algorithm, spectrum: spectrum)
         } catch {
             throw .synthesis(error)
         }

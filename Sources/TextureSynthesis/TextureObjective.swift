@@ -2,7 +2,8 @@
 //
 // Built once per (model, source, layers). It owns a feature network (for the latest input size)
 // and the loss; evaluating it maps pixels through the model's preprocessing, runs the network
-// forward and backward, and returns ∂L/∂input.
+// forward and backward, and returns ∂L/∂input. With a spectrum setting it adds Liu et al. (2016)'s
+// term β/2 ‖x − P(x)‖² on the model input (SpectrumConstraint), reported as the layer "spectrum".
 
 import TextureCore
 
@@ -20,11 +21,18 @@ public final class TextureObjective {
     /// network alive for nothing.
     private var cachedNetwork: FeatureNetwork
     private var featureGradients: [Tensor] = []
+    /// The spectrum term, when the condition has one (its weight β > 0 or = 0).
+    public let spectrum: SpectrumConstraint?
 
     /// - Parameters:
     ///   - source: (3, H, W) RGB pixels in [0, 1] (grey sources with R = G = B).
+    ///   - spectrum: the spectrum term's β and whether the synthesis is grey (one channel).
     public init(model: any TextureModel, source: Tensor, terms: [LayerTerm], threads: Int = 1,
-                convolution: any ConvolutionAlgorithm = Im2ColConvolution()) throws(SynthesisError) {
+                convolution: any ConvolutionAlgorithm = Im2ColConvolution(),
+                spectrum setting: SpectrumSetting? = nil) throws(SynthesisError) {
+        if let setting, !(setting.weight >= 0 && setting.weight.isFinite) {
+            throw .invalidSetting(name: "spectrum_weight", value: "\(setting.weight)", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
+        }
         let layers = terms.map(\.layer)
         do { try model.validate(layers: layers) } catch { throw .model(error) }
         let minimum = model.minimumInputSide(layers: layers)
@@ -41,6 +49,7 @@ public final class TextureObjective {
         loss = TextureLoss(terms: terms, sourceFeatures: network.forward(input), threads: threads,
                            products: convolution.products)
         cachedNetwork = network
+        spectrum = setting.map { SpectrumConstraint(source: input, channels: $0.grey ? 1 : 3, weight: $0.weight) }
     }
 
     /// The network for inputs of `shape` (replacing the cached one when the size changes).
@@ -57,11 +66,24 @@ public final class TextureObjective {
         let minimum = model.minimumInputSide(layers: layers)
         let side = min(shape.height, shape.width)
         guard side >= minimum else { throw .model(.inputTooSmall(side: side, minimum: minimum, layers: layers)) }
+        if let spectrum, !spectrum.accepts(shape) {
+            throw .invalidSetting(name: "output size", value: "\(shape.width)×\(shape.height)",
+                                  hint: "the spectrum term (spectrum_weight) needs the stimulus at the source's size, \(spectrum.width)×\(spectrum.height): "
+                                      + "the source's Fourier modulus has no values at other frequencies. Drop output_size (or set size to the side you want)")
+        }
     }
 
-    /// The loss of a model-space input x (3, H, W).
+    /// The loss of a model-space input x (3, H, W). The spectrum term is included when x has the
+    /// source's size (`checkSize` refuses other sizes before a synthesis).
     public func loss(input: Tensor) -> LossBreakdown {
-        loss.evaluate(network(for: input.shape).forward(input))
+        var breakdown = loss.evaluate(network(for: input.shape).forward(input))
+        if let spectrum, spectrum.accepts(input.shape) { add(spectrum.evaluate(input), of: spectrum, to: &breakdown) }
+        return breakdown
+    }
+
+    private func add(_ energy: Double, of spectrum: SpectrumConstraint, to breakdown: inout LossBreakdown) {
+        breakdown.layers[SpectrumSetting.layerName] = energy
+        breakdown.total += spectrum.weight * energy
     }
 
     /// The loss of RGB pixels in [0, 1] (3, H, W), e.g. a finished stimulus or another image.
@@ -73,7 +95,26 @@ public final class TextureObjective {
     public func lossAndGradient(input: Tensor) -> (LossBreakdown, Tensor) {
         let network = network(for: input.shape)
         let features = network.forward(input)
-        let breakdown = loss.evaluate(features, gradients: &featureGradients)
-        return (breakdown, network.backward(featureGradients: featureGradients))
+        var breakdown = loss.evaluate(features, gradients: &featureGradients)
+        var dInput = network.backward(featureGradients: featureGradients)
+        if let spectrum, spectrum.accepts(input.shape) {
+            let energy = dInput.data.withUnsafeMutableBufferPointer { spectrum.evaluate(input, dInput: $0.baseAddress!) }
+            add(energy, of: spectrum, to: &breakdown)
+        }
+        return (breakdown, dInput)
+    }
+}
+
+/// The spectrum term of a condition: β (`spectrum_weight`) and whether it is taken on one grey
+/// channel (grey synthesis) or on the three channels of the model input.
+public struct SpectrumSetting: Sendable, Equatable {
+    /// The name of the term in a `LossBreakdown`'s layers (no model has a layer of this name).
+    public static let layerName = "spectrum"
+    public var weight: Double
+    public var grey: Bool
+
+    public init(weight: Double, grey: Bool) {
+        self.weight = weight
+        self.grey = grey
     }
 }

@@ -9,7 +9,7 @@
 // channels' pixel gradients, so the result stays grey (see OptimisationSpace).
 //
 // L-BFGS-B sees s·L and s·∇L with s from the start gradient (OptimisationSpace.objectiveScale);
-// every loss reported here is L itself.
+// every loss reported here is L itself, the spectrum term β E_spec included when the objective has one.
 
 import TextureCore
 
@@ -78,6 +78,10 @@ public enum TextureSynthesizer {
         }
         let outputShape = Shape(3, options.height, options.width)
         try objective.checkSize(outputShape)
+        if let spectrum = objective.spectrum, (spectrum.channels == 1) != options.grey {
+            throw .invalidSetting(name: "spectrum grey", value: "\(spectrum.channels == 1)",
+                                  hint: "build the objective's spectrum setting with grey: \(options.grey), as the synthesis")
+        }
         let clock = ContinuousClock(), start = clock.now
         let space = OptimisationSpace(objective: objective, grey: options.grey, outputShape: outputShape)
         let startPoint = space.startPoint(seed: options.seed, initImage: options.initImage)

@@ -17,7 +17,7 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Flag(help: "Print JSON: {\"layers\": {\"conv1_1\": E, …}, \"total\": T}.")
+    @Flag(help: "Print JSON: {\"layers\": {\"conv1_1\": E, …, \"spectrum\": E_spec}, \"total\": T} (\"spectrum\" with a spectrum weight).")
     var json = false
 
     func run() throws {
@@ -26,6 +26,7 @@ struct Compare: ParsableCommand {
         request.weightsPath = modelOptions.weights
         request.layers = modelOptions.layerList
         request.preset = modelOptions.preset
+        request.spectrumWeight = modelOptions.spectrumWeight
         request.threads = modelOptions.threads
         request.convolution = modelOptions.conv
         request.allowUnverifiedWeights = modelOptions.allowUnverifiedWeights

@@ -73,6 +73,7 @@ struct Synthesize: ParsableCommand {
         request.weightsPath = modelOptions.weights
         request.layers = modelOptions.layerList
         request.preset = modelOptions.preset
+        request.spectrumWeight = modelOptions.spectrumWeight
         request.size = size
         request.outputSize = outputSize
         request.iterations = iterations

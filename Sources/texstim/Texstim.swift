@@ -45,8 +45,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Comma-separated layers to match, e.g. conv1_1,pool1,pool2 (default: the model's own).")
     var layers: String?
 
-    @Option(help: "A published condition: gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5>.")
+    @Option(help: "A published condition: gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec> (powerspec adds the spectrum term).")
     var preset: String?
+
+    @Option(help: ArgumentHelp("Add Liu et al. (2016)'s Fourier-spectrum term with weight β (model-input units; wallis2017:powerspec sets 1e6). "
+                               + "The stimulus must have the source's size.", valueName: "β"))
+    var spectrumWeight: Double?
 
     @Option(parsing: .unconditional, help: "Compute threads (BLAS and im2col).")
     var threads: Int = 1
@@ -64,6 +68,9 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         if layers != nil && preset != nil { throw ValidationError("Give either --layers or --preset, not both.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if let spectrumWeight, !(spectrumWeight >= 0 && spectrumWeight.isFinite) {
+            throw ValidationError("--spectrum-weight must be a weight β ≥ 0, e.g. 1e6 for vgg19 at 256²; got \(spectrumWeight).")
+        }
     }
 }
 

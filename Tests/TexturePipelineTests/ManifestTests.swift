@@ -42,7 +42,7 @@ let badManifests: [(String, String)] = [
     (validManifest.replacingOccurrences(of: "[level0]", with: "[level0, conv9_9]"),
      "7:5: conditions[0].layers: unknown layer 'conv9_9' for model random-pyramid. Hint: choose from level0, level1, level2, level3, level4, level5, level6, level7."),
     (validManifest.replacingOccurrences(of: "layers: [level0]", with: "preset: \"gatys2015:pool9\""),
-     "7:26: conditions[0].preset: unknown preset 'gatys2015:pool9'. Hint: use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5>"),
+     "7:26: conditions[0].preset: unknown preset 'gatys2015:pool9'. Hint: use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec>"),
     (validManifest + "\ndefaults: {size: -5}", "9:18: defaults.size: expected an integer from 16 to 8192, got -5. Hint: the side in pixels of the prepared source"),
     (validManifest + "\noutput: ../../etc",
      "9:9: output: '../../etc' leaves the output root. Hint: use a relative folder without '..', e.g. stimuli/my-set; pass --output for another place"),
@@ -83,6 +83,12 @@ let badManifests: [(String, String)] = [
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], layer_weights: [0]}"),
      "7:51: conditions[0].layer_weights: every weight is 0, so the condition matches no statistics. Hint: give at least one layer a positive weight, e.g. 1"),
     (validManifest + "\ndefaults: {allow_unverified_weights: maybe}", "9:38: defaults.allow_unverified_weights: expected true or false, got 'maybe'"),
+    (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], spectrum_weight: -1}"),
+     "7:53: conditions[0].spectrum_weight: expected a non-negative number, got '-1'"),
+    // The spectrum term needs the stimulus at the source's size: refused at plan time, not job by job.
+    (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], spectrum_weight: 0.01}") + "\ndefaults: {size: 64, output_size: 96}",
+     "7:5: conditions[0].output_size: source 'pebbles' is 64×64 px but output_size is 96: the spectrum term needs the stimulus at the source's size "
+     + "(the source's Fourier modulus has no values at other frequencies). Hint: drop output_size, or set size: 96 to prepare the source at that size"),
 ]
 
 @Suite struct ManifestTests {

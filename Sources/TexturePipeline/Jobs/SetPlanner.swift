@@ -97,6 +97,14 @@ public enum SetPlanner {
                     report(condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")", error.description)
                     break
                 }
+                let spectrumWeight = condition.spectrumWeight ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
+                if spectrumWeight != nil, let output = settings.outputSize, output != prepared.height || output != prepared.width {
+                    report(condition.mark, "conditions[\(index)].output_size",
+                           "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): the spectrum term needs the stimulus at the source's size "
+                           + "(the source's Fourier modulus has no values at other frequencies)",
+                           hint: "drop output_size, or set size: \(output) to prepare the source at that size")
+                    continue
+                }
                 let minimum = model.minimumInputSide(layers: layers)
                 if min(side, settings.outputSize ?? side) < minimum {
                     let what = settings.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" } ?? "\(side) px"
@@ -110,6 +118,7 @@ public enum SetPlanner {
                                                       condition: initMode == .perCondition ? condition.name : nil)
                     let parameters = JobParameters(
                         sourceSha256: sha, model: name, weightsSha256: model.weightsSHA256, layers: layers, layerWeights: condition.layerWeights,
+                        spectrumWeight: spectrumWeight,
                         seed: seed, size: settings.size, crop: settings.crop ?? true, outputSize: settings.outputSize, grey: settings.grey ?? false,
                         iterations: settings.iterations ?? defaultIterations, histogramMatch: settings.histogramMatch ?? false,
                         bitDepth: settings.bitDepth ?? 8, equalize: manifest.equalization,

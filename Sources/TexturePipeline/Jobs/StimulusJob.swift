@@ -12,6 +12,8 @@ public struct JobParameters: Codable, Sendable, Equatable {
     public var weightsSha256: String?
     public var layers: [String]
     public var layerWeights: [Double]?
+    /// β of the spectrum term (`spectrum_weight`, or the preset's); absent: none.
+    public var spectrumWeight: Double?
     public var seed: UInt64
     public var size: Int?
     public var crop: Bool
@@ -55,6 +57,7 @@ public struct StimulusJob: Sendable, Equatable {
         request.weightsPath = weightsPath
         request.layers = parameters.layers
         request.layerWeights = parameters.layerWeights
+        request.spectrumWeight = parameters.spectrumWeight
         request.size = parameters.size
         request.crop = parameters.crop
         request.outputSize = parameters.outputSize

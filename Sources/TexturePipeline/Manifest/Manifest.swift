@@ -74,6 +74,8 @@ public struct ManifestCondition: Sendable, Equatable {
     public var preset: String?
     public var layers: [String]?
     public var layerWeights: [Double]?
+    /// `spectrum_weight`: β of the spectrum term (Liu et al. 2016); nil = the preset's, else none.
+    public var spectrumWeight: Double?
     public var settings: ManifestSettings
     public var mark: ManifestMark
     public var keyPath: String

@@ -6,7 +6,7 @@
 //   defaults: {model, weights, size, output_size, crop, grey, iterations, histogram_match,
 //              bit_depth, init: shared | per-condition, allow_unverified_weights}
 //   sources: [{id, path} | {glob}]  paths relative to the manifest file
-//   conditions: [{name, preset} | {name, layers, layer_weights}] + any defaults key as override
+//   conditions: [{name, preset} | {name, layers, layer_weights}] + spectrum_weight + any defaults key as override
 //   samples: syntheses per source × condition
 //   validate: {…} reserved for the validators (must be a mapping)
 
@@ -186,7 +186,7 @@ public enum ManifestReader {
         var names: [String: Node] = [:]
         return items.enumerated().compactMap { index, item -> ManifestCondition? in
             let path = "conditions[\(index)]"
-            guard let entries = fields.mapping(item, path, allowed: ["name", "preset", "layers", "layer_weights"] + settingKeys) else { return nil }
+            guard let entries = fields.mapping(item, path, allowed: ["name", "preset", "layers", "layer_weights", "spectrum_weight"] + settingKeys) else { return nil }
             guard let nameNode = entries["name"], let name = fields.string(nameNode, "\(path).name") else {
                 if entries["name"] == nil { fields.report(item, "\(path).name", "required key is missing") }
                 return nil
@@ -198,11 +198,16 @@ public enum ManifestReader {
             names[name] = nameNode
             let preset = entries["preset"].flatMap { fields.string($0, "\(path).preset") }
             if let preset, let presetNode = entries["preset"], (try? LayerPresets.layers(for: preset)) == nil {
-                fields.report(presetNode, "\(path).preset", "unknown preset '\(preset)'", hint: "use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5>")
+                fields.report(presetNode, "\(path).preset", "unknown preset '\(preset)'", hint: "use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec>")
             }
             let layers = entries["layers"].flatMap { fields.strings($0, "\(path).layers") }
             let weights = entries["layer_weights"].flatMap { node in
                 fields.sequence(node, "\(path).layer_weights").map { $0.enumerated().compactMap { fields.number($1, "\(path).layer_weights[\($0)]") } }
+            }
+            let spectrumWeight = entries["spectrum_weight"].flatMap { fields.number($0, "\(path).spectrum_weight") }
+            if let beta = spectrumWeight, !(beta >= 0 && beta.isFinite), let node = entries["spectrum_weight"] {
+                fields.report(node, "\(path).spectrum_weight", "expected a weight β ≥ 0, got \(beta)",
+                              hint: "β multiplies ½‖x − P(x)‖² in the model's input units; e.g. 1e6 for vgg19 at 256² (see the README)")
             }
             if preset != nil && entries["layers"] != nil { fields.report(item, path, "give either preset or layers, not both") }
             if let weights, !weights.isEmpty, weights.allSatisfy({ $0 == 0 }) {
@@ -212,7 +217,7 @@ public enum ManifestReader {
             if let weights, weights.count != (layers?.count ?? preset.flatMap { try? LayerPresets.layers(for: $0) }?.count ?? weights.count) {
                 fields.report(entries["layer_weights"], "\(path).layer_weights", "\(weights.count) weights for \(layers?.count ?? 0) layers", hint: "give one weight per layer")
             }
-            return ManifestCondition(name: name, preset: preset, layers: layers, layerWeights: weights,
+            return ManifestCondition(name: name, preset: preset, layers: layers, layerWeights: weights, spectrumWeight: spectrumWeight,
                                      settings: settings(entries, path, &fields), mark: fields.mark(item), keyPath: path)
         }
     }

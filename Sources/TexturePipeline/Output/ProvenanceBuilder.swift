@@ -21,7 +21,7 @@ enum ProvenanceBuilder {
             model: .init(name: model.name,
                          weightsPath: model.weightsSHA256 == nil ? nil : (request.weightsPath ?? ModelCatalog.defaultWeightsPath()),
                          weightsSha256: model.weightsSHA256),
-            layers: objective.terms, seed: request.seed,
+            layers: objective.terms, spectrumWeight: objective.spectrum?.weight, seed: request.seed,
             optimizer: .init(memory: 20, maxIterations: request.iterations, factr: 0, pgtol: 0,
                              stopping: result.convergence.stoppingRules.isEmpty ? nil : result.convergence.stoppingRules,
                              bounds: result.bounds.map { [$0.lowerBound, $0.upperBound] }, start: start,

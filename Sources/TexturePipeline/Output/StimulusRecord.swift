@@ -124,6 +124,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     public var preparation: Preparation
     public var model: Model
     public var layers: [LayerTerm]
+    /// β of the spectrum term (Liu et al. 2016), reported as the layer "spectrum" in `loss`;
+    /// absent: no spectrum term.
+    public var spectrumWeight: Double? = nil
     public var seed: UInt64
     public var optimizer: Optimizer
     public var iterations: Int

@@ -112,6 +112,7 @@ public enum Reproduction {
         request.allowUnverifiedWeights = true
         request.layers = record.layers.map(\.layer)
         request.layerWeights = record.layers.map(\.weight)
+        request.spectrumWeight = record.spectrumWeight
         request.size = record.preparation.size
         request.crop = record.preparation.crop != "none (whole image resized)"
         request.outputSize = record.output.requestedSize

@@ -19,6 +19,8 @@ public struct SynthesisRequest: Sendable {
     public var layers: [String]?
     public var layerWeights: [Double]?
     public var preset: String?
+    /// β of the spectrum term (Liu et al. 2016); nil: the preset's (wallis2017:powerspec), else none.
+    public var spectrumWeight: Double?
     /// Resize the source to size × size (after a centre-square crop when `crop`).
     public var size: Int?
     public var crop = true
@@ -103,6 +105,8 @@ public enum SynthesisJob {
                                    hint: "give one weight per layer (\(layers.count))")
         }
         let height = request.outputSize ?? prepared.shape.height, width = request.outputSize ?? prepared.shape.width
+        let spectrum = (request.spectrumWeight ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:)))
+            .map { SpectrumSetting(weight: $0, grey: request.grey) }
         var initImage: Tensor?
         var warnings = source.warnings
         if !request.grey && PixelStatistics.isGrey(source.pixels) {
@@ -118,7 +122,7 @@ public enum SynthesisJob {
         let result: SynthesisResult
         do {
             objective = try TextureObjective(model: model, source: prepared, terms: model.terms(layers: layers, weights: request.layerWeights),
-                                             threads: request.threads, convolution: request.convolution.algorithm)
+                                             threads: request.threads, convolution: request.convolution.algorithm, spectrum: spectrum)
             var options = SynthesisOptions(height: height, width: width, iterations: request.iterations, seed: request.seed,
                                            grey: request.grey, histogramMatch: request.histogramMatch, initImage: initImage)
             options.stopping = request.stopping
@@ -158,6 +162,9 @@ public enum SynthesisJob {
         }
         guard request.bitDepth == 8 || request.bitDepth == 16 else {
             throw .invalidArgument(name: "--bit-depth", value: "\(request.bitDepth)", hint: "use 8 or 16")
+        }
+        if let beta = request.spectrumWeight, !(beta >= 0 && beta.isFinite) {
+            throw .invalidArgument(name: "--spectrum-weight", value: "\(beta)", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
         }
         guard request.threads >= 1 else {
             throw .invalidArgument(name: "--threads", value: "\(request.threads)", hint: "use at least 1 thread")

@@ -12,6 +12,8 @@ public struct ComparisonRequest: Sendable {
     public var allowUnverifiedWeights = false
     public var layers: [String]?
     public var preset: String?
+    /// β of the spectrum term (nil: the preset's, else none); it needs A and B at one size.
+    public var spectrumWeight: Double?
     public var threads = 1
     public var convolution = ConvolutionChoice.default
     public var maxSide = ImageFile.defaultMaxSide
@@ -32,8 +34,10 @@ public enum TextureComparison {
         let source = ImagePreparation.rgb(a.pixels)
         let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
         do {
+            let beta = request.spectrumWeight ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:))
             let objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: request.threads,
-                                                 convolution: request.convolution.algorithm)
+                                                 convolution: request.convolution.algorithm,
+                                                 spectrum: beta.map { SpectrumSetting(weight: $0, grey: false) })
             let other = ImagePreparation.rgb(b.pixels)
             try objective.checkSize(other.shape)
             return objective.loss(pixels: other)

@@ -69,6 +69,7 @@ public enum StimulusAgreement {
             ("model.name", record.model.name, p.model),
             ("model.weights_sha256", record.model.weightsSha256 ?? "none", p.weightsSha256 ?? "none"),
             ("layers", record.layers.map(\.layer).joined(separator: ","), p.layers.joined(separator: ",")),
+            ("spectrum_weight", record.spectrumWeight.map { "\($0)" } ?? "none", p.spectrumWeight.map { "\($0)" } ?? "none"),
             ("preparation.size", record.preparation.size.map { "\($0)" } ?? "none", p.size.map { "\($0)" } ?? "none"),
             ("preparation.crop", "\(record.preparation.size == nil || crop)", "\(p.size == nil || p.crop)"),
             ("preparation.grey", "\(record.preparation.grey)", "\(p.grey)"),

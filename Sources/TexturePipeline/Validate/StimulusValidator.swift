@@ -198,7 +198,8 @@ struct StimulusValidator {
         if objectives[key] == nil {
             let model = plan.model(for: job)
             objectives[key] = try? TextureObjective(model: model, source: source.pixels,
-                                                    terms: model.terms(layers: job.parameters.layers, weights: job.parameters.layerWeights))
+                                                    terms: model.terms(layers: job.parameters.layers, weights: job.parameters.layerWeights),
+                                                    spectrum: job.parameters.spectrumWeight.map { SpectrumSetting(weight: $0, grey: job.parameters.grey) })
         }
         guard let objective = objectives[key], (try? objective.checkSize(ImagePreparation.rgb(pixels).shape)) != nil else { return nil }
         return objective.loss(pixels: pixels)
