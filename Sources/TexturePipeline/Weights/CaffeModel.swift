@@ -48,7 +48,8 @@ struct ProtobufReader {
         case 1: try skip(8); return (number, wireType, (position - 8)..<position, 0)
         case 5: try skip(4); return (number, wireType, (position - 4)..<position, 0)
         case 2:
-            let length = try integer(try varint(), "length of field \(number)")
+            let raw = try varint()
+            let length = try integer(raw, "length of field \(number)")
             try skip(length)
             return (number, wireType, (position - length)..<position, 0)
         default: throw failure("unsupported wire type \(wireType) at byte \(position)")
@@ -108,7 +109,10 @@ enum CaffeModel {
                     if dim.number == 1 && dim.wireType == 0 { shape.append(try dims.integer(dim.value, "blob shape dimension")) }
                     if dim.number == 1 && dim.wireType == 2 {
                         var packed = ProtobufReader(bytes, range: dim.range!, path: path)
-                        while !packed.atEnd { shape.append(try packed.integer(try packed.varint(), "blob shape dimension")) }
+                        while !packed.atEnd {
+                            let raw = try packed.varint()
+                            shape.append(try packed.integer(raw, "blob shape dimension"))
+                        }
                     }
                 }
             default: break
