@@ -61,4 +61,18 @@ import Testing
             #expect(result.status == 2 && result.error.contains("\(path): cannot read file: source image: it is \(kind)"), "\(result.error)")
         }
     }
+
+    @Test func emptyFoldersWeightsForNoWeightsModelsAndBOMManifests() throws {
+        let folder = try temporaryFolder("limits-misc")
+        let empty = try texstim(["reproduce", folder])
+        #expect(empty.status == 2 && empty.error.contains("\(folder): invalid value 'a folder without stimuli'"), "\(empty.error)")
+        let weights = try texstim(["synthesize", pebbles, "--out", folder + "/out.png", "--weights", folder + "/missing.safetensors"])
+        #expect(weights.status == 2 && weights.error.contains("weights: invalid value '\(folder)/missing.safetensors'. Hint: model random-pyramid takes no weights file"),
+                "\(weights.error)")
+        let manifest = try Self.manifest(folder, size: 64)
+        let text = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        try (Data([0xEF, 0xBB, 0xBF]) + text).write(to: URL(fileURLWithPath: manifest))
+        let bom = try texstim(["plan", manifest])
+        #expect(bom.status == 0, "\(bom.error)")
+    }
 }
