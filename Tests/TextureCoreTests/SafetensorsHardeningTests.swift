@@ -30,7 +30,7 @@ import TextureCore
         (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, "tensor 'b': data_offsets [4, 8] overlap those of 'a' [0, 8]"),
         (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, "header names 'a' twice"),
         (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"\u0061":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, "header names 'a' twice"),
-        ("{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}", "header nests deeper than 16 levels"),
+        ("{\"a\":" + String(repeating: "[", count: 1_000) + String(repeating: "]", count: 1_000) + "}", "header nests deeper than 16 levels"),
     ])
     func craftedHeadersAreRefusedByField(header: String, expected: String) {
         let message = Self.detail(header)
