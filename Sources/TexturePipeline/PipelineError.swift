@@ -29,6 +29,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case otherSet(folder: String, owner: String, set: String)
     /// An output path is one of the inputs (`role`: source image, init image).
     case outputIsInput(output: String, input: String, role: String)
+    /// A job whose estimated peak memory is above what the machine has (see MachineMemory).
+    case memoryExceeded(what: String, detail: String, estimate: Int, limit: Int, limitSource: String, hint: String)
 
     public var description: String {
         switch self {
@@ -43,7 +45,7 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
             return "\(path): corrupt or truncated \(format): \(reason). Hint: \(hint)."
         case .imageTooLarge(let path, let width, let height, let limit):
             return "\(path): image is \(width)×\(height), above the limit of \(limit) pixels per side. "
-                + "Hint: downscale it first or raise --max-side."
+                + "Hint: downscale it first (texstim reads images up to \(limit) pixels per side)."
         case .outputNotWritable(let path, let reason):
             return "\(path): cannot write output: \(reason). Hint: choose a writable folder with --out."
         case .invalidArgument(let name, let value, let hint):
@@ -77,6 +79,9 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
                 + "Hint: choose another folder with --output (or output: in the manifest)."
         case .outputIsInput(let output, let input, let role):
             return "\(output): the output would overwrite the \(role) \(input). Hint: choose another --out path."
+        case .memoryExceeded(let what, let detail, let estimate, let limit, let limitSource, let hint):
+            return "\(what): needs about \(MachineMemory.format(estimate)) of memory (\(detail)), but this machine has "
+                + "\(MachineMemory.format(limit)) (\(limitSource)); texstim refuses it rather than be killed midway. Hint: \(hint)."
         }
     }
 }

@@ -29,12 +29,19 @@ struct Plan: ParsableCommand {
             for (job, seconds) in zip(plan.jobs, estimate.secondsPerJob) {
                 let side = job.parameters.outputSize ?? job.parameters.size
                 print([job.id, "seed \(job.parameters.seed)", side.map { "\($0)²" } ?? "source size",
-                       job.parameters.layers.joined(separator: ","), "\(job.parameters.iterations) it", String(format: "~%.0f s", seconds)]
+                       job.parameters.layers.joined(separator: ","), "\(job.parameters.iterations) it", String(format: "~%.0f s", seconds),
+                       plan.memory[job.id].map { "~" + MachineMemory.format($0.bytes) } ?? ""]
                     .joined(separator: "  "))
+            }
+            if let largest = plan.largestMemory {
+                print("estimated peak memory \(MachineMemory.format(largest.bytes)) per worker (largest job); "
+                      + "\(MachineMemory.format(largest.bytes(workers: workers))) with \(workers) worker\(workers == 1 ? "" : "s") "
+                      + "(limit \(MachineMemory.format(MachineMemory.limit().bytes)), \(MachineMemory.limit().source))")
             }
             let cpu = estimate.totalCPUSeconds
             print(String(format: "estimated CPU time %.0f s (%.1f h) at %.1f GFLOP/s per worker; about %.0f s wall time with %d workers",
                          cpu, cpu / 3600, estimate.gflopPerSecond, cpu / Double(max(1, workers)), workers))
+            try plan.checkMemory(workers: workers)
         } catch { fail(error) }
     }
 }

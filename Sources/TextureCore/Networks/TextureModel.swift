@@ -28,6 +28,12 @@ public protocol TextureModel: Sendable {
     func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork
     /// FLOPs of one forward + input-gradient pass to `layers` at `input` (convolutions and Grams).
     func evaluationFLOPs(input: Shape, layers: [String]) -> Double
+    /// Bytes one network from `makeNetwork` holds at `input` (activations, gradients, convolution
+    /// scratch for `threads` threads) plus the loss's Gram matrices and feature gradients for
+    /// `layers`: an upper bound, computed before anything is allocated (see SynthesisMemory).
+    func networkBytes(input: Shape, layers: [String], threads: Int) -> Int
+    /// Bytes of weights resident during a synthesis to `layers` (with Winograd's transformed copies).
+    func weightBytes(layers: [String]) -> Int
 }
 
 /// Forward and backward through one model at one input size, with reused buffers.

@@ -39,12 +39,11 @@ public struct SafetensorsFile: Sendable {
 
     /// Reads and checks a file: header bounds, dtypes, shapes against byte ranges.
     public static func read(path: String) throws(TextureCoreError) -> SafetensorsFile {
-        guard FileManager.default.fileExists(atPath: path) else { throw .weightsFileMissing(path: path) }
-        let bytes: Data
-        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .weightsFileUnreadable(path: path, reason: error.localizedDescription)
+        switch RegularFile.read(path: path) {
+        case .success(let bytes): return try parse(bytes, path: path)
+        case .failure(.missing): throw .weightsFileMissing(path: path)
+        case .failure(let problem): throw .weightsFileUnreadable(path: path, reason: problem.reason)
         }
-        return try parse(bytes, path: path)
     }
 
     /// Parses safetensors bytes already in memory (`path` names them in errors).
@@ -55,26 +54,47 @@ public struct SafetensorsFile: Sendable {
             throw .weightsMalformed(path: path, detail: "header length \(headerLength) exceeds the file size \(bytes.count) (truncated?)")
         }
         let dataStart = 8 + Int(headerLength)
-        let header = bytes.subdata(in: 8..<dataStart)
+        let header = bytes.subdata(in: (bytes.startIndex + 8)..<(bytes.startIndex + dataStart))
+        switch JSONKeyCheck.problem(in: header) {
+        case .duplicateKey(let key)?:
+            throw .weightsMalformed(path: path, detail: "header names '\(key)' twice; a file must describe each tensor once")
+        case .tooDeep?:
+            throw .weightsMalformed(path: path, detail: "header nests deeper than \(JSONKeyCheck.maximumDepth) levels; a safetensors header is flat")
+        case nil: break
+        }
         guard let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else {
             throw .weightsMalformed(path: path, detail: "header is not a JSON object")
         }
         var metadata: [String: String] = [:]
         var tensors: [String: NamedTensor] = [:]
-        for (name, value) in json {
+        var ranges: [(name: String, range: Range<Int>)] = []
+        for name in json.keys.sorted() {
+            let value = json[name]!
             if name == "__metadata__" {
                 guard let entries = value as? [String: String] else { throw .weightsMalformed(path: path, detail: "__metadata__ must map strings to strings") }
                 metadata = entries
                 continue
             }
-            let tensor = try parseTensor(name, value, bytes: bytes, dataStart: dataStart, path: path)
+            let (tensor, range) = try parseTensor(name, value, bytes: bytes, dataStart: dataStart, path: path)
             if let problem = tensor.valueProblem { throw .weightsValuesInvalid(path: path, tensor: name, problem: problem) }
             tensors[name] = tensor
+            ranges.append((name, range))
         }
+        try checkDisjoint(ranges, path: path)
         return SafetensorsFile(tensors: tensors, metadata: metadata, sha256: SHA256.hex(bytes))
     }
 
-    private static func parseTensor(_ name: String, _ value: Any, bytes: Data, dataStart: Int, path: String) throws(TextureCoreError) -> NamedTensor {
+    /// Two tensors sharing bytes would alias each other's weights: the format gives each its own range.
+    private static func checkDisjoint(_ ranges: [(name: String, range: Range<Int>)], path: String) throws(TextureCoreError) {
+        let ordered = ranges.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
+            throw .weightsMalformed(path: path, detail: "tensor '\(next.name)': data_offsets [\(next.range.lowerBound), \(next.range.upperBound)] "
+                + "overlap those of '\(previous.name)' [\(previous.range.lowerBound), \(previous.range.upperBound)]")
+        }
+    }
+
+    /// The tensor and its byte range (relative to the data start); every size is checked before use.
+    private static func parseTensor(_ name: String, _ value: Any, bytes: Data, dataStart: Int, path: String) throws(TextureCoreError) -> (NamedTensor, Range<Int>) {
         guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
               let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
         else { throw .weightsMalformed(path: path, detail: "tensor '\(name)' lacks dtype, shape or data_offsets") }
@@ -84,14 +104,17 @@ public struct SafetensorsFile: Sendable {
         case "F16": width = 2
         default: throw .weightsDtypeUnsupported(path: path, tensor: name, dtype: dtype)
         }
-        let count = shape.reduce(1, *)
+        guard let byteCount = CheckedSize.bytes(shape, width: width) else {
+            throw .weightsMalformed(path: path, detail: "tensor '\(name)': shape \(shape) has a negative dimension or more elements than fit in memory")
+        }
         let (begin, end) = (offsets[0], offsets[1])
-        guard shape.allSatisfy({ $0 >= 0 }), begin >= 0, end >= begin, end - begin == count * width else {
+        guard begin >= 0, end >= begin, end - begin == byteCount else {
             throw .weightsMalformed(path: path, detail: "tensor '\(name)': data_offsets \(offsets) do not match shape \(shape) of \(dtype)")
         }
-        guard dataStart + end <= bytes.count else {
-            throw .weightsMalformed(path: path, detail: "tensor '\(name)' ends at byte \(dataStart + end) but the file has \(bytes.count) (truncated?)")
+        guard end <= bytes.count - dataStart else {
+            throw .weightsMalformed(path: path, detail: "tensor '\(name)' ends at byte \(end) of the data, but the file holds \(bytes.count - dataStart) data bytes (truncated?)")
         }
+        let count = byteCount / width
         var values = [Float](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress! + dataStart + begin
@@ -103,7 +126,7 @@ public struct SafetensorsFile: Sendable {
                 }
             }
         }
-        return NamedTensor(name: name, shape: shape, values: values)
+        return (NamedTensor(name: name, shape: shape, values: values), begin..<end)
     }
 
     /// Encodes tensors as F32 in name order, with sorted-key JSON, so equal input gives equal bytes.

@@ -16,6 +16,9 @@ public enum VGG19Weights {
 
     /// The model of a file already read (`path` names it in errors).
     public static func load(_ file: SafetensorsFile, path: String, architecture: VGGArchitecture = .vgg19) throws(TextureCoreError) -> VGG19 {
+        guard architecture.widths.allSatisfy({ $0 > 0 }) else {
+            throw .weightsMalformed(path: path, detail: "block widths \(architecture.widths) (from conv1_1 … conv5_1): every block needs a channel")
+        }
         var convolutions: [String: Conv2D] = [:]
         for name in architecture.convolutionNames {
             let shape = architecture.weightShape(name)!

@@ -18,6 +18,19 @@ public struct SetPlan: Sendable {
     public var warnings: [String] = []
     /// The origin of each `vgg19` model's weights, by the same key as `models`.
     public var weightsOrigins: [String: WeightsOrigin] = [:]
+    /// Estimated peak memory of each job (one thread), by job id.
+    public var memory: [String: MemoryEstimate] = [:]
+
+    /// The largest job's estimate: what each worker must be able to hold.
+    public var largestMemory: MemoryEstimate? { memory.values.max { $0.bytes < $1.bytes } }
+
+    /// Refuses `workers` workers (threads of one process) whose largest jobs together need more than the machine has.
+    public func checkMemory(workers: Int) throws(PipelineError) {
+        guard let largest = largestMemory, workers > 1 else { return }
+        try MachineMemory.require(largest.bytes(workers: workers), for: manifest.path,
+                                  detail: "\(workers) workers × \(MachineMemory.format(largest.perWorkerBytes)) for the largest job, plus the process",
+                                  hint: "use fewer --workers (each worker holds one job's networks)")
+    }
 
     func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
 
@@ -65,6 +78,7 @@ public enum SetPlanner {
         var origins: [String: WeightsOrigin] = [:]
         var unloadable: Set<String> = [], refused: Set<String> = []
         var jobs: [StimulusJob] = []
+        var memory: [String: MemoryEstimate] = [:]
         for (index, condition) in manifest.conditions.enumerated() {
             let settings = manifest.defaults.overridden(by: condition.settings)
             let name = settings.model ?? ModelCatalog.defaultModel.rawValue
@@ -112,6 +126,17 @@ public enum SetPlanner {
                            + "the minimum is \(minimum) px", hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
                     continue
                 }
+                let output = Shape(3, settings.outputSize ?? prepared.height, settings.outputSize ?? prepared.width)
+                let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: prepared, output: output,
+                                                        grey: settings.grey ?? false, threads: 1)
+                do throws(PipelineError) {
+                    try MachineMemory.require(estimate.bytes, for: "source '\(source.id)' in condition '\(condition.name)'",
+                                              detail: "model \(name), \(output.width)×\(output.height), layers \(layers.joined(separator: ","))",
+                                              hint: "lower size or output_size (memory grows with the side squared), or use shallower layers")
+                } catch {
+                    report(condition.mark, "conditions[\(index)]", error.description)
+                    continue
+                }
                 let initMode = settings.initMode ?? .shared
                 for sample in 0..<manifest.samples {
                     let seed = SeedDerivation.jobSeed(setSeed: manifest.seed, sourceId: source.id, sample: sample,
@@ -126,6 +151,7 @@ public enum SetPlanner {
                     jobs.append(StimulusJob(id: StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample, samples: manifest.samples),
                                             sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name, sample: sample,
                                             weightsPath: weights, parameters: parameters, initMode: initMode))
+                    memory[jobs.last!.id] = estimate
                 }
             }
         }
@@ -142,7 +168,7 @@ public enum SetPlanner {
         jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
                     || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
         return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, warnings: warnings,
-                       weightsOrigins: origins)
+                       weightsOrigins: origins, memory: memory)
     }
 
     /// One warning per grey source that a colour condition synthesises: a colour model gives a

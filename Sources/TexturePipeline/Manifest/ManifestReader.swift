@@ -29,7 +29,8 @@ public enum ManifestReader {
             fields.report(nil, "", "file is \(data.count) bytes, more than the \(maximumFileBytes) a manifest may have")
             throw .manifest(ManifestError(issues: fields.issues))
         }
-        let text = String(decoding: data, as: UTF8.self)
+        // Editors on Windows write a UTF-8 byte-order mark; it is not part of the YAML.
+        let text = String(decoding: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self)
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             throw .manifest(ManifestError(issues: [yamlIssue(error, file: path)]))

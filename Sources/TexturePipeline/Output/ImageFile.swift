@@ -19,12 +19,12 @@ public enum ImageFile {
         throw .unsupportedImageFormat(path: path)
     }
 
+    /// The bytes of an input file; a directory, FIFO, device or oversized file is refused by name.
     public static func readFile(path: String, role: String) throws(PipelineError) -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: role) }
-        guard !isDirectory.boolValue else { throw .fileUnreadable(path: path, reason: "it is a directory") }
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .fileUnreadable(path: path, reason: error.localizedDescription)
+        switch RegularFile.read(path: path) {
+        case .success(let data): return data
+        case .failure(.missing): throw .fileMissing(path: path, role: role)
+        case .failure(let problem): throw .fileUnreadable(path: path, reason: "\(role): \(problem.reason)")
         }
     }
 

@@ -64,6 +64,7 @@ public enum SetRunner {
             for job in mine { progressLog("\(pendingIDs.contains(job.id) ? "run " : "skip") \(job.relativePNGPath)") }
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
         }
+        try plan.checkMemory(workers: min(options.workers, pending.count))
         let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution)
             + storedFailures
         if Interruption.requested {

@@ -98,13 +98,16 @@ public enum SynthesisJob {
             loaded = try ModelLoader.load(request.model, weightsPath: request.weightsPath, allowUnverified: request.allowUnverifiedWeights)
         }
         let model = loaded.model
+        // The prepared source's shape, known before it is made: the memory check comes first.
+        let preparedShape = request.size.map { Shape(3, $0, $0) } ?? Shape(3, source.pixels.shape.height, source.pixels.shape.width)
+        let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: preparedShape)
+        let height = request.outputSize ?? preparedShape.height, width = request.outputSize ?? preparedShape.width
+        try checkMemory(request, model: model, layers: layers, source: preparedShape, output: Shape(3, height, width))
         let prepared = ImagePreparation.prepareSource(source.pixels, size: request.size, crop: request.crop, grey: request.grey)
-        let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: prepared.shape)
         if let weights = request.layerWeights, weights.count != layers.count {
             throw .invalidArgument(name: "--layer-weights", value: weights.map { "\($0)" }.joined(separator: ","),
                                    hint: "give one weight per layer (\(layers.count))")
         }
-        let height = request.outputSize ?? prepared.shape.height, width = request.outputSize ?? prepared.shape.width
         let spectrum = (request.spectrumWeight ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:)))
             .map { SpectrumSetting(weight: $0, grey: request.grey) }
         var initImage: Tensor?
@@ -146,6 +149,16 @@ public enum SynthesisJob {
         let png = try PNGFile.encode(final.pixels, bitDepth: request.bitDepth, text: withoutTiming.json())
         record.pngSha256 = SHA256.hex(png)
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
+    }
+
+    /// Refuses, before the networks are made, a synthesis whose estimated peak memory is above the machine's.
+    static func checkMemory(_ request: SynthesisRequest, model: any TextureModel, layers: [String], source: Shape, output: Shape) throws(PipelineError) {
+        let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: source, output: output,
+                                                grey: request.grey, threads: request.threads)
+        let detail = "model \(model.name), source \(source.width)×\(source.height), stimulus \(output.width)×\(output.height), "
+            + "layers \(layers.joined(separator: ",")), \(request.threads) thread\(request.threads == 1 ? "" : "s")"
+        try MachineMemory.require(estimate.bytes, for: request.sourcePath, detail: detail,
+                                  hint: "use a smaller --size or --output-size (memory grows with the side squared), or shallower layers")
     }
 
     static func checkArguments(_ request: SynthesisRequest) throws(PipelineError) {

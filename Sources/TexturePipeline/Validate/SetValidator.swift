@@ -19,9 +19,13 @@ public enum SetValidator {
             return try SetPlanner.plan(manifestPath: path, sourcesFolder: locator.sourcesFolder, allowUnverifiedWeights: allowUnverifiedWeights)
         }
         let index = (path as NSString).appendingPathComponent("index.json")
-        guard let data = FileManager.default.contents(atPath: index),
-              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let manifest = document["manifest"] as? String else {
+        guard FileManager.default.fileExists(atPath: index) else {
             throw .invalidArgument(name: path, value: "no index.json", hint: "pass the set's manifest instead, or run `texstim run` to write the index")
+        }
+        // A damaged index is not a missing one: say which, so nobody reruns a set to "create" it.
+        let data = try ImageFile.readFile(path: index, role: "set index")
+        guard let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let manifest = document["manifest"] as? String else {
+            throw .corruptImage(path: index, format: "set index (JSON)", reason: "it is not a JSON object with a \"manifest\" string")
         }
         let found = try locator.locate("manifest", recorded: manifest, relative: document["manifest_from_set"] as? String, folder: path,
                                        sha256: document["manifest_sha256"] as? String)

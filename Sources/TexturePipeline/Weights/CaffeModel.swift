@@ -48,15 +48,23 @@ struct ProtobufReader {
         case 1: try skip(8); return (number, wireType, (position - 8)..<position, 0)
         case 5: try skip(4); return (number, wireType, (position - 4)..<position, 0)
         case 2:
-            let length = Int(try varint())
+            let raw = try varint()
+            let length = try integer(raw, "length of field \(number)")
             try skip(length)
             return (number, wireType, (position - length)..<position, 0)
         default: throw failure("unsupported wire type \(wireType) at byte \(position)")
         }
     }
 
+    /// A varint used as a length or dimension; 2^63 and above do not fit an Int (and no real file has them).
+    func integer(_ value: UInt64, _ what: String) throws(PipelineError) -> Int {
+        guard value <= UInt64(Int.max) else { throw failure("\(what) is \(value) at byte \(position), larger than any file") }
+        return Int(value)
+    }
+
     mutating func skip(_ count: Int) throws(PipelineError) {
-        guard count >= 0, position + count <= end else { throw failure("field runs past the end of its message (truncated?)") }
+        // count ≤ end − position, not position + count ≤ end: the sum can overflow.
+        guard count >= 0, count <= end - position else { throw failure("field runs past the end of its message (truncated?)") }
         position += count
     }
 }
@@ -91,17 +99,20 @@ enum CaffeModel {
         while !reader.atEnd {
             let field = try reader.field()
             switch (field.number, field.wireType) {
-            case (1...4, 0): legacy[field.number - 1] = Int(field.value)
+            case (1...4, 0): legacy[field.number - 1] = try reader.integer(field.value, "blob dimension \(field.number)")
             case (5, 2): values += floats(bytes, field.range!)
             case (5, 5): values += floats(bytes, field.range!)
             case (7, 2):
                 var dims = ProtobufReader(bytes, range: field.range!, path: path)
                 while !dims.atEnd {
                     let dim = try dims.field()
-                    if dim.number == 1 && dim.wireType == 0 { shape.append(Int(dim.value)) }
+                    if dim.number == 1 && dim.wireType == 0 { shape.append(try dims.integer(dim.value, "blob shape dimension")) }
                     if dim.number == 1 && dim.wireType == 2 {
                         var packed = ProtobufReader(bytes, range: dim.range!, path: path)
-                        while !packed.atEnd { shape.append(Int(try packed.varint())) }
+                        while !packed.atEnd {
+                            let raw = try packed.varint()
+                            shape.append(try packed.integer(raw, "blob shape dimension"))
+                        }
                     }
                 }
             default: break

@@ -28,6 +28,12 @@ public enum ModelLoader {
     /// Loads without refusing (a set's planner decides per condition).
     public static func inspect(_ name: String, weightsPath: String?) throws(PipelineError) -> LoadedModel {
         guard ModelName(rawValue: name) == .vgg19 else {
+            // A weights file named for a model that reads none is a mistake (a condition meant
+            // for vgg19, or a typo in the model); ignoring it would run another model than meant.
+            if let weightsPath, ModelName(rawValue: name) != nil {
+                throw .invalidArgument(name: "weights", value: weightsPath,
+                                       hint: "model \(name) takes no weights file; remove weights (--weights), or use model vgg19")
+            }
             do { return LoadedModel(model: try ModelCatalog.load(name, weightsPath: weightsPath), weights: nil) } catch { throw .core(error) }
         }
         let path = weightsPath ?? ModelCatalog.defaultWeightsPath()

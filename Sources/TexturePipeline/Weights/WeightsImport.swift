@@ -40,7 +40,7 @@ public enum WeightsImport {
             let foreign: SafetensorsFile
             do { foreign = try SafetensorsFile.parse(data, path: file) } catch { throw .core(error) }
             tensors = foreign.tensors
-            declared = foreign.metadata[VGG19Weights.preprocessingKey].flatMap(Preprocessing.init) ?? .torchvisionRGB
+            declared = try declaredPreprocessing(foreign, path: file)
         }
         let architecture = try checkedArchitecture(&tensors, path: file)
         let model = try buildModel(tensors, architecture: architecture, preprocessing: preprocessing ?? declared)
@@ -57,10 +57,29 @@ public enum WeightsImport {
                             origin: WeightsOrigin.of(metadata: metadata, model: model, path: destination))
     }
 
+    /// The format by content: a zip is a PyTorch checkpoint; a length that fits the file followed
+    /// by a JSON object (leading white space allowed, as the format permits) is safetensors;
+    /// anything else is read as a caffemodel, whose protobuf has no signature.
     static func detect(_ data: Data, path: String) -> WeightsFormat {
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .pth }
-        if data.count > 8 && data[data.startIndex + 8] == UInt8(ascii: "{") { return .safetensors }
-        return .caffemodel
+        guard data.count > 8 else { return .caffemodel }
+        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(data.count - 8) else { return .caffemodel }
+        let header = data.dropFirst(8).prefix(Int(length))
+        let first = header.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "{") ? .safetensors : .caffemodel
+    }
+
+    /// A foreign file's `texstim.preprocessing`: absent means torchvision-rgb (what foreign
+    /// safetensors conversions of torchvision hold); a value present but not a VGG
+    /// preprocessing is refused, as `weights verify` refuses it, never replaced.
+    static func declaredPreprocessing(_ file: SafetensorsFile, path: String) throws(PipelineError) -> Preprocessing {
+        guard let declared = file.metadata[VGG19Weights.preprocessingKey] else { return .torchvisionRGB }
+        guard let preprocessing = Preprocessing(rawValue: declared), preprocessing != .sourceMeanRGB else {
+            throw .core(.weightsMetadataInvalid(path: path, key: VGG19Weights.preprocessingKey, value: declared,
+                                                allowed: [Preprocessing.caffeBGR.rawValue, Preprocessing.torchvisionRGB.rawValue]))
+        }
+        return preprocessing
     }
 
     /// Renames tensors to texstim's names (from torchvision's `…features.N.weight` or Caffe's
@@ -80,12 +99,15 @@ public enum WeightsImport {
             }
         }
         let widths = (1...5).map { renamed["conv\($0)_1.weight"]!.shape.first ?? 0 }
+        guard widths.allSatisfy({ $0 > 0 }) else {
+            throw .invalidArgument(name: path, value: "block widths \(widths)", hint: "every block needs at least one channel; the file is damaged")
+        }
         let architecture = VGGArchitecture(widths: widths)
         for name in names {
             let expected = architecture.weightShape(name)!
             for (part, shape) in [("weight", expected), ("bias", [expected[0]])] {
                 let tensor = renamed["\(name).\(part)"]!
-                guard tensor.shape == shape, tensor.values.count == shape.reduce(1, *) else {
+                guard tensor.shape == shape, tensor.values.count == CheckedSize.elements(shape) else {
                     throw .invalidArgument(name: path, value: "\(name).\(part) has shape \(tensor.shape)",
                                            hint: "expected \(shape) for a VGG-19 with block widths \(widths)")
                 }
@@ -118,45 +140,5 @@ public enum WeightsImport {
     static func checkedValues(_ tensor: NamedTensor, path: String) throws(PipelineError) -> NamedTensor {
         if let problem = tensor.valueProblem { throw .core(.weightsValuesInvalid(path: path, tensor: tensor.name, problem: problem)) }
         return tensor
-    }
-}
-
-/// The tensors of a PyTorch zip checkpoint (torch.save's format since 1.6).
-enum TorchStateDict {
-    static func read(_ data: Data, path: String) throws(PipelineError) -> [String: NamedTensor] {
-        let archive = try ZipArchive(data, path: path)
-        guard let pickle = archive.entries.keys.first(where: { $0.hasSuffix("/data.pkl") || $0 == "data.pkl" }) else {
-            throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "no data.pkl inside the zip archive")
-        }
-        let prefix = String(pickle.dropLast("data.pkl".count))
-        var unpickler = RestrictedUnpickler(try archive.contents(pickle), path: path)
-        guard case .dict(let entries) = try unpickler.load() else {
-            throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "data.pkl does not hold a state_dict")
-        }
-        var tensors: [String: NamedTensor] = [:]
-        for (name, value) in entries {
-            guard case .tensor(let tensor) = value else { continue }
-            // Only the convolutions are read (classifier.* tensors are large and unused).
-            guard name.contains("features.") else { continue }
-            let storage = try archive.contents("\(prefix)data/\(tensor.storageKey)")
-            let count = tensor.shape.reduce(1, *)
-            let contiguous = tensor.shape.indices.map { tensor.shape[($0 + 1)...].reduce(1, *) }
-            guard tensor.stride == contiguous || count <= 1 else {
-                throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "tensor '\(name)' is not contiguous")
-            }
-            let width = tensor.storageType == "torch.HalfStorage" ? 2 : 4
-            guard (tensor.offset + count) * width <= storage.count else {
-                throw .corruptImage(path: path, format: "PyTorch checkpoint", reason: "storage of '\(name)' is too short (truncated?)")
-            }
-            let values: [Float] = storage.withUnsafeBytes { raw in
-                (0..<count).map { i in
-                    let at = (tensor.offset + i) * width
-                    return width == 4 ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
-                        : Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))))
-                }
-            }
-            tensors[name] = try WeightsImport.checkedValues(NamedTensor(name: name, shape: tensor.shape, values: values), path: path)
-        }
-        return tensors
     }
 }
