@@ -89,6 +89,12 @@ let badManifests: [(String, String)] = [
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], spectrum_weight: 0.01}") + "\ndefaults: {size: 64, output_size: 96}",
      "7:5: conditions[0].output_size: source 'pebbles' is 64×64 px but output_size is 96: the spectrum term needs the stimulus at the source's size "
      + "(the source's Fourier modulus has no values at other frequencies). Hint: drop output_size, or set size: 96 to prepare the source at that size"),
+    // Duplicate keys: Yams names only the first occurrence; the repeat is placed with its key path.
+    (validManifest + "\nseed: 2", "9:1: seed: duplicate key 'seed' (first at line 3). Hint: each key may appear once per mapping; remove or merge the repeats"),
+    (validManifest + "\ndefaults: {size: 32, size: 64}",
+     "9:22: defaults.size: duplicate key 'size' (first at line 9). Hint: each key may appear once per mapping; remove or merge the repeats"),
+    (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0],\n         name: coarse}"),
+     "8:10: conditions[0].name: duplicate key 'name' (first at line 7). Hint: each key may appear once per mapping; remove or merge the repeats"),
 ]
 
 @Suite struct ManifestTests {
@@ -121,6 +127,21 @@ let badManifests: [(String, String)] = [
             guard case .manifest(let manifestError) = error else { return }
             #expect(manifestError.issues.map(\.keyPath).sorted() == ["colour", "defaults.grey", "seed"])
             #expect(manifestError.description.hasPrefix("manifest has 3 problems:\n  \(path):"))
+        }
+    }
+
+    /// Every repeat is reported, each at its own line: a key given three times, another (quoted) key twice.
+    @Test func everyDuplicateKeyIsPlaced() throws {
+        let folder = temporaryFolder()
+        let path = folder + "/dups.yaml"
+        try (validManifest + "\nsamples: 2\n\"name\": again\nsamples: 3").write(toFile: path, atomically: true, encoding: .utf8)
+        do { _ = try SetPlanner.plan(manifestPath: path); Issue.record("accepted") } catch {
+            guard case .manifest(let manifestError) = error else { Issue.record("\(error)"); return }
+            #expect(manifestError.issues.map { "\($0.line):\($0.column): \($0.keyPath): \($0.message)" } == [
+                "9:1: samples: duplicate key 'samples' (first at line 8)",
+                "10:1: name: duplicate key 'name' (first at line 2)",
+                "11:1: samples: duplicate key 'samples' (first at line 8)",
+            ])
         }
     }
 

@@ -33,6 +33,10 @@ public enum ManifestReader {
         let text = String(decoding: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self)
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
+            if let yaml = error as? YamlError, case .duplicatedKeysInMapping = yaml,
+               let issues = YAMLDuplicateKeys.issues(text: text, firstError: yaml, file: path) {
+                throw .manifest(ManifestError(issues: issues))
+            }
             throw .manifest(ManifestError(issues: [yamlIssue(error, file: path)]))
         }
         guard let root, fields.withinLimit(root) else {
@@ -50,9 +54,11 @@ public enum ManifestReader {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 return ManifestIssue(file: file, line: mark.line, column: mark.column, keyPath: "", message: "YAML syntax error: \(problem)",
                                      hint: "check indentation and quoting near this line")
-            case .duplicatedKeysInMapping(let duplicates, _):
-                return ManifestIssue(file: file, line: 0, column: 0, keyPath: "", message: "duplicate keys: \(duplicates.joined(separator: ", "))",
-                                     hint: "each key may appear once per mapping")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                // Only when YAMLDuplicateKeys cannot place the repeat: name the first occurrence.
+                return ManifestIssue(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                                     message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) (first at line \(context.mark.line))",
+                                     hint: "each key may appear once per mapping; remove or merge the repeats")
             default: break
             }
         }
