@@ -205,6 +205,9 @@ def image_fixtures():
     img.putdata([(200, 100, 50)] * 64)
     img.save(os.path.join(PIPE, "rgb.jpg"), quality=95)
     Image.new("L", (8, 8), 90).save(os.path.join(PIPE, "grey.jpg"), quality=95)
+    # CMYK ink (0, 128, 191, 55) is RGB (200, 100, 50) by R = (255 − C)(255 − K)/255; Pillow
+    # writes it as Photoshop does: inverted, with an Adobe marker.
+    Image.new("CMYK", (8, 8), (0, 128, 191, 55)).save(os.path.join(PIPE, "cmyk.jpg"), quality=95)
     data = open(os.path.join(PIPE, "rgb.jpg"), "rb").read()
     with open(os.path.join(PIPE, "truncated.jpg"), "wb") as f:
         f.write(data[: len(data) // 2])

@@ -11,6 +11,7 @@ typedef struct {
     jmp_buf jump;
     char *error;
     size_t error_length;
+    void *scratch;  // the CMYK row buffer, freed if libjpeg longjmps out mid-image
 } jpeg_context;
 
 static void on_error_exit(j_common_ptr info) {
@@ -40,6 +41,7 @@ int texstim_jpeg_decode(const uint8_t *data, size_t length, uint32_t max_side,
     *pixels = NULL;
     if (setjmp(context.jump)) {
         free(samples);
+        free(context.scratch);
         jpeg_destroy_decompress(&info);
         return 1;
     }
@@ -54,28 +56,45 @@ int texstim_jpeg_decode(const uint8_t *data, size_t length, uint32_t max_side,
         jpeg_destroy_decompress(&info);
         return 1;
     }
-    if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
-        snprintf(error, error_length, "CMYK JPEGs are not supported; convert the file to RGB");
-        jpeg_destroy_decompress(&info);
-        return 1;
-    }
-    info.out_color_space = info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    // CMYK and YCCK (Adobe's YCbCr-coded CMYK) are decoded by libjpeg as CMYK and turned into
+    // RGB below; everything else libjpeg converts to grey or RGB itself.
+    int cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
+    info.out_color_space = cmyk ? JCS_CMYK : info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&info);
-    size_t stride = (size_t)info.output_width * info.output_components;
+    int out_channels = cmyk ? 3 : info.output_components;
+    size_t stride = (size_t)info.output_width * out_channels;
     samples = malloc(stride * info.output_height);
-    if (!samples) {
+    // One CMYK scanline at a time; converted into the RGB rows of samples.
+    uint8_t *ink = cmyk ? malloc((size_t)info.output_width * 4) : NULL;
+    context.scratch = ink;
+    if (!samples || (cmyk && !ink)) {
         snprintf(error, error_length, "out of memory");
+        free(samples); free(ink);
         jpeg_destroy_decompress(&info);
         return 1;
     }
+    // Photoshop writes an Adobe marker and stores CMYK inverted (255 = no ink), and libjpeg hands
+    // the values over as stored; without the marker they are taken as plain ink amounts.
+    int inverted = info.saw_Adobe_marker;
     while (info.output_scanline < info.output_height) {
         JSAMPROW row = samples + (size_t)info.output_scanline * stride;
-        jpeg_read_scanlines(&info, &row, 1);
+        if (!cmyk) { jpeg_read_scanlines(&info, &row, 1); continue; }
+        JSAMPROW ink_row = ink;
+        jpeg_read_scanlines(&info, &ink_row, 1);
+        for (size_t x = 0; x < info.output_width; x++) {
+            // With c', k' the amounts of paper left (255 − ink): R = c'·k'/255, likewise G, B.
+            unsigned k = inverted ? ink[4 * x + 3] : 255u - ink[4 * x + 3];
+            for (int channel = 0; channel < 3; channel++) {
+                unsigned c = inverted ? ink[4 * x + channel] : 255u - ink[4 * x + channel];
+                row[3 * x + channel] = (uint8_t)((c * k + 127) / 255);
+            }
+        }
     }
     jpeg_finish_decompress(&info);
     *width = info.output_width;
     *height = info.output_height;
-    *channels = info.output_components;
+    *channels = out_channels;
+    free(ink);
     jpeg_destroy_decompress(&info);
     *pixels = samples;
     return 0;

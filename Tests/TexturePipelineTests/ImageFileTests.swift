@@ -49,6 +49,24 @@ func temporaryFolder() -> String {
         #expect(greyJPEG.pixels.shape == Shape(1, 8, 8) && abs(greyJPEG.pixels[0, 0, 0] - 90 / 255) < 2 / 255)
     }
 
+    /// A CMYK JPEG as Photoshop (and Pillow) write it: inverted ink with an Adobe marker. Ink
+    /// (0, 128, 191, 55) is RGB (200, 100, 50); it used to be refused as "corrupt or truncated".
+    @Test func decodesCMYKJPEG() throws {
+        let cmyk = try ImageFile.load(path: fixture("cmyk.jpg"))
+        #expect(cmyk.pixels.shape == Shape(3, 8, 8) && cmyk.bitDepth == 8)
+        let rgb = (0..<3).map { cmyk.pixels[$0, 4, 4] * 255 }
+        #expect(zip(rgb, [200, 100, 50]).allSatisfy { abs($0 - $1) < 3 }, "\(rgb)")
+        // Without the Adobe marker (APP14) the same stored values read as plain ink amounts:
+        // stored (255, 127, 64, 200) → R = (255 − 255)(255 − 200)/255 = 0, G ≈ 27.6, B ≈ 41.2.
+        var data = try Data(contentsOf: URL(fileURLWithPath: fixture("cmyk.jpg")))
+        let bytes = [UInt8](data)
+        let app14 = try #require((2..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xEE })
+        data.removeSubrange(app14..<(app14 + 2 + Int(bytes[app14 + 2]) << 8 + Int(bytes[app14 + 3])))
+        let plain = try JPEGFile.decode(data, path: "memory", maxSide: 100)
+        let values = (0..<3).map { plain.pixels[$0, 4, 4] * 255 }
+        #expect(zip(values, [0, 27.6, 41.2]).allSatisfy { abs($0 - $1) < 3 }, "\(values)")
+    }
+
     @Test func badFilesGiveClearErrors() {
         #expect(throws: PipelineError.fileMissing(path: "/nonexistent/a.png", role: "image")) { try ImageFile.load(path: "/nonexistent/a.png") }
         #expect(throws: PipelineError.unsupportedImageFormat(path: fixture("not_an_image.png"))) { try ImageFile.load(path: fixture("not_an_image.png")) }

@@ -5,7 +5,8 @@
 #include <stdint.h>
 
 // Decodes a baseline or progressive JPEG held in memory to 8-bit grey (1 channel) or RGB
-// (3 channels), interleaved, row-major. Returns 0 on success; *pixels is freed with free().
+// (3 channels), interleaved, row-major; CMYK and YCCK JPEGs are converted to RGB (Adobe's
+// inverted CMYK when the file carries an Adobe marker). Returns 0 on success; *pixels is freed with free().
 // Images with a side above max_side are refused before the pixel buffer is allocated.
 int texstim_jpeg_decode(const uint8_t *data, size_t length, uint32_t max_side,
                         uint32_t *width, uint32_t *height, int *channels,
