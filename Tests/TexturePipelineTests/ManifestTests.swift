@@ -145,6 +145,26 @@ let badManifests: [(String, String)] = [
         }
     }
 
+    /// Glob stems follow the explicit ids' rule (ASCII, file-name-safe); each file that breaks it is
+    /// named, with the explicit entry to use instead. 'café' used to pass as an id.
+    @Test func globStemsFollowTheIdRule() throws {
+        let folder = temporaryFolder()
+        for name in ["café.png", "a b.png", "ok_1.png"] {
+            try FileManager.default.copyItem(atPath: sourcesFolder + "/pebbles_256.png", toPath: folder + "/" + name)
+        }
+        let path = folder + "/glob.yaml"
+        try validManifest.replacingOccurrences(of: "{id: pebbles, path: \(sourcesFolder)/pebbles_256.png}", with: "{glob: \"*.png\"}")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        do { _ = try SetPlanner.plan(manifestPath: path, outputOverride: folder + "/out"); Issue.record("accepted") } catch {
+            guard case .manifest(let manifestError) = error else { Issue.record("\(error)"); return }
+            let hint = "Hint: ids are 1–80 ASCII letters, digits, '-', '_' or '.', no leading '.', and no '__'; rename the file or list it as"
+            #expect(manifestError.issues.map(\.description) == [
+                "\(path):5:12: sources[0].glob: 'a b.png' gives the source id 'a b', which is not a safe file name. \(hint) {id: <safe id>, path: a b.png}",
+                "\(path):5:12: sources[0].glob: 'café.png' gives the source id 'café', which is not a safe file name. \(hint) {id: <safe id>, path: café.png}",
+            ])
+        }
+    }
+
     @Test func seedDerivationGoldenValues() {
         #expect(SeedDerivation.fnv1a64("") == 0xCBF2_9CE4_8422_2325)
         #expect(SeedDerivation.fnv1a64("a") == 0xAF63_DC4C_8601_EC8C)

@@ -229,13 +229,18 @@ public enum ManifestReader {
         }
     }
 
-    /// Names become folder and file names: letters, digits, '-', '_' and '.', not starting with '.'.
-    static func checkSafeName(_ name: String, _ node: Node, _ path: String, _ fields: inout YAMLFields) {
+    /// Names and source ids become folder and file names, so one rule holds for all of them
+    /// (explicit ids and glob stems alike): 1–80 ASCII letters, digits, '-', '_' and '.', not
+    /// starting with '.', and no '__' (it separates the parts of a job id).
+    static func isSafeName(_ name: String) -> Bool {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        if name.isEmpty || name.hasPrefix(".") || !name.allSatisfy(allowed.contains) || name.contains("__") || name.count > 80 {
-            fields.report(node, path, "'\(name)' is not a safe file name",
-                          hint: "use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)")
-        }
+        return !name.isEmpty && !name.hasPrefix(".") && name.allSatisfy(allowed.contains) && !name.contains("__") && name.count <= 80
+    }
+
+    static let safeNameRule = "use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)"
+
+    static func checkSafeName(_ name: String, _ node: Node, _ path: String, _ fields: inout YAMLFields) {
+        if !isSafeName(name) { fields.report(node, path, "'\(name)' is not a safe file name", hint: safeNameRule) }
     }
 
     /// The output folder must stay inside the current directory: relative, no '..'.

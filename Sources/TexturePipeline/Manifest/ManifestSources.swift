@@ -1,4 +1,5 @@
-// ManifestSources: the `sources` list: {id, path} entries and {glob} patterns, relative to the manifest.
+// ManifestSources: the `sources` list: {id, path} entries and {glob} patterns, relative to the manifest;
+// a glob match's id is its file stem, under the same safe-name rule as an explicit id.
 
 import Foundation
 import Yams
@@ -22,7 +23,15 @@ enum ManifestSources {
                 for match in matches {
                     let stem = ((match as NSString).lastPathComponent as NSString).deletingPathExtension
                     let relative = String(match.dropFirst(folder.isEmpty ? 0 : folder.count + 1))
-                    sources.append(ManifestSource(id: safeIdentifier(stem), path: relative, resolvedPath: match, mark: mark, keyPath: path))
+                    // The stem is the id as it stands: rewriting it (e.g. 'café' → 'caf-') would give
+                    // ids the user never wrote and that two files could share.
+                    guard ManifestReader.isSafeName(stem) else {
+                        fields.report(globNode, "\(path).glob", "'\(relative)' gives the source id '\(stem)', which is not a safe file name",
+                                      hint: "ids are 1–80 ASCII letters, digits, '-', '_' or '.', no leading '.', and no '__'; "
+                                          + "rename the file or list it as {id: <safe id>, path: \(relative)}")
+                        continue
+                    }
+                    sources.append(ManifestSource(id: stem, path: relative, resolvedPath: match, mark: mark, keyPath: path))
                 }
                 continue
             }
@@ -52,13 +61,5 @@ enum ManifestSources {
         defer { globfree(&result) }
         guard glob(full, 0, nil, &result) == 0 else { return [] }
         return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
-    }
-
-    /// A file stem made filename-safe: other characters become '-', '__' becomes '_'.
-    static func safeIdentifier(_ stem: String) -> String {
-        var id = String(stem.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "-" })
-        while id.contains("__") { id = id.replacingOccurrences(of: "__", with: "_") }
-        while id.hasPrefix(".") { id.removeFirst() }
-        return id.isEmpty ? "source" : id
     }
 }
