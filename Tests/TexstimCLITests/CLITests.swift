@@ -133,6 +133,30 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         #expect(compare.status == 0 && compare.output.hasPrefix("{\"layers\":{\"level0\":"))
     }
 
+    /// The spectrum term from the command line (issue 16): synthesize records its loss in the
+    /// sidecar next to the layers', and compare reports it, with total = Σ layers + β·spectrum.
+    @Test func spectrumWeightReachesSynthesizeAndCompare() throws {
+        let folder = try temporaryFolder("cli")
+        let result = try texstim(["synthesize", pebbles, "--out", folder + "/p.png", "--size", "32", "--iterations", "20",
+                                  "--spectrum-weight", "0.01"])
+        #expect(result.status == 0, "\(result.error)")
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/p.json"))) as? [String: Any]
+        let loss = sidecar?["loss"] as? [String: Any]
+        for stage in ["initial", "final"] {
+            let layers = (loss?[stage] as? [String: Any])?["layers"] as? [String: Double]
+            #expect(layers?["spectrum"] != nil, "\(stage): \(String(describing: layers))")
+        }
+        #expect(sidecar?["spectrum_weight"] as? Double == 0.01)
+
+        let maple = repository.appendingPathComponent("manifests/sources/maple-leaves_256.png").path
+        let compare = try texstim(["compare", pebbles, maple, "--json", "--layers", "level0", "--spectrum-weight", "0.01"])
+        #expect(compare.status == 0, "\(compare.error)")
+        let report = try JSONSerialization.jsonObject(with: Data(compare.output.utf8)) as? [String: Any]
+        let layers = try #require(report?["layers"] as? [String: Double], "\(compare.output)")
+        let (level0, spectrum, total) = (try #require(layers["level0"]), try #require(layers["spectrum"]), try #require(report?["total"] as? Double))
+        #expect(spectrum > 0 && abs(total - (level0 + 0.01 * spectrum)) <= 1e-9 * total, "\(compare.output)")
+    }
+
     /// One iteration cannot bring the loss down 10×: the files are written (flagged in their
     /// provenance), the message says not converged with the losses, and the status is 1.
     @Test func unconvergedSynthesisExitsWith1() throws {
