@@ -91,6 +91,7 @@ let badManifests: [(String, String)] = [
      + "(the source's Fourier modulus has no values at other frequencies). Hint: drop output_size, or set size: 96 to prepare the source at that size"),
     // Duplicate keys: Yams names only the first occurrence; the repeat is placed with its key path.
     (validManifest + "\nseed: 2", "9:1: seed: duplicate key 'seed' (first at line 3). Hint: each key may appear once per mapping; remove or merge the repeats"),
+    (validManifest + "\n\"na\\x6De\": again", "9:1: name: duplicate key 'name' (first at line 2). Hint: each key may appear once per mapping; remove or merge the repeats"),
     (validManifest + "\ndefaults: {size: 32, size: 64}",
      "9:22: defaults.size: duplicate key 'size' (first at line 9). Hint: each key may appear once per mapping; remove or merge the repeats"),
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0],\n         name: coarse}"),

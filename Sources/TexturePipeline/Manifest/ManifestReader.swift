@@ -57,7 +57,7 @@ public enum ManifestReader {
             case .duplicatedKeysInMapping(let duplicates, let context):
                 // Only when YAMLDuplicateKeys cannot place the repeat: name the first occurrence.
                 return ManifestIssue(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
-                                     message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) (first at line \(context.mark.line))",
+                                     message: "duplicate key \(duplicates.map { $0 == "<uncovertable>" ? "(a list or mapping used as a key)" : "'\($0)'" }.joined(separator: ", ")): given here and again later in this mapping",
                                      hint: "each key may appear once per mapping; remove or merge the repeats")
             default: break
             }

@@ -12,8 +12,8 @@ enum YAMLDuplicateKeys {
     /// Rounds of rename-and-recompose before giving up (each round removes one duplicate group).
     static let maximumRounds = 50
 
-    /// One issue per repeated key (every occurrence after the first), or nil when the
-    /// duplicates cannot be placed (quoted keys with escapes, or another error later in the file).
+    /// One issue per repeated key (every occurrence after the first), or nil when the duplicates
+    /// cannot be placed (a key that is not a one-line scalar, or another error later in the file).
     static func issues(text: String, firstError: YamlError, file: String) -> [ManifestIssue]? {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array(String($0).unicodeScalars) }
         var renamed: [Position: String] = [:]
@@ -43,18 +43,41 @@ enum YAMLDuplicateKeys {
         init(_ mark: Mark) { (line, column) = (mark.line, mark.column) }
     }
 
-    /// Overwrites the key token at `mark` (plain or quoted without escapes) with a private-use
-    /// character repeated: the same count of Unicode scalars, which libyaml's columns count. Each
-    /// round uses its own character, so two renamed keys of one mapping never collide.
+    /// Overwrites the key token at `mark` with a private-use character repeated: the same count
+    /// of Unicode scalars, which libyaml's columns count, so no other mark moves. Each round uses
+    /// its own character, so two renamed keys of one mapping never collide. A plain key must
+    /// read as `key`; a quoted one runs to its closing quote (escapes make its text differ).
     static func rename(_ lines: inout [[Unicode.Scalar]], at mark: Mark, key: String, round: Int) -> Bool {
         let (row, start) = (mark.line - 1, mark.column - 1)
         guard row >= 0, row < lines.count, start >= 0, start < lines[row].count else { return false }
         let line = lines[row]
-        let quote = line[start] == "\"" || line[start] == "'" ? String(line[start]) : ""
-        let token = Array((quote + key + quote).unicodeScalars)
-        guard start + token.count <= line.count, Array(line[start..<start + token.count]) == token else { return false }
-        lines[row].replaceSubrange(start..<start + token.count, with: Array(repeating: Unicode.Scalar(0xE000 + UInt32(round))!, count: token.count))
+        let length: Int
+        if line[start] == "\"" || line[start] == "'" {
+            guard let close = closingQuote(line, from: start) else { return false }
+            length = close - start + 1
+        } else {
+            let token = Array(key.unicodeScalars)
+            guard !token.isEmpty, start + token.count <= line.count, Array(line[start..<start + token.count]) == token else { return false }
+            length = token.count
+        }
+        lines[row].replaceSubrange(start..<start + length, with: Array(repeating: Unicode.Scalar(0xE000 + UInt32(round))!, count: length))
         return true
+    }
+
+    /// The index of the quote that closes the quoted scalar opening at `start`: in double quotes
+    /// a backslash escapes the next character; in single quotes '' stands for one quote.
+    static func closingQuote(_ line: [Unicode.Scalar], from start: Int) -> Int? {
+        let quote = line[start]
+        var index = start + 1
+        while index < line.count {
+            if quote == "\"" && line[index] == "\\" { index += 2; continue }
+            if line[index] == quote {
+                if quote == "'" && index + 1 < line.count && line[index + 1] == "'" { index += 2; continue }
+                return index
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// Walks the tree; in each mapping that holds a renamed key, reports that key's later
