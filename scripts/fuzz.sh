@@ -24,10 +24,14 @@ bash scripts/install-deps.sh
 # TEXSTIM_FUZZ=1 adds the targets to Package.swift; a separate scratch folder keeps the
 # instrumented build apart from the normal one. libFuzzer comes with the Swift toolchain.
 build_start=$SECONDS
+mkdir -p "$scratch"
 for target in "${targets[@]}"; do
-  TEXSTIM_FUZZ=1 swift build -c release --scratch-path "$scratch" --product "$target" \
-    --sanitize=address -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link 2>&1 | grep -v "^\[" || true
-  test -x "$scratch/release/$target" || { echo "fuzz: building $target failed" >&2; exit 1; }
+  if ! TEXSTIM_FUZZ=1 swift build -c release --scratch-path "$scratch" --product "$target" \
+      --sanitize=address -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link > "$scratch/build.log" 2>&1; then
+    tail -30 "$scratch/build.log" >&2
+    echo "fuzz: building $target failed (log: $scratch/build.log)" >&2
+    exit 1
+  fi
 done
 echo "fuzz: built ${#targets[@]} targets in $((SECONDS - build_start)) s"
 
@@ -78,7 +82,7 @@ for target in "${targets[@]}"; do
   summary+=("$line")
 done
 
-printf '%s\n' "fuzz: summary" "${summary[@]/#/  }"
+printf '%s\n' "fuzz: summary ($SECONDS s in all, build included)" "${summary[@]/#/  }"
 if [ ${#failures[@]} -gt 0 ]; then
   printf '%s\n' "fuzz: FAILED (${#failures[@]}):" "${failures[@]/#/  }" >&2
   exit 1

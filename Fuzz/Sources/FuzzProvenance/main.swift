@@ -10,7 +10,11 @@ import TexturePipeline
 func fuzzOne(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data = input else { return 0 }
     // The text comes out of a PNG iTXt chunk, decoded leniently as UTF-8 (as PNGFile does).
-    _ = try? StimulusRecord.decode(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
+    guard let record = try? StimulusRecord.decode(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
+    else { return 0 }
+    // What validate, inspect and resume then do with a record's values: format them, write them back.
+    _ = record.convergenceProblem
+    _ = record.json()
     return 0
 }
 
