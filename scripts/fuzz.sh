@@ -7,6 +7,7 @@
 #
 # Exits 1 when any replay or run finds a crash, an ASan report, a leak, an out-of-memory or a
 # timeout; regressions listed in Fuzz/KNOWN_OPEN.md still fail it, and are marked as known.
+# FUZZ_JOBS (default: the number of cores) targets fuzz at once, each for the full SECONDS.
 # New findings are copied to .build-fuzz/findings/<target>/ (commit them to Fuzz/regressions/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,49 +37,79 @@ done
 echo "fuzz: built ${#targets[@]} targets in $((SECONDS - build_start)) s"
 
 known_open() { grep -qF "$1" Fuzz/KNOWN_OPEN.md 2>/dev/null; }
+# The first frame in our sources, as "File.swift:line" (how Fuzz/KNOWN_OPEN.md names stack tops).
+stack_top() { grep -o -m1 -E "/Sources/[^ ]+\.(swift|c):[0-9]+" "$1" | sed -E 's|.*/||'; }
+# What a failure log says: the sanitizer's or libFuzzer's verdict and the first frame in our code.
+excerpt() {
+  grep -E "^==[0-9]+== ?ERROR|^SUMMARY" "$1" | head -2 | sed 's/^/    /'
+  grep -m1 -E "^ +#[0-9]+ .*/(Sources|Fuzz)/" "$1" | sed -E 's/^ +/    at /' | cut -c1-220 || true
+}
 failures=()
-summary=()
-for target in "${targets[@]}"; do
-  binary="$scratch/release/$target"
-  work="$scratch/run/$target"
-  rm -rf "$work"
-  mkdir -p "$work/corpus" "$work/artifacts"
+replayed=()
 
-  # Regressions first: libFuzzer runs a file given as an argument once. One process per file,
-  # so every failing input is named, not only the first.
-  replayed=0
+# Regressions first: libFuzzer runs a file given as an argument once. One process per file,
+# so every failing input is named, not only the first.
+for target in "${targets[@]}"; do
+  count=0
   for input in Fuzz/regressions/"$target"/*; do
     [ -f "$input" ] || continue
-    replayed=$((replayed + 1))
-    if "$binary" "${limits[@]}" "$input" > "$work/replay.log" 2>&1; then
+    count=$((count + 1))
+    if "$scratch/release/$target" "${limits[@]}" "$input" > "$scratch/replay.log" 2>&1; then
       known_open "$input" && echo "fuzz: $input now passes: remove it from Fuzz/KNOWN_OPEN.md"
     else
       if known_open "$input"; then note=" (known open, see Fuzz/KNOWN_OPEN.md)"; else note=""; fi
       echo "fuzz: REGRESSION $input fails$note:"
-      grep -E "ERROR|Fatal error|SUMMARY|^ +#[0-3] " "$work/replay.log" | head -8 | sed 's/^/    /'
+      excerpt "$scratch/replay.log"
       failures+=("$input$note")
     fi
   done
+  replayed+=("$count")
+done
 
-  cp -R "Fuzz/corpus/$target/." "$work/corpus/"
-  set +e
-  "$binary" "$work/corpus" "${limits[@]}" -max_total_time="$seconds" -print_final_stats=1 \
-    -artifact_prefix="$work/artifacts/" > "$work/fuzz.log" 2>&1
-  status=$?
-  set -e
+# Then the fuzzing, FUZZ_JOBS targets at a time (default: one per core), each for $seconds.
+fuzz_one() {
+  local target=$1 work="$scratch/run/$1"
+  local status=0
+  "$scratch/release/$target" "$work/corpus" "${limits[@]}" -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix="$work/artifacts/" > "$work/fuzz.log" 2>&1 || status=$?
+  echo "$status" > "$work/status"
+}
+jobs="${FUZZ_JOBS:-$(nproc)}"
+running=0
+for target in "${targets[@]}"; do
+  work="$scratch/run/$target"
+  rm -rf "$work"
+  mkdir -p "$work/corpus" "$work/artifacts"
+  cp -R "Fuzz/corpus/$target/." "$work/corpus/"   # libFuzzer adds to the copy, never to Fuzz/corpus
+  fuzz_one "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
+done
+wait
+
+summary=()
+for index in "${!targets[@]}"; do
+  target=${targets[$index]}
+  work="$scratch/run/$target"
+  status=$(cat "$work/status")
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log")
-  line="$target: ${runs:-?} executions in $seconds s, $replayed regression inputs replayed"
-  if [ $status -ne 0 ]; then
+  line="$target: ${runs:-?} executions in $seconds s, ${replayed[$index]} regression inputs replayed"
+  if [ "$status" -ne 0 ]; then
     mkdir -p "$scratch/findings/$target"
     cp "$work"/artifacts/* "$scratch/findings/$target/" 2>/dev/null || true
-    echo "fuzz: $target FOUND A FAILURE (exit $status); input(s) in $scratch/findings/$target/, log $work/fuzz.log:"
-    grep -E "ERROR|Fatal error|SUMMARY|^ +#[0-3] " "$work/fuzz.log" | head -8 | sed 's/^/    /'
-    failures+=("$target (new finding)")
-    line="$line, 1 crash"
+    top=$(stack_top "$work/fuzz.log")
+    if [ -n "$top" ] && grep -qF "$top " Fuzz/KNOWN_OPEN.md; then
+      kind="same stack top ($top) as a known-open regression"
+    else
+      kind="new finding"
+    fi
+    echo "fuzz: $target FAILED while fuzzing (exit $status, $kind); input in $scratch/findings/$target/, log $work/fuzz.log:"
+    excerpt "$work/fuzz.log"
+    failures+=("$target fuzzing: $kind")
+    line="$line, 1 crash ($kind)"
   else
     line="$line, 0 crashes"
   fi
-  echo "fuzz: $line"
   summary+=("$line")
 done
 
