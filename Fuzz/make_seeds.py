@@ -176,8 +176,9 @@ def pth_bytes(state, storage, protocol=2):
     weights.TorchPickler(buffer, protocol=protocol).dump(state)
     archive_bytes = io.BytesIO()
     with zipfile.ZipFile(archive_bytes, "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("archive/data.pkl", buffer.getvalue())
-        archive.writestr("archive/data/0", storage.tobytes())
+        # A fixed date, so the seeds come out byte for byte the same on every run.
+        archive.writestr(zipfile.ZipInfo("archive/data.pkl", (1980, 1, 1, 0, 0, 0)), buffer.getvalue())
+        archive.writestr(zipfile.ZipInfo("archive/data/0", (1980, 1, 1, 0, 0, 0)), storage.tobytes())
     return archive_bytes.getvalue()
 
 
