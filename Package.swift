@@ -59,3 +59,13 @@ let package = Package(
         .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]
 )
+
+// MARK: - Fuzz targets (only when TEXSTIM_FUZZ=1: scripts/fuzz.sh builds them with -sanitize=fuzzer,
+// which the normal build must not get; see Fuzz/README.md)
+if Context.environment["TEXSTIM_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Sources/FuzzDriver"))
+    for name in ["FuzzPNG", "FuzzJPEG", "FuzzManifest", "FuzzSafetensors", "FuzzPth", "FuzzCaffeModel", "FuzzProvenance"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzDriver", "TexturePipeline"], path: "Fuzz/Sources/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

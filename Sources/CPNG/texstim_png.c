@@ -50,6 +50,32 @@ static void write_bytes(png_structp png, png_bytep in, png_size_t count) {
 
 static void flush_bytes(png_structp png) { (void)png; }
 
+// Every chunk's declared length must fit in the bytes that follow it. libpng allocates an
+// ancillary chunk's buffer (e.g. iTXt) from the declared length before reading it, so a 2 KB
+// file could make it allocate 2 GB; the whole file is in memory, so this check is exact.
+static int check_chunk_lengths(const uint8_t *data, size_t length, char *error, size_t error_length) {
+    size_t offset = 8;
+    while (offset + 8 <= length) {
+        uint32_t declared = (uint32_t)data[offset] << 24 | (uint32_t)data[offset + 1] << 16 |
+                            (uint32_t)data[offset + 2] << 8 | (uint32_t)data[offset + 3];
+        char type[5];
+        for (int i = 0; i < 4; i++) {
+            uint8_t c = data[offset + 4 + i];
+            type[i] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? (char)c : '?';
+        }
+        type[4] = 0;
+        size_t remaining = length - offset - 8;
+        if (declared > 0x7fffffffu || (size_t)declared + 4 > remaining) {
+            snprintf(error, error_length, "chunk %s at byte %zu declares %u data bytes, but only %zu bytes follow "
+                     "(with its CRC it needs %llu)", type, offset, declared, remaining, (unsigned long long)declared + 4);
+            return 1;
+        }
+        if (memcmp(type, "IEND", 4) == 0) return 0;
+        offset += 12 + (size_t)declared;
+    }
+    return 0;  // a file that stops between chunks: libpng reports it as truncated
+}
+
 int texstim_png_decode(const uint8_t *data, size_t length, uint32_t max_side,
                        texstim_png_info *info, uint16_t **pixels, char *error, size_t error_length) {
     png_context context;
@@ -61,6 +87,7 @@ int texstim_png_decode(const uint8_t *data, size_t length, uint32_t max_side,
         snprintf(error, error_length, "not a PNG file (bad signature)");
         return 1;
     }
+    if (check_chunk_lengths(data, length, error, error_length)) return 1;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, on_error, on_warning);
     png_infop png_info = png ? png_create_info_struct(png) : NULL;
     if (!png || !png_info) {

@@ -83,6 +83,17 @@ func temporaryFolder() -> String {
         }
     }
 
+    /// A chunk that declares more bytes than the file holds is refused before libpng reads it
+    /// (libpng would allocate the declared 2 GB for an iTXt chunk first; found by Fuzz/FuzzPNG).
+    @Test func chunkLongerThanTheFileIsRefusedUpFront() throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("rgb8.png"))))
+        bytes.insert(contentsOf: [0x7A, 0x00, 0x00, 0x00] + Array("iTXt".utf8) + Array("texstim".utf8), at: 33)  // after IHDR
+        #expect(throws: PipelineError.corruptImage(path: "a.png", format: "PNG", reason:
+            "chunk iTXt at byte 33 declares 2046820352 data bytes, but only \(bytes.count - 41) bytes follow (with its CRC it needs 2046820356)")) {
+            try ImageFile.decode(Data(bytes), path: "a.png")
+        }
+    }
+
     @Test(arguments: [(1, 8), (1, 16), (3, 8), (3, 16)])
     func roundTripsEveryWrittenKind(channels: Int, bitDepth: Int) throws {
         let maximum = Float((1 << bitDepth) - 1)

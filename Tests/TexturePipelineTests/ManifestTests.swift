@@ -166,6 +166,17 @@ let badManifests: [(String, String)] = [
         }
     }
 
+    /// Bytes in memory (what the manifest fuzz target feeds) read as the file would, named by `path`.
+    @Test func manifestBytesReadAsTheFileWould() throws {
+        let manifest = try ManifestReader.read(data: Data(validManifest.utf8), path: "/elsewhere/m.yaml")
+        #expect(manifest.name == "bad" && manifest.path == "/elsewhere/m.yaml" && manifest.sources.count == 1)
+        let bad = Data(validManifest.replacingOccurrences(of: "seed: 1", with: "seed: one").utf8)
+        do { _ = try ManifestReader.read(data: bad, path: "/elsewhere/m.yaml"); Issue.record("accepted") } catch {
+            guard case .manifest(let manifestError) = error else { Issue.record("\(error)"); return }
+            #expect(manifestError.issues.map { "\($0.file):\($0.line):\($0.keyPath)" } == ["/elsewhere/m.yaml:3:seed"])
+        }
+    }
+
     @Test func seedDerivationGoldenValues() {
         #expect(SeedDerivation.fnv1a64("") == 0xCBF2_9CE4_8422_2325)
         #expect(SeedDerivation.fnv1a64("a") == 0xAF63_DC4C_8601_EC8C)

@@ -23,7 +23,12 @@ public enum ManifestReader {
 
     /// Reads and checks the manifest's syntax and types (not yet the files it names).
     public static func read(path: String) throws(PipelineError) -> Manifest {
-        let data = try ImageFile.readFile(path: path, role: "manifest")
+        try read(data: ImageFile.readFile(path: path, role: "manifest"), path: path)
+    }
+
+    /// Reads manifest bytes already in memory; `path` names them in messages, and relative
+    /// source paths and globs are resolved against its folder.
+    public static func read(data: Data, path: String) throws(PipelineError) -> Manifest {
         var fields = YAMLFields(file: path)
         guard data.count <= maximumFileBytes else {
             fields.report(nil, "", "file is \(data.count) bytes, more than the \(maximumFileBytes) a manifest may have")

@@ -1,0 +1,17 @@
+// FuzzManifest: libFuzzer target for the manifest reader (YAML via Yams/libyaml, then the strict schema).
+import Foundation
+import FuzzDriver
+import TexturePipeline
+
+/// One input. A thrown error is a correct answer to bad bytes; only a trap, an ASan report,
+/// a leak or a timeout is a finding. Also exported under libFuzzer's name, which its runtime
+/// references even though its own main never runs.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOne(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = input else { return 0 }
+    // The manifest's folder does not exist, so relative sources and globs name no real file.
+    _ = try? ManifestReader.read(data: Data(bytes: data, count: size), path: "/nonexistent-texstim-fuzz/manifest.yaml")
+    return 0
+}
+
+exit(texstim_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv, fuzzOne))
