@@ -55,6 +55,7 @@ struct Run: ParsableCommand {
         options.outputOverride = output
         options.validate = !noValidate
         options.finishOnly = finish
+        options.progress = RunProgressRenderer().sink
         do {
             let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output, allowUnverifiedWeights: allowUnverifiedWeights)
             for warning in plan.warnings { FileHandle.standardError.write(Data("texstim: warning: \(warning)\n".utf8)) }

@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     /// Synthesise nothing: assemble the index from the sidecars and validate (the finishing job
     /// of a Slurm array).
     public var finishOnly = false
+    /// Where the run reports its progress (see `RunEvent`); by default, nowhere.
+    public var progress: RunProgressSink = { _ in }
 
     public init() {}
 }
@@ -65,8 +67,8 @@ public enum SetRunner {
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
         }
         try plan.checkMemory(workers: min(options.workers, pending.count))
-        let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution)
-            + storedFailures
+        let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution,
+                                   progress: options.progress) + storedFailures
         if Interruption.requested {
             try SetIndex.write(plan: plan)
             throw .cancelled
@@ -95,28 +97,31 @@ public enum SetRunner {
         return try? StimulusRecord.decode(text)
     }
 
-    static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice) throws(PipelineError) -> [(id: String, message: String)] {
+    static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice,
+                        progress: @escaping RunProgressSink) throws(PipelineError) -> [(id: String, message: String)] {
         let queue = JobQueue(jobs)
-        let progress = RunProgress(total: jobs.count, workers: max(1, min(workers, jobs.count)))
+        let threads = max(1, min(workers, jobs.count))
+        progress(.setStarted(jobs: jobs.count, workers: threads))
         let finished = DispatchGroup()
-        for worker in 0..<max(1, min(workers, jobs.count)) {
+        for worker in 0..<threads {
             finished.enter()
             let thread = Thread {
                 while !Interruption.requested, let job = queue.next() {
                     var request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
                                               convolution: convolution)
                     request.weightsOrigin = plan.weightsOrigin(for: job)
+                    progress(.jobStarted(worker: worker, job: job.id))
                     do throws(PipelineError) {
                         let outcome = try SynthesisJob.run(request, progress: { step in
-                            progress.working(worker, job: job.id, iteration: step.iteration, of: step.totalIterations, loss: step.loss)
+                            progress(.iteration(worker: worker, job: job.id, iteration: step.iteration, total: step.totalIterations, loss: step.loss))
                         }, shouldContinue: { !Interruption.requested })
                         // Kept on disk for inspection, but a failure: validation fails it too.
                         if let problem = outcome.record.convergenceProblem { queue.fail(job.id, problem) }
-                        progress.finished(worker, job: job.id, error: outcome.record.convergenceProblem)
+                        progress(.jobFinished(worker: worker, job: job.id, failure: outcome.record.convergenceProblem))
                     } catch {
                         if case .cancelled = error { break }
                         queue.fail(job.id, error.description)
-                        progress.finished(worker, job: job.id, error: error.description)
+                        progress(.jobFinished(worker: worker, job: job.id, failure: error.description))
                     }
                 }
                 finished.leave()
@@ -125,7 +130,7 @@ public enum SetRunner {
             thread.start()
         }
         finished.wait()
-        progress.finish()
+        progress(.setFinished)
         return queue.failures
     }
 
