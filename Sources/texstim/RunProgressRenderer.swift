@@ -41,11 +41,12 @@ final class RunProgressRenderer: @unchecked Sendable {
         case let .jobStarted(worker, job):
             guard workers.indices.contains(worker) else { return }
             jobStarts[worker] = Date()
-            workers[worker] = "\(job) starting"
+            workers[worker] = "starting \(job)"
             draw(force: false)
         case let .iteration(worker, job, iteration, total, loss):
             guard workers.indices.contains(worker) else { return }
-            workers[worker] = String(format: "%@ %d/%d loss %.4g", job, iteration, total, loss)
+            // The numbers before the job's id: a narrow terminal cuts the id's tail, not the progress.
+            workers[worker] = String(format: "%d/%d loss %.4g  %@", iteration, total, loss, job)
             draw(force: false)
         case let .jobFinished(worker, job, failure):
             finished += 1

@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func barAndWorkerLinesFitTheWidth() {
-        let workers = ["pebbles__both__s01 120/400 loss 1.234e+03", "idle", String(repeating: "j", count: 90) + " 1/12 loss 5"]
+        let workers = ["120/400 loss 1.234e+03  pebbles__both__s01", "idle", "1/12 loss 5  " + String(repeating: "j", count: 90)]
         for width in [30, 59, 79, 131] {
             let lines = RunProgressRenderer.lines(width: width, jobs: 8, finished: 3, failed: 1, workers: workers, eta: "ETA –")
             #expect(lines.count == 4)
