@@ -4,7 +4,7 @@
 // source size (it computes the source's Grams and is still held while the network at the
 // output size is made), the network at the output size, L-BFGS-B's work arrays and the images.
 // Each model counts its own buffers (TextureModel.networkBytes); the constants here were checked
-// against measured peak RSS (README, "Memory"), so the estimate is an upper bound.
+// against measured peak RSS (docs/performance.md, "Memory"), so the estimate is an upper bound.
 
 import TextureCore
 

@@ -138,7 +138,7 @@ import TextureCore
 
     /// Full-width VGG-19 (seeded He weights) at 64² on a noise image in the caffe input range:
     /// every activation to pool4, the loss, and its gradient, Winograd against direct.
-    /// Bounds (measured values in the README): activations 1e-5 of the layer's largest value,
+    /// Bounds (measured values in docs/performance.md): activations 1e-5 of the layer's largest value,
     /// loss 1e-5 relative, gradient 1e-3 in relative L2 norm (the gradient crosses 12 ReLU
     /// masks, and a unit whose pre-activation is within rounding of 0 may switch).
     @Test func vgg19LayersLossAndGradientAgreeWithDirect() {

@@ -60,7 +60,8 @@ let badManifests: [(String, String)] = [
     (validManifest.replacingOccurrences(of: "name: bad", with: "name: .."),
      "2:7: name: '..' is not a safe file name. Hint: use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)"),
     (validManifest.replacingOccurrences(of: "\(sourcesFolder)/pebbles_256.png", with: fixture("truncated.png")),
-     "5:5: sources[0].path: \(fixture("truncated.png")): corrupt or truncated PNG: file is truncated (unexpected end of data). Hint: re-export the image."),
+     "5:5: sources[0].path: \(fixture("truncated.png")): corrupt or truncated PNG: chunk IDAT at byte 33 declares 46 data bytes, but only 32 bytes follow "
+     + "(with its CRC it needs 50). Hint: re-export the image."),
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], layer_weights: [1, 2]}"),
      "7:51: conditions[0].layer_weights: 2 weights for 1 layers. Hint: give one weight per layer"),
     ("version: 1\nname: [a, b", "3:1: YAML syntax error: did not find expected ',' or ']'. Hint: check indentation and quoting near this line"),

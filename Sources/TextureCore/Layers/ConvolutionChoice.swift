@@ -9,7 +9,7 @@ public enum ConvolutionChoice: String, Sendable, Codable, CaseIterable {
     /// Winograd F(4×4, 3×3) for 3×3 layers with ≥ 8 input channels, im2col for the rest.
     case winograd
 
-    /// The faster one; it passes the accuracy bounds against direct (see README, Performance).
+    /// The faster one; it passes the accuracy bounds against direct (see docs/performance.md).
     public static let `default` = ConvolutionChoice.winograd
 
     public var algorithm: any ConvolutionAlgorithm {
