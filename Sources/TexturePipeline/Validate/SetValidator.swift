@@ -46,9 +46,10 @@ public enum SetValidator {
             if !FileManager.default.fileExists(atPath: path) {
                 findings.append(Finding(file: path, statistic: .file, level: .fail, message: "missing stimulus (job \(job.id) has no file)"))
             } else {
-                let (statistics, pixels, histogram, spectrum, trace) = validator.validate(job, findings: &findings)
-                (result.statistics, result.lumaHistogram, result.spectrum, result.lossTrace) = (statistics, histogram, spectrum, trace)
-                if let pixels { lumas[job.id] = PixelStatistics.luma(pixels) }
+                let measured = validator.validate(job, findings: &findings)
+                result.statistics = measured.statistics
+                (result.lumaHistogram, result.spectrum, result.lossTrace) = (measured.lumaHistogram, measured.spectrum, measured.lossTrace)
+                if let pixels = measured.pixels { lumas[job.id] = PixelStatistics.luma(pixels) }
             }
             results.append(result)
         }

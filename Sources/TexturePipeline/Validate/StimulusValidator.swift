@@ -17,6 +17,17 @@ struct PreparedSource {
     var spectrum: AmplitudeSpectrum
 }
 
+/// What `StimulusValidator.validate` measured in one file: nil statistics when the file cannot be
+/// used, nil pixels when it cannot even be decoded.
+struct StimulusMeasurement {
+    var statistics: StimulusStatistics?
+    var pixels: Tensor?
+    /// 64-bin luma histogram, the amplitude spectrum and the recorded loss trace, for the plots.
+    var lumaHistogram: [Double] = []
+    var spectrum: [Double] = []
+    var lossTrace: [Double] = []
+}
+
 struct StimulusValidator {
     let plan: SetPlan
     let thresholds: [ValidationStatistic: Threshold]
@@ -50,7 +61,7 @@ struct StimulusValidator {
     }
 
     /// Measures the file; appends findings. Returns nil statistics when the file cannot be used.
-    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> (StimulusStatistics?, Tensor?, [Double], [Double], [Double]) {
+    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> StimulusMeasurement {
         let path = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
         func flag(_ statistic: ValidationStatistic, _ level: FindingLevel, _ message: String) {
             if level != .pass { findings.append(Finding(file: path, statistic: statistic, level: level, message: message)) }
@@ -62,13 +73,13 @@ struct StimulusValidator {
         } catch {
             flag(.file, .fail, error.description)
             agreement(job, bytes: nil, path: path, flag: flag)
-            return (nil, nil, [], [], [])
+            return StimulusMeasurement(statistics: nil, pixels: nil)
         }
         checkFile(job, image: image, path: path, flag: flag)
         agreement(job, bytes: bytes, path: path, flag: flag)
         guard let source = try? source(for: job) else {
             flag(.source, .fail, "\(job.sourcePath): source image cannot be read")
-            return (nil, image.pixels, [], [], [])
+            return StimulusMeasurement(statistics: nil, pixels: image.pixels)
         }
         let pixels = image.pixels, luma = PixelStatistics.luma(pixels)
         let clipping = PixelStatistics.clipping(pixels)
@@ -115,7 +126,8 @@ struct StimulusValidator {
         if let loss = statistics.gramLoss {
             flag(.gramLoss, threshold(.gramLoss, loss.total), String(format: "Gram loss to the source %.4g", loss.total))
         }
-        return (statistics, pixels, Self.coarseHistogram(luma), spectrum.amplitudes, record?.convergence?.lossTrace ?? [])
+        return StimulusMeasurement(statistics: statistics, pixels: pixels, lumaHistogram: Self.coarseHistogram(luma),
+                                   spectrum: spectrum.amplitudes, lossTrace: record?.convergence?.lossTrace ?? [])
     }
 
     /// The `convergence` check: L_final / L_start as recorded, against the thresholds (fail
