@@ -154,18 +154,32 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
             + (convergence.acceptedUpdates == 0 ? "; L-BFGS-B accepted no curvature pair (it never left steepest descent)" : "")
     }
 
-    /// Pretty, sorted-key, snake_case JSON.
+    /// How a non-finite number (a NaN or infinite loss) is written: JSON has no literal for it, and
+    /// the encoder's default is to throw, which once left the provenance silently empty.
+    static let nonFinite = (positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+
+    /// Pretty, sorted-key, snake_case JSON; a non-finite number is written as the string "NaN",
+    /// "Infinity" or "-Infinity".
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity,
+            nan: Self.nonFinite.nan)
+        do {
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        } catch {
+            // Every field is a string, a number (non-finite ones handled above), a Bool or a container of them.
+            preconditionFailure("a StimulusRecord cannot fail to encode: \(error)")
+        }
     }
 
     public static func decode(_ text: String) throws -> StimulusRecord {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
         return try decoder.decode(StimulusRecord.self, from: Data(text.utf8))
     }
 }
