@@ -39,7 +39,12 @@ let package = Package(
         .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
         .target(
             name: "TexturePipeline",
-            dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG", .product(name: "Yams", package: "Yams")],
+            plugins: ["GitCommitPlugin"]),
+
+        // MARK: - Build tools
+        // Writes BuildInfo.swift (the commit and a dirty flag) into TexturePipeline at build time.
+        .plugin(name: "GitCommitPlugin", capability: .buildTool()),
 
         // MARK: - Executable (thin)
         .executableTarget(

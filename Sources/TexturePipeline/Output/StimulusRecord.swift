@@ -187,27 +187,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
 public enum ToolVersion {
     public static let current = "0.1.0"
 
-    /// The commit of the checkout the running executable was built in (read from .git next to
-    /// .build/), or "unknown" for an installed binary.
-    public static let gitCommit: String = {
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let git = folder.appendingPathComponent(".git")
-            if let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8) {
-                let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard line.hasPrefix("ref: ") else { return line }
-                let reference = String(line.dropFirst(5))
-                if let commit = try? String(contentsOf: git.appendingPathComponent(reference), encoding: .utf8) {
-                    return commit.trimmingCharacters(in: .whitespacesAndNewlines)
-                }
-                if let packed = try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8),
-                   let entry = packed.split(separator: "\n").first(where: { $0.hasSuffix(" " + reference) }) {
-                    return String(entry.prefix(40))
-                }
-                return "unknown"
-            }
-            folder.deleteLastPathComponent()
-        }
-        return "unknown"
-    }()
+    /// The commit this texstim was built from, recorded at build time by GitCommitPlugin (never
+    /// read from a checkout at run time, which may be another one), with "-dirty" appended when
+    /// the checkout had uncommitted changes (as `git describe --dirty` does); "unknown" for a
+    /// build outside a git checkout.
+    public static let gitCommit = BuildInfo.gitCommit + (BuildInfo.gitDirty ? "-dirty" : "")
 }
