@@ -8,7 +8,9 @@ import TexturePipeline
 @Suite struct RecordJSONTests {
     /// A complete record written by texstim (the fuzzer's seed, checked in).
     func sampleRecord() throws -> StimulusRecord {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // Tests/TexturePipelineTests/<this file> → the repository root.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let path = root.appendingPathComponent("Fuzz/corpus/FuzzProvenance/record.json").path
         return try StimulusRecord.decode(String(contentsOfFile: path, encoding: .utf8))
     }

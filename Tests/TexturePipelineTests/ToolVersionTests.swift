@@ -8,7 +8,9 @@ import TexturePipeline
     @Test func gitCommitIsTheBuiltCheckoutsHead() throws {
         let commit = ToolVersion.gitCommit
         let hex = commit.hasSuffix("-dirty") ? String(commit.dropLast(6)) : commit
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // Tests/TexturePipelineTests/<this file> → the repository root.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let git = Process()
         git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         git.arguments = ["git", "-C", root.path, "rev-parse", "HEAD"]

@@ -44,11 +44,14 @@ public enum SetValidator {
             var result = StimulusValidation(file: path, jobId: job.id, source: job.sourceId, condition: job.condition, sample: job.sample,
                                             verdict: .pass, statistics: nil, lumaHistogram: [], spectrum: [])
             if !FileManager.default.fileExists(atPath: path) {
-                findings.append(Finding(file: path, statistic: .file, level: .fail, message: "missing stimulus (job \(job.id) has no file)"))
+                findings.append(Finding(file: path, statistic: .file, level: .fail,
+                                        message: "missing stimulus (job \(job.id) has no file)"))
             } else {
                 let measured = validator.validate(job, findings: &findings)
                 result.statistics = measured.statistics
-                (result.lumaHistogram, result.spectrum, result.lossTrace) = (measured.lumaHistogram, measured.spectrum, measured.lossTrace)
+                result.lumaHistogram = measured.lumaHistogram
+                result.spectrum = measured.spectrum
+                result.lossTrace = measured.lossTrace
                 if let pixels = measured.pixels { lumas[job.id] = PixelStatistics.luma(pixels) }
             }
             results.append(result)
@@ -69,13 +72,14 @@ public enum SetValidator {
             }
         }
         return ValidationReport(set: plan.manifest.name, manifest: plan.manifest.path, folder: plan.outputFolder,
-                                verdict: findings.map(\.level).max() ?? .pass, thresholds: ValidationThresholds.byName(thresholds), stimuli: results,
+                                verdict: findings.map(\.level).max() ?? .pass,
+                                thresholds: ValidationThresholds.byName(thresholds), stimuli: results,
                                 conditions: conditions, findings: findings, sourceHistograms: sourceHistograms, sourceSpectra: sourceSpectra)
     }
 
     /// Max correlation of each stimulus with the other samples of its source × condition.
-    static func checkDuplicates(_ results: inout [StimulusValidation], lumas: [String: [Double]], thresholds: [ValidationStatistic: Threshold],
-                                findings: inout [Finding]) {
+    static func checkDuplicates(_ results: inout [StimulusValidation], lumas: [String: [Double]],
+                                thresholds: [ValidationStatistic: Threshold], findings: inout [Finding]) {
         for index in results.indices {
             guard results[index].statistics != nil, let mine = lumas[results[index].jobId] else { continue }
             let siblings = results.indices.filter {
@@ -115,7 +119,8 @@ public enum SetValidator {
         }
     }
 
-    static func spreadFindings(_ conditions: [ConditionSummary], folder: String, thresholds: [ValidationStatistic: Threshold]) -> [Finding] {
+    static func spreadFindings(_ conditions: [ConditionSummary], folder: String,
+                               thresholds: [ValidationStatistic: Threshold]) -> [Finding] {
         guard conditions.count >= 2 else { return [] }
         func deviation(_ values: [Double]) -> Double {
             let mean = values.reduce(0, +) / Double(values.count)

@@ -132,7 +132,8 @@ struct StimulusValidator {
 
     /// The `convergence` check: L_final / L_start as recorded, against the thresholds (fail
     /// defaults to the model's own requirement, so a job the synthesis called not converged fails).
-    func checkConvergence(_ record: StimulusRecord, statistics: inout StimulusStatistics, flag: (ValidationStatistic, FindingLevel, String) -> Void) {
+    func checkConvergence(_ record: StimulusRecord, statistics: inout StimulusStatistics,
+                          flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         guard let convergence = record.convergence else {
             flag(.convergence, .warn, "no convergence record (written by an older texstim): cannot tell whether the synthesis converged")
             return
@@ -159,7 +160,8 @@ struct StimulusValidator {
     }
 
     /// Size, bit depth, greyness and provenance (job id, source and weights hashes).
-    func checkFile(_ job: StimulusJob, image: DecodedImage, path: String, flag: (ValidationStatistic, FindingLevel, String) -> Void) {
+    func checkFile(_ job: StimulusJob, image: DecodedImage, path: String,
+                   flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         let p = job.parameters
         if image.bitDepth != p.bitDepth { flag(.file, .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)") }
         if let side = p.outputSize ?? p.size, image.pixels.shape.height != side || image.pixels.shape.width != side {
@@ -189,7 +191,8 @@ struct StimulusValidator {
     }
 
     /// The sidecar against the PNG: present, a texstim record, the PNG's SHA-256, the same provenance.
-    func agreement(_ job: StimulusJob, bytes: Data?, path: String, flag: (ValidationStatistic, FindingLevel, String) -> Void) {
+    func agreement(_ job: StimulusJob, bytes: Data?, path: String,
+                   flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         let sidecarPath = SynthesisJob.sidecarPath(for: path)
         switch StimulusAgreement.sidecar(of: path) {
         case .failure(let problem): flag(.sidecar, .fail, "\(problem.file): \(problem.message)")

@@ -56,7 +56,9 @@ public enum ValidationThresholds {
     /// The defaults with the manifest's overrides applied. The reader admits only `names` as
     /// keys, so no override is dropped here.
     public static func resolved(_ overrides: [String: Threshold]) -> [ValidationStatistic: Threshold] {
-        let typed = overrides.compactMap { name, threshold in ValidationStatistic(rawValue: name).map { ($0, threshold) } }
+        let typed = overrides.compactMap { name, threshold in
+            ValidationStatistic(rawValue: name).map { ($0, threshold) }
+        }
         return defaults.merging(typed) { _, new in new }
     }
 
