@@ -74,6 +74,15 @@ let badManifests: [(String, String)] = [
      "1:1: the document expands to more than 100000 nodes. Hint: remove YAML aliases that repeat large blocks"),
     ("", " the manifest is empty. Hint: see manifests/demo.yaml for a template"),
     (validManifest + "\nvalidate: 3", "9:11: validate: expected a mapping (key: value lines), got '3'"),
+    // A misspelt statistic, and a check that has no threshold to set, are errors, not silently ignored.
+    (validManifest + "\nvalidate: {copy_corelation: {warn: 0.5}}",
+     "9:12: validate.copy_corelation: unknown key 'copy_corelation'. Hint: did you mean 'copy_correlation'? "
+     + "allowed keys: chroma, clipped_fraction, convergence, copy_correlation, duplicate_correlation, gram_loss, "
+     + "histogram_distance, mean_luminance_spread, outlier_z, rms_contrast_spread, spectrum_distance"),
+    (validManifest + "\nvalidate: {file: {fail: 1}}",
+     "9:12: validate.file: unknown key 'file'. Hint: allowed keys: chroma, clipped_fraction, convergence, "
+     + "copy_correlation, duplicate_correlation, gram_loss, histogram_distance, mean_luminance_spread, outlier_z, "
+     + "rms_contrast_spread, spectrum_distance"),
     (validManifest.replacingOccurrences(of: "samples: 1", with: ""), "1:1: samples: required key is missing. Hint: see manifests/demo.yaml for a template"),
     (validManifest + "\ndefaults: {model: vgg19-random, size: 16}\n".replacingOccurrences(of: "fine, layers: [level0]", with: "x"),
      "7:5: conditions[0].layers: unknown layer 'level0' for model vgg19-random. Hint: choose from conv1_1, conv1_2, pool1, conv2_1, conv2_2, pool2, conv3_1, conv3_2, conv3_3, conv3_4, pool3, conv4_1, conv4_2, conv4_3, conv4_4, pool4, conv5_1, conv5_2, conv5_3, conv5_4, pool5."),

@@ -49,72 +49,132 @@ public enum SetPlanner {
     ///     condition (a manifest allows them per condition with `allow_unverified_weights`).
     public static func plan(manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil,
                             allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
-        var manifest = try ManifestReader.read(path: manifestPath)
+        var planning = Planning(manifest: try ManifestReader.read(path: manifestPath))
+        planning.loadSources(sourcesFolder: sourcesFolder)
+        // Condition by condition (model, then jobs), so that problems are listed in manifest order.
+        for (index, condition) in planning.manifest.conditions.enumerated() {
+            let settings = planning.manifest.defaults.overridden(by: condition.settings)
+            guard let model = planning.loadModel(condition, index: index, settings: settings,
+                                                 allowUnverifiedWeights: allowUnverifiedWeights) else { continue }
+            planning.expand(condition, index: index, settings: settings, model: model)
+        }
+        let manifest = planning.manifest
+        for (source, problem) in nameLengthProblems(manifest) {
+            planning.report(source.mark, "\(source.keyPath)", problem.0, hint: problem.1)
+        }
+        let outputFolder = manifest.outputFolder(override: outputOverride)
+        if outputOverride == nil, let problem = escapesWorkingDirectory(outputFolder) {
+            planning.report(ManifestMark(line: 0, column: 0), "output", problem,
+                            hint: "use a folder inside the current directory, or pass --output")
+        }
+        guard planning.issues.isEmpty else { throw .manifest(ManifestError(issues: planning.issues)) }
+        return SetPlan(manifest: manifest, jobs: planning.sortedJobs(), models: planning.models, outputFolder: outputFolder,
+                       warnings: greyInColourWarnings(manifest, greySources: planning.greySources),
+                       weightsOrigins: planning.origins, memory: planning.memory)
+    }
+
+    /// A condition's model as planned: its name, the weights path (resolved against the manifest's
+    /// folder) and the loaded network.
+    struct ConditionModel {
+        var name: String
+        var weights: String?
+        var model: any TextureModel
+    }
+
+    /// What `plan` collects on its way through the manifest. Every problem is appended to `issues`
+    /// and planning goes on, so that the user sees them all at once.
+    struct Planning {
+        var manifest: Manifest
         var issues: [ManifestIssue] = []
-        func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
-            issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath, message: message, hint: hint))
-        }
-        var unresolved: Set<String> = []
-        if let sourcesFolder {
-            for (source, error) in relocateSources(&manifest, sourcesFolder: sourcesFolder) {
-                report(source.mark, "\(source.keyPath).path", error.description)
-                unresolved.insert(source.id)
-            }
-        }
+        /// Each readable source's shape and the SHA-256 of its file, by source id.
         var shapes: [String: (Shape, String)] = [:]
         var greySources: Set<String> = []
-        for source in manifest.sources where !unresolved.contains(source.id) {
-            do {
-                let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
-                let image = try ImageFile.decode(data, path: source.resolvedPath)
-                shapes[source.id] = (image.pixels.shape, SHA256.hex(data))
-                if PixelStatistics.isGrey(image.pixels) { greySources.insert(source.id) }
-            } catch {
-                report(source.mark, "\(source.keyPath).path", error.description)
-            }
-        }
-        let folder = (manifest.path as NSString).deletingLastPathComponent
         var models: [String: any TextureModel] = [:]
         var origins: [String: WeightsOrigin] = [:]
+        /// Models that failed to load or were refused: reported once per model, not per condition.
         var unloadable: Set<String> = [], refused: Set<String> = []
         var jobs: [StimulusJob] = []
         var memory: [String: MemoryEstimate] = [:]
-        for (index, condition) in manifest.conditions.enumerated() {
-            let settings = manifest.defaults.overridden(by: condition.settings)
+
+        mutating func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
+            issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath,
+                                        message: message, hint: hint))
+        }
+
+        /// Finds moved sources (with `--sources`), then reads each source once for its shape, hash and greyness.
+        mutating func loadSources(sourcesFolder: String?) {
+            var unresolved: Set<String> = []
+            if let sourcesFolder {
+                for (source, error) in relocateSources(&manifest, sourcesFolder: sourcesFolder) {
+                    report(source.mark, "\(source.keyPath).path", error.description)
+                    unresolved.insert(source.id)
+                }
+            }
+            for source in manifest.sources where !unresolved.contains(source.id) {
+                do {
+                    let data = try ImageFile.readFile(path: source.resolvedPath, role: "source image")
+                    let image = try ImageFile.decode(data, path: source.resolvedPath)
+                    shapes[source.id] = (image.pixels.shape, SHA256.hex(data))
+                    if PixelStatistics.isGrey(image.pixels) { greySources.insert(source.id) }
+                } catch {
+                    report(source.mark, "\(source.keyPath).path", error.description)
+                }
+            }
+        }
+
+        /// The condition's model, loaded once per (model, weights) and checked against the weights
+        /// policy; nil (reported) when it cannot be used.
+        mutating func loadModel(_ condition: ManifestCondition, index: Int, settings: ManifestSettings,
+                                allowUnverifiedWeights: Bool) -> ConditionModel? {
+            let folder = (manifest.path as NSString).deletingLastPathComponent
             let name = settings.model ?? ModelCatalog.defaultModel.rawValue
-            let weights = settings.weights.map { $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
+            let weights = settings.weights.map {
+                $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0)
+            }
             let key = modelKey(name, weights)
-            if unloadable.contains(key) { continue }
+            if unloadable.contains(key) { return nil }
             if models[key] == nil {
                 do { (models[key], origins[key]) = try ModelLoader.inspect(name, weightsPath: weights).pair } catch {
                     report(condition.mark, "conditions[\(index)].model", error.description)
-                    unloadable.insert(key)  // one report per model, not per condition
-                    continue
+                    unloadable.insert(key)
+                    return nil
                 }
             }
             do throws(PipelineError) {
                 let loaded = LoadedModel(model: models[key]!, weights: origins[key])
-                try ModelLoader.check(loaded, allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
+                try ModelLoader.check(loaded,
+                                      allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
             } catch {
                 if refused.insert(key).inserted { report(condition.mark, "conditions[\(index)].model", error.description) }
-                continue
+                return nil
             }
-            let model = models[key]!
+            return ConditionModel(name: name, weights: weights, model: models[key]!)
+        }
+
+        /// The condition's jobs, one per readable source and sample; a source whose size does not suit
+        /// the condition's layers, output size or the machine's memory is reported instead.
+        mutating func expand(_ condition: ManifestCondition, index: Int, settings: ManifestSettings,
+                             model planned: ConditionModel) {
+            let (name, weights, model) = (planned.name, planned.weights, planned.model)
             for source in manifest.sources {
                 guard let (shape, sha) = shapes[source.id] else { continue }
                 let side = settings.size ?? min(shape.height, shape.width)
                 let prepared = Shape(3, settings.size ?? shape.height, settings.size ?? shape.width)
                 let layers: [String]
                 do {
-                    layers = try LayerSelection.resolve(model: model, layers: condition.layers, preset: condition.preset, sourceShape: prepared)
+                    layers = try LayerSelection.resolve(model: model, layers: condition.layers, preset: condition.preset,
+                                                        sourceShape: prepared)
                 } catch {
-                    report(condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")", error.description)
+                    report(condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")",
+                           error.description)
                     break
                 }
                 let spectrumWeight = condition.spectrumWeight ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
-                if spectrumWeight != nil, let output = settings.outputSize, output != prepared.height || output != prepared.width {
+                if spectrumWeight != nil, let output = settings.outputSize,
+                   output != prepared.height || output != prepared.width {
                     report(condition.mark, "conditions[\(index)].output_size",
-                           "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): the spectrum term needs the stimulus at the source's size "
+                           "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): "
+                           + "the spectrum term needs the stimulus at the source's size "
                            + "(the source's Fourier modulus has no values at other frequencies)",
                            hint: "drop output_size, or set size: \(output) to prepare the source at that size")
                     continue
@@ -122,53 +182,61 @@ public enum SetPlanner {
                 let minimum = model.minimumInputSide(layers: layers)
                 if min(side, settings.outputSize ?? side) < minimum {
                     let what = settings.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" } ?? "\(side) px"
-                    report(condition.mark, "conditions[\(index)]", "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
-                           + "the minimum is \(minimum) px", hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
+                    report(condition.mark, "conditions[\(index)]",
+                           "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
+                           + "the minimum is \(minimum) px",
+                           hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
                     continue
                 }
                 let output = Shape(3, settings.outputSize ?? prepared.height, settings.outputSize ?? prepared.width)
                 let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: prepared, output: output,
                                                         grey: settings.grey ?? false, threads: 1)
                 do throws(PipelineError) {
-                    try MachineMemory.require(estimate.bytes, for: "source '\(source.id)' in condition '\(condition.name)'",
-                                              detail: "model \(name), \(output.width)×\(output.height), layers \(layers.joined(separator: ","))",
-                                              hint: "lower size or output_size (memory grows with the side squared), or use shallower layers")
+                    try MachineMemory.require(
+                        estimate.bytes, for: "source '\(source.id)' in condition '\(condition.name)'",
+                        detail: "model \(name), \(output.width)×\(output.height), layers \(layers.joined(separator: ","))",
+                        hint: "lower size or output_size (memory grows with the side squared), or use shallower layers")
                 } catch {
                     report(condition.mark, "conditions[\(index)]", error.description)
                     continue
                 }
-                let initMode = settings.initMode ?? .shared
-                for sample in 0..<manifest.samples {
-                    let seed = SeedDerivation.jobSeed(setSeed: manifest.seed, sourceId: source.id, sample: sample,
-                                                      condition: initMode == .perCondition ? condition.name : nil)
-                    let parameters = JobParameters(
-                        sourceSha256: sha, model: name, weightsSha256: model.weightsSHA256, layers: layers, layerWeights: condition.layerWeights,
-                        spectrumWeight: spectrumWeight,
-                        seed: seed, size: settings.size, crop: settings.crop ?? true, outputSize: settings.outputSize, grey: settings.grey ?? false,
-                        iterations: settings.iterations ?? defaultIterations, histogramMatch: settings.histogramMatch ?? false,
-                        bitDepth: settings.bitDepth ?? 8, equalize: manifest.equalization,
-                        stopping: settings.stopping)
-                    jobs.append(StimulusJob(id: StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample, samples: manifest.samples),
-                                            sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name, sample: sample,
-                                            weightsPath: weights, parameters: parameters, initMode: initMode))
-                    memory[jobs.last!.id] = estimate
-                }
+                let parameters = JobParameters(
+                    sourceSha256: sha, model: name, weightsSha256: model.weightsSHA256, layers: layers,
+                    layerWeights: condition.layerWeights, spectrumWeight: spectrumWeight, seed: 0, size: settings.size,
+                    crop: settings.crop ?? true, outputSize: settings.outputSize, grey: settings.grey ?? false,
+                    iterations: settings.iterations ?? defaultIterations, histogramMatch: settings.histogramMatch ?? false,
+                    bitDepth: settings.bitDepth ?? 8, equalize: manifest.equalization, stopping: settings.stopping)
+                appendSamples(of: source, condition: condition, settings: settings, weights: weights, parameters: parameters,
+                              estimate: estimate)
             }
         }
-        for (source, problem) in nameLengthProblems(manifest) { report(source.mark, "\(source.keyPath)", problem.0, hint: problem.1) }
-        let outputFolder = manifest.outputFolder(override: outputOverride)
-        if outputOverride == nil, let problem = escapesWorkingDirectory(outputFolder) {
-            report(ManifestMark(line: 0, column: 0), "output", problem, hint: "use a folder inside the current directory, or pass --output")
+
+        /// One job per sample of `source` in `condition`: `parameters` with each sample's derived seed.
+        mutating func appendSamples(of source: ManifestSource, condition: ManifestCondition, settings: ManifestSettings,
+                                    weights: String?, parameters: JobParameters, estimate: MemoryEstimate) {
+            let initMode = settings.initMode ?? .shared
+            for sample in 0..<manifest.samples {
+                var parameters = parameters
+                parameters.seed = SeedDerivation.jobSeed(setSeed: manifest.seed, sourceId: source.id, sample: sample,
+                                                         condition: initMode == .perCondition ? condition.name : nil)
+                let id = StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample,
+                                                samples: manifest.samples)
+                jobs.append(StimulusJob(id: id, sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name,
+                                        sample: sample, weightsPath: weights, parameters: parameters, initMode: initMode))
+                memory[id] = estimate
+            }
         }
-        guard issues.isEmpty else { throw .manifest(ManifestError(issues: issues)) }
-        let warnings = greyInColourWarnings(manifest, greySources: greySources)
-        // Jobs were built condition by condition; the documented order is source, condition, sample.
-        let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
-        let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
-        jobs.sort { ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]! : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
-                    || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample) }
-        return SetPlan(manifest: manifest, jobs: jobs, models: models, outputFolder: outputFolder, warnings: warnings,
-                       weightsOrigins: origins, memory: memory)
+
+        /// Jobs were built condition by condition; the documented order is source, condition, sample.
+        func sortedJobs() -> [StimulusJob] {
+            let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
+            let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
+            return jobs.sorted {
+                ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]!
+                                            : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
+                    || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample)
+            }
+        }
     }
 
     /// One warning per grey source that a colour condition synthesises: a colour model gives a

@@ -154,18 +154,32 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
             + (convergence.acceptedUpdates == 0 ? "; L-BFGS-B accepted no curvature pair (it never left steepest descent)" : "")
     }
 
-    /// Pretty, sorted-key, snake_case JSON.
+    /// How a non-finite number (a NaN or infinite loss) is written: JSON has no literal for it, and
+    /// the encoder's default is to throw, which once left the provenance silently empty.
+    static let nonFinite = (positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+
+    /// Pretty, sorted-key, snake_case JSON; a non-finite number is written as the string "NaN",
+    /// "Infinity" or "-Infinity".
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity,
+            nan: Self.nonFinite.nan)
+        do {
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        } catch {
+            // Every field is a string, a number (non-finite ones handled above), a Bool or a container of them.
+            preconditionFailure("a StimulusRecord cannot fail to encode: \(error)")
+        }
     }
 
     public static func decode(_ text: String) throws -> StimulusRecord {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
         return try decoder.decode(StimulusRecord.self, from: Data(text.utf8))
     }
 }
@@ -173,27 +187,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
 public enum ToolVersion {
     public static let current = "0.1.0"
 
-    /// The commit of the checkout the running executable was built in (read from .git next to
-    /// .build/), or "unknown" for an installed binary.
-    public static let gitCommit: String = {
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let git = folder.appendingPathComponent(".git")
-            if let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8) {
-                let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard line.hasPrefix("ref: ") else { return line }
-                let reference = String(line.dropFirst(5))
-                if let commit = try? String(contentsOf: git.appendingPathComponent(reference), encoding: .utf8) {
-                    return commit.trimmingCharacters(in: .whitespacesAndNewlines)
-                }
-                if let packed = try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8),
-                   let entry = packed.split(separator: "\n").first(where: { $0.hasSuffix(" " + reference) }) {
-                    return String(entry.prefix(40))
-                }
-                return "unknown"
-            }
-            folder.deleteLastPathComponent()
-        }
-        return "unknown"
-    }()
+    /// The commit this texstim was built from, recorded at build time by GitCommitPlugin (never
+    /// read from a checkout at run time, which may be another one), with "-dirty" appended when
+    /// the checkout had uncommitted changes (as `git describe --dirty` does); "unknown" for a
+    /// build outside a git checkout.
+    public static let gitCommit = BuildInfo.gitCommit + (BuildInfo.gitDirty ? "-dirty" : "")
 }

@@ -44,11 +44,15 @@ public enum SetValidator {
             var result = StimulusValidation(file: path, jobId: job.id, source: job.sourceId, condition: job.condition, sample: job.sample,
                                             verdict: .pass, statistics: nil, lumaHistogram: [], spectrum: [])
             if !FileManager.default.fileExists(atPath: path) {
-                findings.append(Finding(file: path, statistic: "file", level: .fail, message: "missing stimulus (job \(job.id) has no file)"))
+                findings.append(Finding(file: path, statistic: .file, level: .fail,
+                                        message: "missing stimulus (job \(job.id) has no file)"))
             } else {
-                let (statistics, pixels, histogram, spectrum, trace) = validator.validate(job, findings: &findings)
-                (result.statistics, result.lumaHistogram, result.spectrum, result.lossTrace) = (statistics, histogram, spectrum, trace)
-                if let pixels { lumas[job.id] = PixelStatistics.luma(pixels) }
+                let measured = validator.validate(job, findings: &findings)
+                result.statistics = measured.statistics
+                result.lumaHistogram = measured.lumaHistogram
+                result.spectrum = measured.spectrum
+                result.lossTrace = measured.lossTrace
+                if let pixels = measured.pixels { lumas[job.id] = PixelStatistics.luma(pixels) }
             }
             results.append(result)
         }
@@ -68,13 +72,14 @@ public enum SetValidator {
             }
         }
         return ValidationReport(set: plan.manifest.name, manifest: plan.manifest.path, folder: plan.outputFolder,
-                                verdict: findings.map(\.level).max() ?? .pass, thresholds: thresholds, stimuli: results,
+                                verdict: findings.map(\.level).max() ?? .pass,
+                                thresholds: ValidationThresholds.byName(thresholds), stimuli: results,
                                 conditions: conditions, findings: findings, sourceHistograms: sourceHistograms, sourceSpectra: sourceSpectra)
     }
 
     /// Max correlation of each stimulus with the other samples of its source × condition.
-    static func checkDuplicates(_ results: inout [StimulusValidation], lumas: [String: [Double]], thresholds: [String: Threshold],
-                                findings: inout [Finding]) {
+    static func checkDuplicates(_ results: inout [StimulusValidation], lumas: [String: [Double]],
+                                thresholds: [ValidationStatistic: Threshold], findings: inout [Finding]) {
         for index in results.indices {
             guard results[index].statistics != nil, let mine = lumas[results[index].jobId] else { continue }
             let siblings = results.indices.filter {
@@ -82,9 +87,9 @@ public enum SetValidator {
             }
             let best = siblings.compactMap { lumas[results[$0].jobId] }.map { PatchCorrelation.imageCorrelation(mine, $0) }.max() ?? 0
             results[index].statistics?.duplicateCorrelation = best
-            let level = thresholds["duplicate_correlation"]?.level(best) ?? .pass
+            let level = thresholds[.duplicateCorrelation]?.level(best) ?? .pass
             if level != .pass {
-                findings.append(Finding(file: results[index].file, statistic: "duplicate_correlation", level: level,
+                findings.append(Finding(file: results[index].file, statistic: .duplicateCorrelation, level: level,
                                         message: String(format: "correlates %.3f with another sample of the same source and condition (near-duplicate)", best)))
             }
         }
@@ -96,7 +101,7 @@ public enum SetValidator {
         let present = (FileManager.default.enumerator(atPath: plan.outputFolder)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }
         return present.filter { !expected.contains($0) }.sorted().map {
-            Finding(file: (plan.outputFolder as NSString).appendingPathComponent($0), statistic: "file", level: .warn,
+            Finding(file: (plan.outputFolder as NSString).appendingPathComponent($0), statistic: .file, level: .warn,
                     message: "extra file: no job of the manifest writes it")
         }
     }
@@ -114,14 +119,16 @@ public enum SetValidator {
         }
     }
 
-    static func spreadFindings(_ conditions: [ConditionSummary], folder: String, thresholds: [String: Threshold]) -> [Finding] {
+    static func spreadFindings(_ conditions: [ConditionSummary], folder: String,
+                               thresholds: [ValidationStatistic: Threshold]) -> [Finding] {
         guard conditions.count >= 2 else { return [] }
         func deviation(_ values: [Double]) -> Double {
             let mean = values.reduce(0, +) / Double(values.count)
             return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
         }
         var findings: [Finding] = []
-        for (name, values) in [("mean_luminance_spread", conditions.map(\.meanLuminance)), ("rms_contrast_spread", conditions.map(\.rmsContrast))] {
+        for (name, values) in [(ValidationStatistic.meanLuminanceSpread, conditions.map(\.meanLuminance)),
+                              (.rmsContrastSpread, conditions.map(\.rmsContrast))] {
             let spread = deviation(values)
             let level = thresholds[name]?.level(spread) ?? .pass
             if level != .pass {
@@ -135,7 +142,7 @@ public enum SetValidator {
 
     /// Robust z-scores (median / 1.4826·MAD) of mean luminance and RMS contrast among the samples
     /// of one source × condition (needs at least 5 samples; sources differ too much to pool).
-    static func outliers(_ results: [StimulusValidation], thresholds: [String: Threshold]) -> [Finding] {
+    static func outliers(_ results: [StimulusValidation], thresholds: [ValidationStatistic: Threshold]) -> [Finding] {
         var findings: [Finding] = []
         for group in Set(results.map { "\($0.source)/\($0.condition)" }).sorted() {
             let members = results.filter { "\($0.source)/\($0.condition)" == group && $0.statistics != nil }
@@ -147,9 +154,9 @@ public enum SetValidator {
                 guard mad > 0 else { continue }
                 for (member, x) in zip(members, values) {
                     let z = abs(x - median) / mad
-                    let level = thresholds["outlier_z"]?.level(z) ?? .pass
+                    let level = thresholds[.outlierZ]?.level(z) ?? .pass
                     if level != .pass {
-                        findings.append(Finding(file: member.file, statistic: "outlier_z", level: level,
+                        findings.append(Finding(file: member.file, statistic: .outlierZ, level: level,
                                                 message: String(format: "%@ %.3f is an outlier among the samples of %@ (robust z %.1f)", name, x, group, z)))
                     }
                 }

@@ -17,13 +17,24 @@ struct PreparedSource {
     var spectrum: AmplitudeSpectrum
 }
 
+/// What `StimulusValidator.validate` measured in one file: nil statistics when the file cannot be
+/// used, nil pixels when it cannot even be decoded.
+struct StimulusMeasurement {
+    var statistics: StimulusStatistics?
+    var pixels: Tensor?
+    /// 64-bin luma histogram, the amplitude spectrum and the recorded loss trace, for the plots.
+    var lumaHistogram: [Double] = []
+    var spectrum: [Double] = []
+    var lossTrace: [Double] = []
+}
+
 struct StimulusValidator {
     let plan: SetPlan
-    let thresholds: [String: Threshold]
+    let thresholds: [ValidationStatistic: Threshold]
     private var sources: [String: PreparedSource] = [:]
     private var objectives: [String: TextureObjective] = [:]
 
-    init(plan: SetPlan, thresholds: [String: Threshold]) {
+    init(plan: SetPlan, thresholds: [ValidationStatistic: Threshold]) {
         self.plan = plan
         self.thresholds = thresholds
     }
@@ -50,9 +61,9 @@ struct StimulusValidator {
     }
 
     /// Measures the file; appends findings. Returns nil statistics when the file cannot be used.
-    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> (StimulusStatistics?, Tensor?, [Double], [Double], [Double]) {
+    mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> StimulusMeasurement {
         let path = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
-        func flag(_ statistic: String, _ level: FindingLevel, _ message: String) {
+        func flag(_ statistic: ValidationStatistic, _ level: FindingLevel, _ message: String) {
             if level != .pass { findings.append(Finding(file: path, statistic: statistic, level: level, message: message)) }
         }
         let image: DecodedImage, bytes: Data
@@ -60,15 +71,15 @@ struct StimulusValidator {
             bytes = try ImageFile.readFile(path: path, role: "stimulus")
             image = try ImageFile.decode(bytes, path: path)
         } catch {
-            flag("file", .fail, error.description)
+            flag(.file, .fail, error.description)
             agreement(job, bytes: nil, path: path, flag: flag)
-            return (nil, nil, [], [], [])
+            return StimulusMeasurement(statistics: nil, pixels: nil)
         }
         checkFile(job, image: image, path: path, flag: flag)
         agreement(job, bytes: bytes, path: path, flag: flag)
         guard let source = try? source(for: job) else {
-            flag("source", .fail, "\(job.sourcePath): source image cannot be read")
-            return (nil, image.pixels, [], [], [])
+            flag(.source, .fail, "\(job.sourcePath): source image cannot be read")
+            return StimulusMeasurement(statistics: nil, pixels: image.pixels)
         }
         let pixels = image.pixels, luma = PixelStatistics.luma(pixels)
         let clipping = PixelStatistics.clipping(pixels)
@@ -89,51 +100,53 @@ struct StimulusValidator {
         // Judged against the source: a source with saturated highlights legitimately passes them on.
         let sourceClipping = PixelStatistics.clipping(reference)
         let excess = max(0, clipping.atMinimum + clipping.atMaximum - sourceClipping.atMinimum - sourceClipping.atMaximum)
-        flag("clipped_fraction", threshold("clipped_fraction", excess),
+        flag(.clippedFraction, threshold(.clippedFraction, excess),
              String(format: "%.2f%% of samples at the lowest or highest code value, %.2f%% more than the source",
                     100 * (clipping.atMinimum + clipping.atMaximum), 100 * excess))
         if let chroma = statistics.chroma {
             let greySource = PixelStatistics.isGrey(source.pixels)
-            flag("chroma", threshold("chroma", chroma),
+            flag(.chroma, threshold(.chroma, chroma),
                  String(format: "mean chroma (max − min of R, G, B) %.2f code values against the source's %.2f (excess %.2f)%@",
                         PixelStatistics.chroma(pixels), PixelStatistics.chroma(reference), chroma,
                         greySource ? ": a tint the grey source does not have (set grey: true for it)" : ""))
         }
-        flag("histogram_distance", threshold("histogram_distance", histogram), String(format: "histogram distance to the source %.4f", histogram))
-        flag("spectrum_distance", threshold("spectrum_distance", statistics.spectrumDistance),
+        flag(.histogramDistance, threshold(.histogramDistance, histogram), String(format: "histogram distance to the source %.4f", histogram))
+        flag(.spectrumDistance, threshold(.spectrumDistance, statistics.spectrumDistance),
              String(format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",
                     statistics.spectrumDistance, spectrum.slope, source.spectrum.slope))
-        flag("copy_correlation", threshold("copy_correlation", copy), String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))
+        flag(.copyCorrelation, threshold(.copyCorrelation, copy), String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))
         if let target = job.parameters.equalize {
             // The targets must hold in the file as written (quantisation moves them by < 1/255).
             let lumaStatistics = statistics.luminance
             if abs(lumaStatistics.mean - target.meanLuminance) > 2.0 / 255 || abs(lumaStatistics.rmsContrast - target.rmsContrast) > 0.01 {
-                flag("equalize", .fail, String(format: "mean luminance %.4f and RMS contrast %.4f miss the equalisation targets %.4f and %.4f",
+                flag(.equalize, .fail, String(format: "mean luminance %.4f and RMS contrast %.4f miss the equalisation targets %.4f and %.4f",
                                                lumaStatistics.mean, lumaStatistics.rmsContrast, target.meanLuminance, target.rmsContrast))
             }
         }
         if let loss = statistics.gramLoss {
-            flag("gram_loss", threshold("gram_loss", loss.total), String(format: "Gram loss to the source %.4g", loss.total))
+            flag(.gramLoss, threshold(.gramLoss, loss.total), String(format: "Gram loss to the source %.4g", loss.total))
         }
-        return (statistics, pixels, Self.coarseHistogram(luma), spectrum.amplitudes, record?.convergence?.lossTrace ?? [])
+        return StimulusMeasurement(statistics: statistics, pixels: pixels, lumaHistogram: Self.coarseHistogram(luma),
+                                   spectrum: spectrum.amplitudes, lossTrace: record?.convergence?.lossTrace ?? [])
     }
 
     /// The `convergence` check: L_final / L_start as recorded, against the thresholds (fail
     /// defaults to the model's own requirement, so a job the synthesis called not converged fails).
-    func checkConvergence(_ record: StimulusRecord, statistics: inout StimulusStatistics, flag: (String, FindingLevel, String) -> Void) {
+    func checkConvergence(_ record: StimulusRecord, statistics: inout StimulusStatistics,
+                          flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         guard let convergence = record.convergence else {
-            flag("convergence", .warn, "no convergence record (written by an older texstim): cannot tell whether the synthesis converged")
+            flag(.convergence, .warn, "no convergence record (written by an older texstim): cannot tell whether the synthesis converged")
             return
         }
         let ratio = record.loss.initial.total > 0 ? record.loss.final.total / record.loss.initial.total : .infinity
         statistics.lossRatio = ratio
         statistics.converged = convergence.converged
-        var threshold = thresholds["convergence"] ?? Threshold(warn: nil, fail: nil)
+        var threshold = thresholds[.convergence] ?? Threshold(warn: nil, fail: nil)
         threshold.fail = threshold.fail ?? 1 / convergence.requiredReduction
         let level = ratio.isFinite ? threshold.level(ratio) : .fail
         let detail = String(format: "loss fell %.4g → %.4g (%.3g of the start) in %d iterations; stopped: %@",
                             record.loss.initial.total, record.loss.final.total, ratio, record.iterations, convergence.stopReason)
-        flag("convergence", convergence.converged ? level : .fail, (convergence.converged ? "slow convergence: " : "not converged: ") + detail)
+        flag(.convergence, convergence.converged ? level : .fail, (convergence.converged ? "slow convergence: " : "not converged: ") + detail)
     }
 
     /// A 64-bin luma histogram for plots.
@@ -142,52 +155,54 @@ struct StimulusValidator {
         return stride(from: 0, to: 256, by: 4).map { full[$0..<($0 + 4)].reduce(0, +) }
     }
 
-    func threshold(_ name: String, _ value: Double) -> FindingLevel {
+    func threshold(_ name: ValidationStatistic, _ value: Double) -> FindingLevel {
         thresholds[name]?.level(value) ?? .pass
     }
 
     /// Size, bit depth, greyness and provenance (job id, source and weights hashes).
-    func checkFile(_ job: StimulusJob, image: DecodedImage, path: String, flag: (String, FindingLevel, String) -> Void) {
+    func checkFile(_ job: StimulusJob, image: DecodedImage, path: String,
+                   flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         let p = job.parameters
-        if image.bitDepth != p.bitDepth { flag("file", .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)") }
+        if image.bitDepth != p.bitDepth { flag(.file, .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)") }
         if let side = p.outputSize ?? p.size, image.pixels.shape.height != side || image.pixels.shape.width != side {
-            flag("file", .fail, "size \(image.pixels.shape.width)×\(image.pixels.shape.height), the manifest asks for \(side)×\(side)")
+            flag(.file, .fail, "size \(image.pixels.shape.width)×\(image.pixels.shape.height), the manifest asks for \(side)×\(side)")
         }
         if p.grey && image.pixels.shape.channels == 3 {
             let m = image.pixels.shape.positions
             let differing = (0..<m).filter { image.pixels.data[$0] != image.pixels.data[m + $0] || image.pixels.data[$0] != image.pixels.data[2 * m + $0] }.count
-            if differing > 0 { flag("grey", .fail, "grey stimulus has \(differing) pixels with R, G and B not all equal") }
+            if differing > 0 { flag(.grey, .fail, "grey stimulus has \(differing) pixels with R, G and B not all equal") }
         }
-        if !p.grey && image.pixels.shape.channels == 1 { flag("file", .fail, "grey file for a colour condition") }
+        if !p.grey && image.pixels.shape.channels == 1 { flag(.file, .fail, "grey file for a colour condition") }
         guard let text = image.text, let record = try? StimulusRecord.decode(text) else {
-            flag("provenance", .fail, "no texstim provenance in the file")
+            flag(.provenance, .fail, "no texstim provenance in the file")
             return
         }
         for disagreement in StimulusAgreement.recordAgainstJob(record, job: job, setName: plan.manifest.name, file: path)
             + StimulusAgreement.selfContradictions(record, file: path) {
-            flag("provenance", .fail, "\(disagreement.field): \(disagreement.message)")
+            flag(.provenance, .fail, "\(disagreement.field): \(disagreement.message)")
         }
         // The plan hashed the source and weights files on disk once; no need to hash them per stimulus.
         if p.sourceSha256 != record.source.sha256 {
-            flag("source", .fail, "source \(job.sourcePath) changed after generation (SHA-256 \(p.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
+            flag(.source, .fail, "source \(job.sourcePath) changed after generation (SHA-256 \(p.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
         }
         if let recorded = record.model.weightsSha256, let current = p.weightsSha256, current != recorded {
-            flag("weights", .fail, "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
+            flag(.weights, .fail, "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
         }
     }
 
     /// The sidecar against the PNG: present, a texstim record, the PNG's SHA-256, the same provenance.
-    func agreement(_ job: StimulusJob, bytes: Data?, path: String, flag: (String, FindingLevel, String) -> Void) {
+    func agreement(_ job: StimulusJob, bytes: Data?, path: String,
+                   flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         let sidecarPath = SynthesisJob.sidecarPath(for: path)
         switch StimulusAgreement.sidecar(of: path) {
-        case .failure(let problem): flag("sidecar", .fail, "\(problem.file): \(problem.message)")
+        case .failure(let problem): flag(.sidecar, .fail, "\(problem.file): \(problem.message)")
         case .success(let sidecar):
             guard let bytes else { return }
             if sidecar.pngSha256 == nil {
-                flag("sidecar", .warn, "\(sidecarPath): records no SHA-256 of the PNG (written by an older texstim): cannot tell it is this PNG's")
+                flag(.sidecar, .warn, "\(sidecarPath): records no SHA-256 of the PNG (written by an older texstim): cannot tell it is this PNG's")
             }
             for disagreement in StimulusAgreement.pngAgainstSidecar(bytes, path: path, sidecar: sidecar, sidecarPath: sidecarPath) {
-                flag("sidecar", .fail, "\(disagreement.field): \(disagreement.message)")
+                flag(.sidecar, .fail, "\(disagreement.field): \(disagreement.message)")
             }
         }
     }

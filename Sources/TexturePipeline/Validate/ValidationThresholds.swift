@@ -36,24 +36,34 @@ public enum ValidationThresholds {
     /// - convergence: L_final / L_start recorded by the synthesis. Warn at 0.01 (the loss fell less
     ///   than 100×); fail at the model's own requirement (1 / requiredLossReduction, 0.1 for every
     ///   model we ship) unless the manifest sets `fail`.
-    public static let defaults: [String: Threshold] = [
-        "clipped_fraction": Threshold(warn: 0.01, fail: 0.05),
-        "histogram_distance": Threshold(warn: 0.03, fail: 0.08),
-        "spectrum_distance": Threshold(warn: 0.2, fail: 0.4),
-        "copy_correlation": Threshold(warn: 0.9, fail: 0.97),
-        "duplicate_correlation": Threshold(warn: 0.9, fail: 0.98),
-        "mean_luminance_spread": Threshold(warn: 0.03, fail: 0.08),
-        "rms_contrast_spread": Threshold(warn: 0.1, fail: 0.2),
-        "outlier_z": Threshold(warn: 3.5, fail: nil),
-        "gram_loss": Threshold(warn: nil, fail: nil),
-        "convergence": Threshold(warn: 0.01, fail: nil),
-        "chroma": Threshold(warn: 1, fail: nil),
+    public static let defaults: [ValidationStatistic: Threshold] = [
+        .clippedFraction: Threshold(warn: 0.01, fail: 0.05),
+        .histogramDistance: Threshold(warn: 0.03, fail: 0.08),
+        .spectrumDistance: Threshold(warn: 0.2, fail: 0.4),
+        .copyCorrelation: Threshold(warn: 0.9, fail: 0.97),
+        .duplicateCorrelation: Threshold(warn: 0.9, fail: 0.98),
+        .meanLuminanceSpread: Threshold(warn: 0.03, fail: 0.08),
+        .rmsContrastSpread: Threshold(warn: 0.1, fail: 0.2),
+        .outlierZ: Threshold(warn: 3.5, fail: nil),
+        .gramLoss: Threshold(warn: nil, fail: nil),
+        .convergence: Threshold(warn: 0.01, fail: nil),
+        .chroma: Threshold(warn: 1, fail: nil),
     ]
 
-    public static var names: [String] { defaults.keys.sorted() }
+    /// The names a manifest's `validate:` block may set: only statistics with thresholds.
+    public static var names: [String] { defaults.keys.map(\.rawValue).sorted() }
 
-    /// The defaults with the manifest's overrides applied.
-    public static func resolved(_ overrides: [String: Threshold]) -> [String: Threshold] {
-        defaults.merging(overrides) { _, new in new }
+    /// The defaults with the manifest's overrides applied. The reader admits only `names` as
+    /// keys, so no override is dropped here.
+    public static func resolved(_ overrides: [String: Threshold]) -> [ValidationStatistic: Threshold] {
+        let typed = overrides.compactMap { name, threshold in
+            ValidationStatistic(rawValue: name).map { ($0, threshold) }
+        }
+        return defaults.merging(typed) { _, new in new }
+    }
+
+    /// `thresholds` by name, as the report records them.
+    public static func byName(_ thresholds: [ValidationStatistic: Threshold]) -> [String: Threshold] {
+        Dictionary(uniqueKeysWithValues: thresholds.map { ($0.rawValue, $1) })
     }
 }
