@@ -31,19 +31,10 @@ public enum WeightsImport {
             throw .invalidArgument(name: "--out", value: destination, hint: "the file exists; pass --force to replace it")
         }
         let kind = format == .auto ? detect(data, path: file) : format
-        var tensors: [String: NamedTensor]
-        var declared: Preprocessing
-        switch kind {
-        case .pth: (tensors, declared) = (try TorchStateDict.read(data, path: file), .torchvisionRGB)
-        case .caffemodel: (tensors, declared) = (try caffeTensors(data, path: file), .caffeBGR)
-        case .safetensors, .auto:
-            let foreign: SafetensorsFile
-            do { foreign = try SafetensorsFile.parse(data, path: file) } catch { throw .core(error) }
-            tensors = foreign.tensors
-            declared = try declaredPreprocessing(foreign, path: file)
-        }
+        let read = try readTensors(data, kind: kind, path: file)
+        var tensors = read.tensors
         let architecture = try checkedArchitecture(&tensors, path: file)
-        let model = try buildModel(tensors, architecture: architecture, preprocessing: preprocessing ?? declared)
+        let model = try buildModel(tensors, architecture: architecture, preprocessing: preprocessing ?? read.declared)
         let sourceSHA = SHA256.hex(data)
         var metadata = WeightsOrigin.importMetadata(file: file, sha256: sourceSHA, format: kind.rawValue, model: model)
         metadata["texstim.source"] = "\((file as NSString).lastPathComponent) (\(kind.rawValue), sha256 \(sourceSHA))"
@@ -55,6 +46,28 @@ public enum WeightsImport {
         return ImportResult(path: destination, sha256: SHA256.hex(encoded), widths: architecture.widths,
                             preprocessing: model.preprocessing, source: metadata["texstim.source"]!,
                             origin: WeightsOrigin.of(metadata: metadata, model: model, path: destination))
+    }
+
+    /// Reads `data` as `format` (`.auto`: by content) and checks every convolution's shape, writing
+    /// nothing: the import's reading and checks, for callers that hold the bytes (the fuzz targets).
+    public static func decode(_ data: Data, format: WeightsFormat, path: String) throws(PipelineError) -> VGG19 {
+        let read = try readTensors(data, kind: format == .auto ? detect(data, path: path) : format, path: path)
+        var tensors = read.tensors
+        let architecture = try checkedArchitecture(&tensors, path: path)
+        return try buildModel(tensors, architecture: architecture, preprocessing: read.declared)
+    }
+
+    /// The file's tensors under their own names, and the preprocessing the format implies or declares.
+    static func readTensors(_ data: Data, kind: WeightsFormat, path: String) throws(PipelineError)
+        -> (tensors: [String: NamedTensor], declared: Preprocessing) {
+        switch kind {
+        case .pth: return (try TorchStateDict.read(data, path: path), .torchvisionRGB)
+        case .caffemodel: return (try caffeTensors(data, path: path), .caffeBGR)
+        case .safetensors, .auto:
+            let foreign: SafetensorsFile
+            do { foreign = try SafetensorsFile.parse(data, path: path) } catch { throw .core(error) }
+            return (foreign.tensors, try declaredPreprocessing(foreign, path: path))
+        }
     }
 
     /// The format by content: a zip is a PyTorch checkpoint; a length that fits the file followed
