@@ -55,13 +55,11 @@ public enum SetRunner {
             for relative in jobFolders { try setFolder.createFolder(relative) }
             TemporaryFiles.sweep(in: folder)
         }
-        let pending = options.finishOnly ? [] : options.force ? mine : mine.filter { !isCurrent($0, folder: folder) }
+        let (pending, kept) = pendingJobs(mine, folder: folder, options: options)
         // A current stimulus that did not converge stays a failure on every rerun (redoing it
         // would give the same bytes): it is named in the summary, never counted as done.
         let pendingIDs = Set(pending.map(\.id))
-        let storedFailures = mine.filter { !pendingIDs.contains($0.id) }.compactMap { job in
-            storedRecord(job, folder: folder)?.convergenceProblem.map { (id: job.id, message: $0) }
-        }
+        let storedFailures = mine.compactMap { job in kept[job.id]?.convergenceProblem.map { (id: job.id, message: $0) } }
         if options.dryRun {
             for job in mine { progressLog("\(pendingIDs.contains(job.id) ? "run " : "skip") \(job.relativePNGPath)") }
             return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
@@ -80,13 +78,34 @@ public enum SetRunner {
                           failed: failures, outputFolder: folder, indexed: indexed, validation: validation)
     }
 
+    /// The jobs to synthesise, and the sidecar records of the others (read once, for the summary).
+    /// `--finish` synthesises nothing and `--force` everything; otherwise a job is redone unless current.
+    static func pendingJobs(_ jobs: [StimulusJob], folder: String, options: RunOptions) -> ([StimulusJob], [String: StimulusRecord]) {
+        if options.force && !options.finishOnly { return (jobs, [:]) }
+        var pending: [StimulusJob] = [], kept: [String: StimulusRecord] = [:]
+        for job in jobs {
+            if let record = options.finishOnly ? storedRecord(job, folder: folder) : currentRecord(job, folder: folder) {
+                kept[job.id] = record
+            } else if !options.finishOnly {
+                pending.append(job)
+            }
+        }
+        return (pending, kept)
+    }
+
     /// True when the job's PNG is the one its sidecar describes (same SHA-256, same embedded
     /// provenance) and the sidecar records the manifest's job; a truncated or replaced PNG is redone.
     public static func isCurrent(_ job: StimulusJob, folder: String) -> Bool {
+        currentRecord(job, folder: folder) != nil
+    }
+
+    /// The sidecar record of a current job (see `isCurrent`), else nil.
+    static func currentRecord(_ job: StimulusJob, folder: String) -> StimulusRecord? {
         let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
         guard let record = storedRecord(job, folder: folder), record.job?.parameters == job.parameters, record.job?.id == job.id,
-              let data = FileManager.default.contents(atPath: png) else { return false }
-        return StimulusAgreement.pngMatchesSidecar(data, path: png, sidecar: record)
+              let data = FileManager.default.contents(atPath: png),
+              StimulusAgreement.pngMatchesSidecar(data, path: png, sidecar: record) else { return nil }
+        return record
     }
 
     /// The sidecar record of the job's stimulus, when its PNG and a readable sidecar exist.
