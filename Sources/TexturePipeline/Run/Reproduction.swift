@@ -30,7 +30,10 @@ public enum Reproduction {
 
     /// The provenance record embedded in a stimulus PNG.
     public static func record(of path: String) throws(PipelineError) -> StimulusRecord {
-        let image = try ImageFile.load(path: path, role: "stimulus")
+        try record(in: ImageFile.load(path: path, role: "stimulus"), path: path)
+    }
+
+    static func record(in image: DecodedImage, path: String) throws(PipelineError) -> StimulusRecord {
         guard let text = image.text else {
             throw .invalidArgument(name: path, value: "no provenance", hint: "only PNGs written by texstim carry a texstim:provenance chunk")
         }
@@ -43,8 +46,11 @@ public enum Reproduction {
     /// it was recorded (see FileLocator).
     public static func reproduce(_ path: String, locator: FileLocator = FileLocator()) -> ReproductionResult {
         do {
-            let record = try record(of: path)
-            let disagreements = agreement(record, path: path)
+            // The file is read and decoded once: its record, its bytes for the sidecar's hash, its pixels.
+            let bytes = try ImageFile.readFile(path: path, role: "stimulus")
+            let image = try ImageFile.decode(bytes, path: path)
+            let record = try record(in: image, path: path)
+            let disagreements = agreement(record, path: path, bytes: bytes)
             if !disagreements.isEmpty {
                 return ReproductionResult(path: path, problem: disagreements.map(\.description).joined(separator: "; "), maxDifference: 0)
             }
@@ -53,7 +59,7 @@ public enum Reproduction {
             var request = request(from: record, path: path)
             request.sourcePath = source
             let stimulus = try SynthesisJob.synthesize(request)
-            let original = try ImageFile.load(path: path, role: "stimulus").pixels
+            let original = image.pixels
             let again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels
             guard original.shape == again.shape else {
                 return ReproductionResult(path: path, problem: "regenerated size \(again.shape) differs from \(original.shape)", maxDifference: 0)
@@ -68,7 +74,7 @@ public enum Reproduction {
 
     /// Why the PNG, its sidecar and its own record do not tell one story: a regenerated stimulus
     /// proves nothing about a file whose provenance was edited, or that is another job's file.
-    static func agreement(_ record: StimulusRecord, path: String) -> [StimulusAgreement.Disagreement] {
+    static func agreement(_ record: StimulusRecord, path: String, bytes: Data) -> [StimulusAgreement.Disagreement] {
         var found = StimulusAgreement.selfContradictions(record, file: path)
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         if let job = record.job, job.id != stem {
@@ -77,7 +83,6 @@ public enum Reproduction {
         switch StimulusAgreement.sidecar(of: path) {
         case .failure(let problem): found.append(problem)
         case .success(let sidecar):
-            let bytes = FileManager.default.contents(atPath: path) ?? Data()
             found += StimulusAgreement.pngAgainstSidecar(bytes, path: path, sidecar: sidecar, sidecarPath: SynthesisJob.sidecarPath(for: path))
         }
         return found

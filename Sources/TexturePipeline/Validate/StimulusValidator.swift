@@ -75,7 +75,8 @@ struct StimulusValidator {
             agreement(job, bytes: nil, path: path, flag: flag)
             return StimulusMeasurement(statistics: nil, pixels: nil)
         }
-        checkFile(job, image: image, path: path, flag: flag)
+        let record = image.text.flatMap { try? StimulusRecord.decode($0) }
+        checkFile(job, image: image, record: record, path: path, flag: flag)
         agreement(job, bytes: bytes, path: path, flag: flag)
         guard let source = try? source(for: job) else {
             flag(.source, .fail, "\(job.sourcePath): source image cannot be read")
@@ -88,7 +89,6 @@ struct StimulusValidator {
         let spectrum = AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width)
         let copy = PatchCorrelation.maxCopyCorrelation(stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
                                                        source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width)
-        let record = image.text.flatMap { try? StimulusRecord.decode($0) }
         var statistics = StimulusStatistics(
             luminance: PixelStatistics.luminance(luma), clippedAtMinimum: clipping.atMinimum, clippedAtMaximum: clipping.atMaximum,
             histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: source.spectrum.slope,
@@ -160,7 +160,8 @@ struct StimulusValidator {
     }
 
     /// Size, bit depth, greyness and provenance (job id, source and weights hashes).
-    func checkFile(_ job: StimulusJob, image: DecodedImage, path: String,
+    /// `record` is the provenance embedded in the file (nil when absent or unreadable).
+    func checkFile(_ job: StimulusJob, image: DecodedImage, record: StimulusRecord?, path: String,
                    flag: (ValidationStatistic, FindingLevel, String) -> Void) {
         let p = job.parameters
         if image.bitDepth != p.bitDepth { flag(.file, .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)") }
@@ -173,7 +174,7 @@ struct StimulusValidator {
             if differing > 0 { flag(.grey, .fail, "grey stimulus has \(differing) pixels with R, G and B not all equal") }
         }
         if !p.grey && image.pixels.shape.channels == 1 { flag(.file, .fail, "grey file for a colour condition") }
-        guard let text = image.text, let record = try? StimulusRecord.decode(text) else {
+        guard let record else {
             flag(.provenance, .fail, "no texstim provenance in the file")
             return
         }
