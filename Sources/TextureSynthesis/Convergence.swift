@@ -65,12 +65,6 @@ public struct ConvergenceRecord: Sendable, Codable, Equatable {
     public var requiredReduction: Double
     public var converged: Bool
 
-    /// L_start / L_final (∞ when the final loss is 0).
-    public var reduction: Double {
-        guard let first = lossTrace.first, let last = lossTrace.last else { return 1 }
-        return last > 0 ? first / last : .infinity
-    }
-
     /// The verdict for a start and final loss: L_final ≤ L_start / factor, and both finite.
     public static func converged(initial: Double, final: Double, requiredReduction: Double) -> Bool {
         initial.isFinite && final.isFinite && final <= initial / requiredReduction

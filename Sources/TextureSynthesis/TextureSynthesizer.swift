@@ -25,8 +25,6 @@ public struct SynthesisOptions: Sendable {
     public var memory: Int
     /// Optional stopping rules besides the iteration limit (off by default).
     public var stopping = StoppingRules()
-    /// The run converged when L_final ≤ L_start / requiredReduction (the model's own by default).
-    public var requiredReduction: Double?
 
     public init(height: Int, width: Int, iterations: Int, seed: UInt64, grey: Bool = false,
                 histogramMatch: Bool = false, initImage: Tensor? = nil, memory: Int = 20) {
@@ -46,8 +44,6 @@ public struct SynthesisProgress: Sendable {
     public var totalIterations: Int
     public var loss: Double
     public var seconds: Double
-    /// Curvature pairs accepted so far: 0 after many iterations means L-BFGS-B has no model yet.
-    public var acceptedUpdates: Int = 0
 }
 
 public struct SynthesisResult: Sendable {
@@ -97,13 +93,13 @@ public enum TextureSynthesizer {
                 let stop = recorder.record(iteration: state.iteration, loss: evaluation.latest)
                 let seconds = (clock.now - start) / .seconds(1)
                 progress(SynthesisProgress(iteration: state.iteration, totalIterations: options.iterations, loss: evaluation.latest.total,
-                                           seconds: seconds, acceptedUpdates: state.acceptedUpdates))
+                                           seconds: seconds))
                 return !stop && shouldContinue()
             })
         if result.stopReason == "stopped" && recorder.firedRule == nil { throw .cancelled }
         let finalLoss = objective.loss(input: space.modelInput(result.x))
         let convergence = recorder.finish(result: result, finalLoss: finalLoss, objectiveScale: evaluation.scale,
-                                          requiredReduction: options.requiredReduction ?? objective.model.requiredLossReduction)
+                                          requiredReduction: objective.model.requiredLossReduction)
         let (pixels, clamped) = space.pixels(result.x)
         var matchedLoss: LossBreakdown?
         var stimulus = pixels
