@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "texstim", targets: ["texstim"]),
         .library(name: "TextureCore", targets: ["TextureCore"]),
         .library(name: "TextureSynthesis", targets: ["TextureSynthesis"]),
+        .library(name: "TextureImages", targets: ["TextureImages"]),
+        .library(name: "TextureWeights", targets: ["TextureWeights"]),
         .library(name: "TexturePipeline", targets: ["TexturePipeline"]),
     ],
     dependencies: [
@@ -37,9 +39,14 @@ let package = Package(
         // MARK: - Libraries
         .target(name: "TextureCore", dependencies: ["CBLAS", "CFFTW", "CWinograd"]),
         .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
+        .target(name: "TextureImages", dependencies: ["TextureCore", "CPNG", "CJPEG"]),
+        .target(name: "TextureWeights", dependencies: ["TextureCore", "TextureSynthesis", "TextureImages"]),
         .target(
             name: "TexturePipeline",
-            dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "TextureCore", "TextureSynthesis", "TextureImages", "TextureWeights",
+                .product(name: "Yams", package: "Yams"),
+            ],
             plugins: ["GitCommitPlugin"]),
 
         // MARK: - Build tools
@@ -50,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "texstim",
             dependencies: [
-                "TexturePipeline",
+                "TexturePipeline", "TextureWeights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -62,7 +69,7 @@ let package = Package(
             name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "TexturePipelineTests", dependencies: ["TexturePipeline", "TextureSynthesis"],
+            name: "TexturePipelineTests", dependencies: ["TexturePipeline", "TextureSynthesis", "TextureImages", "TextureWeights"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]

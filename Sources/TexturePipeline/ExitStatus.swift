@@ -4,7 +4,9 @@
 // arguments, files); 130 interrupted (128 + SIGINT, what a shell reports for Ctrl-C).
 
 import TextureCore
+import TextureImages
 import TextureSynthesis
+import TextureWeights
 
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     case success = 0
@@ -38,6 +40,14 @@ extension TextureCoreError {
     public var exitStatus: ExitStatus { .badInput }
 }
 
+extension ImageFileError {
+    public var exitStatus: ExitStatus { .badInput }
+}
+
+extension WeightsError {
+    public var exitStatus: ExitStatus { .badInput }
+}
+
 extension ExitStatus {
     /// The status for any error a command reports: the library's own mapping, else bad input
     /// (texstim throws nothing else on purpose; an unexpected error is still not a failed stimulus).
@@ -47,6 +57,8 @@ extension ExitStatus {
         case let error as SynthesisError: return error.exitStatus
         case let error as ManifestError: return error.exitStatus
         case let error as TextureCoreError: return error.exitStatus
+        case let error as ImageFileError: return error.exitStatus
+        case let error as WeightsError: return error.exitStatus
         default: return .badInput
         }
     }

@@ -1,15 +1,16 @@
-// PipelineError: errors of files, images and commands; each names the file, the field and a fix.
+// PipelineError: errors of the pipeline's commands (and the errors of the modules it uses, wrapped);
+// each names the file, the field and a fix.
 
 import TextureCore
+import TextureImages
 import TextureSynthesis
+import TextureWeights
 
 public enum PipelineError: Error, Equatable, CustomStringConvertible {
-    case fileMissing(path: String, role: String)
-    case fileUnreadable(path: String, reason: String)
-    case unsupportedImageFormat(path: String)
-    case corruptImage(path: String, format: String, reason: String)
-    case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
-    case outputNotWritable(path: String, reason: String)
+    /// A file that cannot be read or written, or an image that cannot be decoded (TextureImages).
+    case image(ImageFileError)
+    /// A weights file that cannot be read, imported or used (TextureWeights).
+    case weights(WeightsError)
     case invalidArgument(name: String, value: String, hint: String)
     case core(TextureCoreError)
     case manifest(ManifestError)
@@ -20,7 +21,6 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case notConverged(path: String, detail: String)
     /// A recorded input (source, manifest) found nowhere; `tried` lists each place and why.
     case inputNotFound(role: String, recorded: String, tried: [String], hint: String)
-    case unverifiedWeights(path: String, reason: String)
     /// A folder below the output root is a symbolic link (texstim never writes through one).
     case symbolicLink(path: String, target: String, root: String)
     /// The output folder holds files texstim did not write (a few of them; `more` when there are others).
@@ -34,20 +34,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .fileMissing(let path, let role):
-            return "\(path): \(role) not found. Hint: check the path (relative paths start at the current directory)."
-        case .fileUnreadable(let path, let reason):
-            return "\(path): cannot read file: \(reason)"
-        case .unsupportedImageFormat(let path):
-            return "\(path): not a PNG or JPEG file. Hint: convert the image to PNG."
-        case .corruptImage(let path, let format, let reason):
-            let hint = format == "PNG" || format == "JPEG" ? "re-export the image" : "download or export the file again"
-            return "\(path): corrupt or truncated \(format): \(reason). Hint: \(hint)."
-        case .imageTooLarge(let path, let width, let height, let limit):
-            return "\(path): image is \(width)×\(height), above the limit of \(limit) pixels per side. "
-                + "Hint: downscale it first (texstim reads images up to \(limit) pixels per side)."
-        case .outputNotWritable(let path, let reason):
-            return "\(path): cannot write output: \(reason). Hint: choose a writable folder with --out."
+        case .image(let error): return error.description
+        case .weights(let error): return error.description
         case .invalidArgument(let name, let value, let hint):
             return "\(name): invalid value '\(value)'. Hint: \(hint)"
         case .core(let error): return error.description
@@ -64,10 +52,6 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
                 + "stimulus. Hint: more iterations, another seed, or more layers; see the loss trace in the sidecar."
         case .inputNotFound(let role, let recorded, let tried, let hint):
             return "\(recorded): \(role) not found; looked at " + tried.joined(separator: "; ") + ". Hint: \(hint)."
-        case .unverifiedWeights(let path, let reason):
-            return "\(path): not a published VGG-19, so --model vgg19 refuses it: \(reason). Hint: fetch or import the real weights "
-                + "(`texstim weights fetch vgg19`, `texstim weights import FILE`), use --model vgg19-random for the random-weights control, "
-                + "or pass --allow-unverified-weights (in a manifest, allow_unverified_weights: true) to use them anyway, recorded as unverified."
         case .symbolicLink(let path, let target, let root):
             return "\(path): is a symbolic link (to \(target)) inside the output folder \(root); texstim does not write through links. "
                 + "Hint: replace the link with a real folder, or point --output at the folder the link leads to."
@@ -82,6 +66,18 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .memoryExceeded(let what, let detail, let estimate, let limit, let limitSource, let hint):
             return "\(what): needs about \(MachineMemory.format(estimate)) of memory (\(detail)), but this machine has "
                 + "\(MachineMemory.format(limit)) (\(limitSource)); texstim refuses it rather than be killed midway. Hint: \(hint)."
+        }
+    }
+}
+
+extension PipelineError {
+    /// A weights error as the pipeline reports it: its core and file errors as the pipeline's own
+    /// `.core` and `.image`, so that one problem has one case whichever module found it.
+    public init(_ error: WeightsError) {
+        switch error {
+        case .core(let error): self = .core(error)
+        case .file(let error): self = .image(error)
+        default: self = .weights(error)
         }
     }
 }

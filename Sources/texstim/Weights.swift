@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import TextureCore
 import TexturePipeline
+import TextureWeights
 
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import TextureCore
+import TextureImages
 import TexturePipeline
 
 /// Rewrites the provenance embedded in a PNG (same pixels), and optionally the sidecar to match.

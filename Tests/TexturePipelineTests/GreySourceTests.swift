@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import TextureCore
+import TextureImages
 import TexturePipeline
 import TextureSynthesis
 

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import TextureCore
+import TextureImages
 import TexturePipeline
 
 func fixture(_ name: String) -> String {
@@ -68,8 +69,8 @@ func temporaryFolder() -> String {
     }
 
     @Test func badFilesGiveClearErrors() {
-        #expect(throws: PipelineError.fileMissing(path: "/nonexistent/a.png", role: "image")) { try ImageFile.load(path: "/nonexistent/a.png") }
-        #expect(throws: PipelineError.unsupportedImageFormat(path: fixture("not_an_image.png"))) { try ImageFile.load(path: fixture("not_an_image.png")) }
+        #expect(throws: ImageFileError.fileMissing(path: "/nonexistent/a.png", role: "image")) { try ImageFile.load(path: "/nonexistent/a.png") }
+        #expect(throws: ImageFileError.unsupportedImageFormat(path: fixture("not_an_image.png"))) { try ImageFile.load(path: fixture("not_an_image.png")) }
         for name in ["truncated.png", "truncated.jpg"] {
             do {
                 _ = try ImageFile.load(path: fixture(name))
@@ -78,7 +79,7 @@ func temporaryFolder() -> String {
                 #expect(error.description.hasPrefix("\(fixture(name)): corrupt or truncated"), "\(error)")
             }
         }
-        #expect(throws: PipelineError.imageTooLarge(path: fixture("huge_header.png"), width: 9000, height: 16, limit: 8192)) {
+        #expect(throws: ImageFileError.imageTooLarge(path: fixture("huge_header.png"), width: 9000, height: 16, limit: 8192)) {
             try ImageFile.load(path: fixture("huge_header.png"))
         }
     }
@@ -88,7 +89,7 @@ func temporaryFolder() -> String {
     @Test func chunkLongerThanTheFileIsRefusedUpFront() throws {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("rgb8.png"))))
         bytes.insert(contentsOf: [0x7A, 0x00, 0x00, 0x00] + Array("iTXt".utf8) + Array("texstim".utf8), at: 33)  // after IHDR
-        #expect(throws: PipelineError.corruptImage(path: "a.png", format: "PNG", reason:
+        #expect(throws: ImageFileError.corruptImage(path: "a.png", format: "PNG", reason:
             "chunk iTXt at byte 33 declares 2046820352 data bytes, but only \(bytes.count - 41) bytes follow (with its CRC it needs 2046820356)")) {
             try ImageFile.decode(Data(bytes), path: "a.png")
         }

@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import TextureImages
 import TexturePipeline
 
 /// One source, one condition, `samples` samples at 32², 12 iterations (converged): a set made in a second.

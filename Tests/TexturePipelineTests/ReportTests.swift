@@ -2,6 +2,7 @@
 
 import Foundation
 import Testing
+import TextureImages
 import TexturePipeline
 
 func chromiumPath() -> String? {

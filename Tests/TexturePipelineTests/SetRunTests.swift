@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import TextureImages
 import TexturePipeline
 import TextureSynthesis
 

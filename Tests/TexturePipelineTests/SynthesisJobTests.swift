@@ -3,7 +3,9 @@
 import Foundation
 import Testing
 import TextureCore
+import TextureImages
 import TexturePipeline
+import TextureWeights
 
 /// One of the shared textures, copied into the repository's manifests/sources.
 let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -48,7 +50,7 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
         let folder = temporaryFolder()
         let weights = folder + "/vgg19.safetensors"
         let sha = try WeightsFiles.writeRandom(seed: 2, to: weights, force: false)
-        #expect(throws: PipelineError.self) { try WeightsFiles.writeRandom(seed: 2, to: weights, force: false) }
+        #expect(throws: WeightsError.self) { try WeightsFiles.writeRandom(seed: 2, to: weights, force: false) }
         let outcome = try SynthesisJob.run(Self.request(folder) {
             $0.model = "vgg19"; $0.weightsPath = weights; $0.preset = "gatys2015:pool2"; $0.iterations = 2; $0.allowUnverifiedWeights = true
         })

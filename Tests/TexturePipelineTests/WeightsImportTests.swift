@@ -4,8 +4,10 @@
 import Foundation
 import Testing
 import TextureCore
+import TextureImages
 import TexturePipeline
 import TextureSynthesis
+import TextureWeights
 
 func weightsFixture(_ name: String) -> String { fixture("weights/" + name) }
 
@@ -23,7 +25,7 @@ func weightsFixture(_ name: String) -> String { fixture("weights/" + name) }
         for (name, tensor) in expected.tensors { #expect(imported.tensors[name] == tensor, "\(file): \(name)") }
         #expect(imported.metadata["texstim.source"]?.hasPrefix(file) == true)
         #expect(try WeightsFiles.verify(path: out).fingerprintMatches == true)
-        #expect(throws: PipelineError.invalidArgument(name: "--out", value: out, hint: "the file exists; pass --force to replace it")) {
+        #expect(throws: WeightsError.invalidArgument(name: "--out", value: out, hint: "the file exists; pass --force to replace it")) {
             try WeightsImport.run(file: weightsFixture(file), out: out, force: false)
         }
     }
@@ -99,7 +101,7 @@ func weightsFixture(_ name: String) -> String { fixture("weights/" + name) }
     @Test func fetchRefusesAChecksumMismatchAndDeletesTheDownload() throws {
         let folder = temporaryFolder()
         let mirror = URL(fileURLWithPath: weightsFixture("vgg19-small.pth"))
-        #expect(throws: PipelineError.self) { try WeightsFetch.run(.torchvision, url: mirror, out: folder + "/vgg19.safetensors", force: false) }
+        #expect(throws: WeightsError.self) { try WeightsFetch.run(.torchvision, url: mirror, out: folder + "/vgg19.safetensors", force: false) }
         do { _ = try WeightsFetch.run(.torchvision, url: mirror, out: folder + "/vgg19.safetensors", force: false) } catch {
             #expect(error.description.contains("expected a SHA-256 starting with dcbb9e9d"), "\(error)")
         }

@@ -6,6 +6,7 @@ import Foundation
 import Testing
 import TextureCore
 import TexturePipeline
+import TextureWeights
 
 @Suite struct WeightsOriginTests {
     static let architecture = VGGArchitecture(widths: WeightsImportTests.widths)
@@ -72,7 +73,7 @@ import TexturePipeline
             let path = temporaryFolder() + "/bad.safetensors"
             try SafetensorsFile.encode(Array(tensors.values), metadata: expected.metadata).write(to: URL(fileURLWithPath: path))
             #expect(throws: TextureCoreError.weightsValuesInvalid(path: path, tensor: name, problem: problem)) { try SafetensorsFile.read(path: path) }
-            #expect(throws: PipelineError.core(.weightsValuesInvalid(path: path, tensor: name, problem: problem))) { try WeightsFiles.verify(path: path) }
+            #expect(throws: WeightsError.core(.weightsValuesInvalid(path: path, tensor: name, problem: problem))) { try WeightsFiles.verify(path: path) }
         }
         // Zero biases are legitimate (He initialisation, torchvision's too).
         var tensors = expected.tensors
@@ -97,7 +98,7 @@ import TexturePipeline
             data.replaceSubrange(at, with: withUnsafeBytes(of: value.bitPattern.littleEndian) { Data($0) })
             let path = temporaryFolder() + "/" + file
             try data.write(to: URL(fileURLWithPath: path))
-            #expect(throws: PipelineError.core(.weightsValuesInvalid(path: path, tensor: tensor, problem: problem))) {
+            #expect(throws: WeightsError.core(.weightsValuesInvalid(path: path, tensor: tensor, problem: problem))) {
                 try WeightsImport.run(file: path, out: temporaryFolder() + "/out.safetensors", force: false)
             }
         }

@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TextureCore
 import TexturePipeline
+import TextureWeights
 
 /// A zip of stored entries, as torch.save writes (CRCs are left 0: the reader does not check them).
 func storedZip(_ entries: [(String, Data)]) -> Data {

@@ -7,6 +7,8 @@
 import Foundation
 import TextureCore
 import TextureSynthesis
+import TextureImages
+import TextureWeights
 
 public struct SetPlan: Sendable {
     public var manifest: Manifest
@@ -140,7 +142,7 @@ public enum SetPlanner {
                     return nil
                 }
             }
-            do throws(PipelineError) {
+            do throws(WeightsError) {
                 let loaded = LoadedModel(model: models[key]!, weights: origins[key])
                 try ModelLoader.check(loaded,
                                       allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)

@@ -12,6 +12,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 import TextureSynthesis
 import Yams
 
@@ -23,7 +24,9 @@ public enum ManifestReader {
 
     /// Reads and checks the manifest's syntax and types (not yet the files it names).
     public static func read(path: String) throws(PipelineError) -> Manifest {
-        try read(data: ImageFile.readFile(path: path, role: "manifest"), path: path)
+        let data: Data
+        do { data = try ImageFile.readFile(path: path, role: "manifest") } catch { throw .image(error) }
+        return try read(data: data, path: path)
     }
 
     /// Reads manifest bytes already in memory; `path` names them in messages, and relative

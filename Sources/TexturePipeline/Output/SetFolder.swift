@@ -8,6 +8,7 @@
 // symbolic link at `<set>/<source>` cannot send the stimuli elsewhere.
 
 import Foundation
+import TextureImages
 
 public struct SetFolder: Sendable {
     public static let markerName = ".texstim-set"
@@ -27,12 +28,12 @@ public struct SetFolder: Sendable {
     /// folder that holds other files, or another set). Writes the marker.
     public func claim() throws(PipelineError) {
         do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
-            throw .outputNotWritable(path: root, reason: error.localizedDescription)
+            throw .image(.outputNotWritable(path: root, reason: error.localizedDescription))
         }
         try checkOwnership()
         let marker = "texstim-set: \(setName)\n"
         if (try? String(contentsOfFile: markerPath, encoding: .utf8)) != marker {
-            try ImageFile.writeAtomically(Data(marker.utf8), to: markerPath)
+            do { try ImageFile.writeAtomically(Data(marker.utf8), to: markerPath) } catch { throw .image(error) }
         }
     }
 
@@ -99,9 +100,11 @@ public struct SetFolder: Sendable {
             var status = stat()
             if lstat(current, &status) != 0 {
                 if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                    throw .outputNotWritable(path: current, reason: String(cString: strerror(errno)))
+                    throw .image(.outputNotWritable(path: current, reason: String(cString: strerror(errno))))
                 }
-                guard lstat(current, &status) == 0 else { throw .outputNotWritable(path: current, reason: String(cString: strerror(errno))) }
+                guard lstat(current, &status) == 0 else {
+                    throw .image(.outputNotWritable(path: current, reason: String(cString: strerror(errno))))
+                }
             }
             try Self.checkFolder(current, status: status, root: root)
         }
@@ -124,7 +127,7 @@ public struct SetFolder: Sendable {
         case S_IFLNK:
             let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
             throw .symbolicLink(path: path, target: target, root: root)
-        default: throw .outputNotWritable(path: path, reason: "it exists and is not a folder")
+        default: throw .image(.outputNotWritable(path: path, reason: "it exists and is not a folder"))
         }
     }
 

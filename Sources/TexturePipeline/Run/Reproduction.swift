@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 import TextureSynthesis
 
 public struct ReproductionResult: Sendable {
@@ -17,7 +18,9 @@ public enum Reproduction {
     /// The PNGs to check: the file itself, or every .png below a folder (sorted).
     public static func stimuli(at path: String) throws(PipelineError) -> [String] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: "stimulus or set folder") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .image(.fileMissing(path: path, role: "stimulus or set folder"))
+        }
         guard isDirectory.boolValue else { return [path] }
         let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }.sorted()
@@ -30,7 +33,9 @@ public enum Reproduction {
 
     /// The provenance record embedded in a stimulus PNG.
     public static func record(of path: String) throws(PipelineError) -> StimulusRecord {
-        try record(in: ImageFile.load(path: path, role: "stimulus"), path: path)
+        let image: DecodedImage
+        do { image = try ImageFile.load(path: path, role: "stimulus") } catch { throw .image(error) }
+        return try record(in: image, path: path)
     }
 
     static func record(in image: DecodedImage, path: String) throws(PipelineError) -> StimulusRecord {
@@ -38,17 +43,20 @@ public enum Reproduction {
             throw .invalidArgument(name: path, value: "no provenance", hint: "only PNGs written by texstim carry a texstim:provenance chunk")
         }
         do { return try StimulusRecord.decode(text) } catch {
-            throw .corruptImage(path: path, format: "provenance JSON", reason: "\(error)")
+            throw .image(.corruptImage(path: path, format: "provenance JSON", reason: "\(error)"))
         }
     }
 
     /// Regenerates one stimulus; `locator` says where to look for a source that is no longer where
     /// it was recorded (see FileLocator).
     public static func reproduce(_ path: String, locator: FileLocator = FileLocator()) -> ReproductionResult {
-        do {
+        do throws(PipelineError) {
             // The file is read and decoded once: its record, its bytes for the sidecar's hash, its pixels.
-            let bytes = try ImageFile.readFile(path: path, role: "stimulus")
-            let image = try ImageFile.decode(bytes, path: path)
+            let bytes: Data, image: DecodedImage
+            do {
+                bytes = try ImageFile.readFile(path: path, role: "stimulus")
+                image = try ImageFile.decode(bytes, path: path)
+            } catch { throw .image(error) }
             let record = try record(in: image, path: path)
             let disagreements = agreement(record, path: path, bytes: bytes)
             if !disagreements.isEmpty {
@@ -60,7 +68,10 @@ public enum Reproduction {
             request.sourcePath = source
             let stimulus = try SynthesisJob.synthesize(request)
             let original = image.pixels
-            let again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels
+            let again: Tensor
+            do { again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels } catch {
+                throw PipelineError.image(error)
+            }
             guard original.shape == again.shape else {
                 return ReproductionResult(path: path, problem: "regenerated size \(again.shape) differs from \(original.shape)", maxDifference: 0)
             }

@@ -5,6 +5,7 @@
 // whole-set run, or a second copy of the same shard, is refused.
 
 import Foundation
+import TextureImages
 
 public final class RunLock {
     private var descriptors: [Int32] = []
@@ -19,7 +20,9 @@ public final class RunLock {
 
     private func take(_ path: String, exclusive: Bool) throws(PipelineError) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .outputNotWritable(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else {
+            throw .image(.outputNotWritable(path: path, reason: String(cString: strerror(errno))))
+        }
         guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             close(descriptor)
             release()

@@ -4,6 +4,7 @@
 // concurrent workers; each file is replaced atomically.
 
 import Foundation
+import TextureImages
 
 public enum SetIndex {
     public static let columns = [
@@ -37,7 +38,8 @@ public enum SetIndex {
             entries.append(Dictionary(uniqueKeysWithValues: zip(columns, row)))
         }
         let csv = ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
-        try ImageFile.writeAtomically(Data(csv.utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.csv"))
+        let csvPath = (plan.outputFolder as NSString).appendingPathComponent("index.csv")
+        do { try ImageFile.writeAtomically(Data(csv.utf8), to: csvPath) } catch { throw .image(error) }
         var document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
                                        "jobs": plan.jobs.count, "stimuli": entries]
         // The manifest relative to the set folder too: `validate` finds it from any directory and
@@ -45,7 +47,8 @@ public enum SetIndex {
         document["manifest_from_set"] = FileLocator.relativePath(of: plan.manifest.path, from: plan.outputFolder)
         if let validation { document["verdict"] = validation.verdict.rawValue }
         let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        try ImageFile.writeAtomically(json + Data("\n".utf8), to: (plan.outputFolder as NSString).appendingPathComponent("index.json"))
+        let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("index.json")
+        do { try ImageFile.writeAtomically(json + Data("\n".utf8), to: jsonPath) } catch { throw .image(error) }
         return rows.count
     }
 

@@ -6,6 +6,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 
 public struct RunOptions: Sendable {
     public var workers = 1

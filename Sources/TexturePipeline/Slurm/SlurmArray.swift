@@ -3,6 +3,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 
 public struct SlurmOptions: Sendable {
     public var tasks = 4
@@ -65,8 +66,10 @@ public enum SlurmArray {
         let setFolder = SetFolder(output, setName: plan.manifest.name)
         try setFolder.claim()
         try setFolder.createFolder("slurm")
-        try ImageFile.writeAtomically(Data(array.utf8), to: scripts.arrayScript)
-        try ImageFile.writeAtomically(Data(finish.utf8), to: scripts.finishScript)
+        do {
+            try ImageFile.writeAtomically(Data(array.utf8), to: scripts.arrayScript)
+            try ImageFile.writeAtomically(Data(finish.utf8), to: scripts.finishScript)
+        } catch { throw .image(error) }
         return scripts
     }
 

@@ -1,6 +1,7 @@
 // OutputGuard: a synthesis never writes over one of its inputs, nor over a file texstim did not write.
 
 import Foundation
+import TextureImages
 
 enum OutputGuard {
     /// Refuses OUT.png or its sidecar when it is (after resolving links, or as a hard link) the
@@ -18,12 +19,14 @@ enum OutputGuard {
         guard request.job == nil else { return }
         if let data = FileManager.default.contents(atPath: outputs[0]),
            PNGFile.provenanceText(data).flatMap({ try? StimulusRecord.decode($0) }) == nil {
-            throw .outputNotWritable(path: outputs[0], reason: "the file exists and was not written by texstim (no texstim provenance); "
-                                     + "texstim never writes over a file it did not write")
+            throw .image(.outputNotWritable(
+                path: outputs[0], reason: "the file exists and was not written by texstim (no texstim provenance); "
+                    + "texstim never writes over a file it did not write"))
         }
         if let text = try? String(contentsOfFile: outputs[1], encoding: .utf8), (try? StimulusRecord.decode(text)) == nil {
-            throw .outputNotWritable(path: outputs[1], reason: "the sidecar path holds a file that is not a texstim record; "
-                                     + "texstim never writes over a file it did not write")
+            throw .image(.outputNotWritable(
+                path: outputs[1], reason: "the sidecar path holds a file that is not a texstim record; "
+                    + "texstim never writes over a file it did not write"))
         }
     }
 

@@ -2,7 +2,9 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 import TextureSynthesis
+import TextureWeights
 
 /// Everything one synthesis needs, as plain values (from CLI flags, a manifest job, or a record).
 public struct SynthesisRequest: Sendable {
@@ -74,7 +76,7 @@ public enum SynthesisJob {
     public static func run(_ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
                            shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesisOutcome {
         try checkArguments(request)
-        try ImageFile.checkWritable(path: request.outputPath)
+        do { try ImageFile.checkWritable(path: request.outputPath) } catch { throw .image(error) }
         try OutputGuard.check(request)
         let stimulus = try synthesize(request, progress: progress, shouldContinue: shouldContinue)
         return try write(stimulus, to: request.outputPath)
@@ -82,8 +84,10 @@ public enum SynthesisJob {
 
     public static func write(_ stimulus: SynthesizedStimulus, to pngPath: String) throws(PipelineError) -> SynthesisOutcome {
         let jsonPath = sidecarPath(for: pngPath)
-        try ImageFile.writeAtomically(stimulus.png, to: pngPath)
-        try ImageFile.writeAtomically(Data((stimulus.record.json() + "\n").utf8), to: jsonPath)
+        do {
+            try ImageFile.writeAtomically(stimulus.png, to: pngPath)
+            try ImageFile.writeAtomically(Data((stimulus.record.json() + "\n").utf8), to: jsonPath)
+        } catch { throw .image(error) }
         return SynthesisOutcome(record: stimulus.record, pngPath: pngPath, jsonPath: jsonPath, warnings: stimulus.warnings)
     }
 
@@ -91,11 +95,17 @@ public enum SynthesisJob {
     public static func synthesize(_ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
                                   shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesizedStimulus {
         try checkArguments(request)
-        let sourceBytes = try ImageFile.readFile(path: request.sourcePath, role: "source image")
-        let source = try ImageFile.decode(sourceBytes, path: request.sourcePath, maxSide: request.maxSide)
+        let sourceBytes: Data, source: DecodedImage
+        do {
+            sourceBytes = try ImageFile.readFile(path: request.sourcePath, role: "source image")
+            source = try ImageFile.decode(sourceBytes, path: request.sourcePath, maxSide: request.maxSide)
+        } catch { throw .image(error) }
         let loaded: LoadedModel
         if let model = request.loadedModel { loaded = LoadedModel(model: model, weights: request.weightsOrigin) } else {
-            loaded = try ModelLoader.load(request.model, weightsPath: request.weightsPath, allowUnverified: request.allowUnverifiedWeights)
+            do {
+                loaded = try ModelLoader.load(request.model, weightsPath: request.weightsPath,
+                                              allowUnverified: request.allowUnverifiedWeights)
+            } catch { throw PipelineError(error) }
         }
         let model = loaded.model
         // The prepared source's shape, known before it is made: the memory check comes first.
@@ -117,7 +127,10 @@ public enum SynthesisJob {
                             + "which can tint it. Hint: pass --grey")
         }
         if let initPath = request.initPath {
-            let decoded = try ImageFile.load(path: initPath, maxSide: request.maxSide, role: "init image")
+            let decoded: DecodedImage
+            do { decoded = try ImageFile.load(path: initPath, maxSide: request.maxSide, role: "init image") } catch {
+                throw .image(error)
+            }
             initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)
             warnings += decoded.warnings
         }
@@ -146,7 +159,10 @@ public enum SynthesisJob {
         var withoutTiming = record
         withoutTiming.timing = nil
         withoutTiming.pngSha256 = nil
-        let png = try PNGFile.encode(final.pixels, bitDepth: request.bitDepth, text: withoutTiming.json())
+        let png: Data
+        do { png = try PNGFile.encode(final.pixels, bitDepth: request.bitDepth, text: withoutTiming.json()) } catch {
+            throw .image(error)
+        }
         record.pngSha256 = SHA256.hex(png)
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
     }

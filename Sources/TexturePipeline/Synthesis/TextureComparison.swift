@@ -1,7 +1,9 @@
 // TextureComparison: the Gram-statistics distance between two images (texstim compare).
 
 import TextureCore
+import TextureImages
 import TextureSynthesis
+import TextureWeights
 
 public struct ComparisonRequest: Sendable {
     public var imageA: String
@@ -28,9 +30,16 @@ public enum TextureComparison {
     /// E_l between A's Gram matrices (the target) and B's, per layer, and Σ w_l E_l. Each image
     /// is used at its own size. For `random-pyramid`, both are centred on A's mean colour.
     public static func run(_ request: ComparisonRequest) throws(PipelineError) -> LossBreakdown {
-        let a = try ImageFile.load(path: request.imageA, maxSide: request.maxSide, role: "image A")
-        let b = try ImageFile.load(path: request.imageB, maxSide: request.maxSide, role: "image B")
-        let model = try ModelLoader.load(request.model, weightsPath: request.weightsPath, allowUnverified: request.allowUnverifiedWeights).model
+        let a: DecodedImage, b: DecodedImage
+        do {
+            a = try ImageFile.load(path: request.imageA, maxSide: request.maxSide, role: "image A")
+            b = try ImageFile.load(path: request.imageB, maxSide: request.maxSide, role: "image B")
+        } catch { throw .image(error) }
+        let model: any TextureModel
+        do {
+            model = try ModelLoader.load(request.model, weightsPath: request.weightsPath,
+                                         allowUnverified: request.allowUnverifiedWeights).model
+        } catch { throw PipelineError(error) }
         let source = ImagePreparation.rgb(a.pixels)
         let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
         do {

@@ -6,6 +6,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 
 public enum SetValidator {
     /// The plan of a set given its folder (via index.json's manifest path) or its manifest. The
@@ -14,7 +15,9 @@ public enum SetValidator {
     public static func plan(setOrManifest path: String, locator: FileLocator = FileLocator(),
                             allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileMissing(path: path, role: "set folder or manifest") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .image(.fileMissing(path: path, role: "set folder or manifest"))
+        }
         guard isDirectory.boolValue else {
             return try SetPlanner.plan(manifestPath: path, sourcesFolder: locator.sourcesFolder, allowUnverifiedWeights: allowUnverifiedWeights)
         }
@@ -23,9 +26,11 @@ public enum SetValidator {
             throw .invalidArgument(name: path, value: "no index.json", hint: "pass the set's manifest instead, or run `texstim run` to write the index")
         }
         // A damaged index is not a missing one: say which, so nobody reruns a set to "create" it.
-        let data = try ImageFile.readFile(path: index, role: "set index")
+        let data: Data
+        do { data = try ImageFile.readFile(path: index, role: "set index") } catch { throw .image(error) }
         guard let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let manifest = document["manifest"] as? String else {
-            throw .corruptImage(path: index, format: "set index (JSON)", reason: "it is not a JSON object with a \"manifest\" string")
+            throw .image(.corruptImage(path: index, format: "set index (JSON)",
+                                       reason: "it is not a JSON object with a \"manifest\" string"))
         }
         let found = try locator.locate("manifest", recorded: manifest, relative: document["manifest_from_set"] as? String, folder: path,
                                        sha256: document["manifest_sha256"] as? String)

@@ -8,6 +8,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 
 public enum StimulusAgreement {
     /// One disagreement: which file, which field, and both values.

@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 import TextureSynthesis
 
 /// A source prepared as the job's synthesis saw it, and the reference its stimuli are measured
@@ -44,7 +45,8 @@ struct StimulusValidator {
         let equalize = p.equalize.map { "\($0.meanLuminance)|\($0.rmsContrast)" } ?? "none"
         let key = "\(job.sourcePath)|\(p.size ?? 0)|\(p.crop)|\(p.grey)|\(equalize)"
         if let cached = sources[key] { return cached }
-        let image = try ImageFile.load(path: job.sourcePath, role: "source image")
+        let image: DecodedImage
+        do { image = try ImageFile.load(path: job.sourcePath, role: "source image") } catch { throw .image(error) }
         let pixels = ImagePreparation.prepareSource(image.pixels, size: p.size, crop: p.crop, grey: p.grey)
         var reference = pixels
         if let target = p.equalize {

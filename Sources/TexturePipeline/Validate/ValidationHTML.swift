@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 import TextureSynthesis
 
 public enum ValidationHTML {

@@ -1,16 +1,19 @@
 // ValidationOutput: validate a set and write its JSON and HTML reports (used by validate and run).
 
 import Foundation
+import TextureImages
 
 public enum ValidationOutput {
     public static func write(plan: SetPlan, htmlPath: String?, jsonPath: String?) throws(PipelineError) -> (report: ValidationReport, htmlPath: String, jsonPath: String) {
         let report = SetValidator.validate(plan: plan)
         let html = htmlPath ?? (plan.outputFolder as NSString).appendingPathComponent("validation.html")
         let json = jsonPath ?? (plan.outputFolder as NSString).appendingPathComponent("validation.json")
-        try ImageFile.createFolder(for: html)
-        try ImageFile.createFolder(for: json)
-        try ImageFile.writeAtomically(Data(ValidationHTML.render(report, plan: plan, reportPath: html).utf8), to: html)
-        try ImageFile.writeAtomically(report.json() + Data("\n".utf8), to: json)
+        do {
+            try ImageFile.createFolder(for: html)
+            try ImageFile.createFolder(for: json)
+            try ImageFile.writeAtomically(Data(ValidationHTML.render(report, plan: plan, reportPath: html).utf8), to: html)
+            try ImageFile.writeAtomically(report.json() + Data("\n".utf8), to: json)
+        } catch { throw .image(error) }
         return (report, html, json)
     }
 

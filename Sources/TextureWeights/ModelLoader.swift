@@ -14,19 +14,19 @@ public struct LoadedModel: Sendable {
         self.weights = weights
     }
 
-    var pair: (any TextureModel, WeightsOrigin?) { (model, weights) }
+    public var pair: (any TextureModel, WeightsOrigin?) { (model, weights) }
 }
 
 public enum ModelLoader {
     /// Loads and checks: unverified `vgg19` weights are refused unless `allowUnverified`.
-    public static func load(_ name: String, weightsPath: String?, allowUnverified: Bool) throws(PipelineError) -> LoadedModel {
+    public static func load(_ name: String, weightsPath: String?, allowUnverified: Bool) throws(WeightsError) -> LoadedModel {
         let loaded = try inspect(name, weightsPath: weightsPath)
         try check(loaded, allowUnverified: allowUnverified)
         return loaded
     }
 
     /// Loads without refusing (a set's planner decides per condition).
-    public static func inspect(_ name: String, weightsPath: String?) throws(PipelineError) -> LoadedModel {
+    public static func inspect(_ name: String, weightsPath: String?) throws(WeightsError) -> LoadedModel {
         guard ModelName(rawValue: name) == .vgg19 else {
             // A weights file named for a model that reads none is a mistake (a condition meant
             // for vgg19, or a typo in the model); ignoring it would run another model than meant.
@@ -44,9 +44,9 @@ public enum ModelLoader {
         } catch { throw .core(error) }
     }
 
-    public static func check(_ loaded: LoadedModel, allowUnverified: Bool) throws(PipelineError) {
+    public static func check(_ loaded: LoadedModel, allowUnverified: Bool) throws(WeightsError) {
         if let weights = loaded.weights, case .unverified(let reason) = weights.verification, !allowUnverified {
-            throw .unverifiedWeights(path: weights.path, reason: reason)
+            throw .unverified(path: weights.path, reason: reason)
         }
     }
 }

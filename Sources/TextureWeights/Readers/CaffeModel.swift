@@ -23,11 +23,11 @@ struct ProtobufReader {
         self.path = path
     }
 
-    func failure(_ reason: String) -> PipelineError { .corruptImage(path: path, format: "caffemodel (protobuf)", reason: reason) }
+    func failure(_ reason: String) -> WeightsError { .corruptFile(path: path, format: "caffemodel (protobuf)", reason: reason) }
 
     var atEnd: Bool { position >= end }
 
-    mutating func varint() throws(PipelineError) -> UInt64 {
+    mutating func varint() throws(WeightsError) -> UInt64 {
         var value: UInt64 = 0, shift: UInt64 = 0
         while true {
             guard position < end, shift < 64 else { throw failure("truncated varint at byte \(position)") }
@@ -40,7 +40,7 @@ struct ProtobufReader {
     }
 
     /// The next field: number, wire type, and for length-delimited fields their byte range.
-    mutating func field() throws(PipelineError) -> (number: Int, wireType: Int, range: Range<Int>?, value: UInt64) {
+    mutating func field() throws(WeightsError) -> (number: Int, wireType: Int, range: Range<Int>?, value: UInt64) {
         let key = try varint()
         let (number, wireType) = (Int(key >> 3), Int(key & 7))
         switch wireType {
@@ -57,12 +57,12 @@ struct ProtobufReader {
     }
 
     /// A varint used as a length or dimension; 2^63 and above do not fit an Int (and no real file has them).
-    func integer(_ value: UInt64, _ what: String) throws(PipelineError) -> Int {
+    func integer(_ value: UInt64, _ what: String) throws(WeightsError) -> Int {
         guard value <= UInt64(Int.max) else { throw failure("\(what) is \(value) at byte \(position), larger than any file") }
         return Int(value)
     }
 
-    mutating func skip(_ count: Int) throws(PipelineError) {
+    mutating func skip(_ count: Int) throws(WeightsError) {
         // count ≤ end − position, not position + count ≤ end: the sum can overflow.
         guard count >= 0, count <= end - position else { throw failure("field runs past the end of its message (truncated?)") }
         position += count
@@ -71,7 +71,7 @@ struct ProtobufReader {
 
 enum CaffeModel {
     /// name → (weight shape, weight values, bias values) for every layer that has blobs.
-    static func read(_ data: Data, path: String) throws(PipelineError) -> [String: (shape: [Int], weight: [Float], bias: [Float])] {
+    static func read(_ data: Data, path: String) throws(WeightsError) -> [String: (shape: [Int], weight: [Float], bias: [Float])] {
         let bytes = [UInt8](data)
         var net = ProtobufReader(bytes, range: 0..<bytes.count, path: path)
         var layers: [String: (shape: [Int], weight: [Float], bias: [Float])] = [:]
@@ -93,7 +93,7 @@ enum CaffeModel {
         return layers
     }
 
-    static func blob(_ bytes: [UInt8], _ range: Range<Int>, path: String) throws(PipelineError) -> (shape: [Int], values: [Float]) {
+    static func blob(_ bytes: [UInt8], _ range: Range<Int>, path: String) throws(WeightsError) -> (shape: [Int], values: [Float]) {
         var reader = ProtobufReader(bytes, range: range, path: path)
         var shape: [Int] = [], legacy = [0, 0, 0, 0], values: [Float] = []
         while !reader.atEnd {

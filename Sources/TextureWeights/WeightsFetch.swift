@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import TextureCore
+import TextureImages
 
 public enum WeightsSource: String, CaseIterable, Sendable {
     case torchvision, caffe
@@ -26,7 +27,7 @@ public enum WeightsFetch {
     /// request), checks the checksum, imports, and deletes the download only after success.
     /// - Parameter url: a mirror of the official file (default: the official address).
     public static func run(_ source: WeightsSource, url: URL? = nil, out: String?, force: Bool, progress: (Int64, Int64) -> Void = { _, _ in })
-        throws(PipelineError) -> ImportResult {
+        throws(WeightsError) -> ImportResult {
         let url = url ?? source.url
         let destination = out ?? ModelCatalog.defaultWeightsPath()
         if FileManager.default.fileExists(atPath: destination) && !force {
@@ -34,7 +35,7 @@ public enum WeightsFetch {
         }
         let folder = (destination as NSString).deletingLastPathComponent
         let partial = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(".download-" + source.url.lastPathComponent)
-        try ImageFile.createFolder(for: partial)
+        do { try ImageFile.createFolder(for: partial) } catch { throw .file(error) }
         try download(url, to: partial, progress: progress)
         let sha = (try? SHA256.hex(fileAt: partial)) ?? ""
         if let prefix = source.pinnedSHA256Prefix, !sha.hasPrefix(prefix) {
@@ -47,13 +48,13 @@ public enum WeightsFetch {
         return result
     }
 
-    static func download(_ url: URL, to path: String, progress: (Int64, Int64) -> Void) throws(PipelineError) {
+    static func download(_ url: URL, to path: String, progress: (Int64, Int64) -> Void) throws(WeightsError) {
         if url.isFileURL {
             // A mirror on a shared drive: copied as a whole (URLSession on Linux has no file://).
             guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw .fileMissing(path: url.path, role: "weights mirror")
+                throw .file(.fileMissing(path: url.path, role: "weights mirror"))
             }
-            try ImageFile.writeAtomically(data, to: path)
+            do { try ImageFile.writeAtomically(data, to: path) } catch { throw .file(error) }
             progress(Int64(data.count), Int64(data.count))
             return
         }
@@ -76,7 +77,7 @@ public enum WeightsFetch {
                                        + "and run `texstim weights import weights/\(url.lastPathComponent)`")
         }
         guard let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else {
-            throw .outputNotWritable(path: path, reason: "cannot open the download file")
+            throw .file(.outputNotWritable(path: path, reason: "cannot open the download file"))
         }
         if status == 200 { handle.truncateFile(atOffset: 0) } else { handle.seekToEndOfFile() }
         handle.write(data)

@@ -2,19 +2,20 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 
 public enum WeightsFiles {
     /// Writes seeded He-initialised VGG-19 weights in texstim's safetensors layout.
     /// An existing file is kept unless `force` is set. It records no imported file, so it is
     /// never taken for a published VGG-19: `--model vgg19` needs --allow-unverified-weights for it.
-    public static func writeRandom(seed: UInt64, to path: String, force: Bool) throws(PipelineError) -> String {
+    public static func writeRandom(seed: UInt64, to path: String, force: Bool) throws(WeightsError) -> String {
         if FileManager.default.fileExists(atPath: path) && !force {
             throw .invalidArgument(name: "--out", value: path, hint: "the file exists; pass --force to replace it")
         }
-        try ImageFile.checkWritable(path: path)
+        do { try ImageFile.checkWritable(path: path) } catch { throw .file(error) }
         let model = VGG19Weights.random(seed: seed)
         let data = VGG19Weights.encode(model, metadata: ["texstim.source": "random (He init), seed \(seed)"])
-        try ImageFile.writeAtomically(data, to: path)
+        do { try ImageFile.writeAtomically(data, to: path) } catch { throw .file(error) }
         return SHA256.hex(data)
     }
 }
@@ -37,7 +38,7 @@ extension WeightsFiles {
     /// Checks a texstim weights file: SHA-256, every shape (widths inferred from conv1_1 … conv5_1),
     /// finite and non-zero values, the activation fingerprint against the one recorded at
     /// conversion, and whether it is a published VGG-19.
-    public static func verify(path: String, fingerprint: Bool = true) throws(PipelineError) -> WeightsSummary {
+    public static func verify(path: String, fingerprint: Bool = true) throws(WeightsError) -> WeightsSummary {
         let file: SafetensorsFile
         do { file = try SafetensorsFile.read(path: path) } catch { throw .core(error) }
         let widths = (1...5).map { file.tensors["conv\($0)_1.weight"]?.shape.first ?? 0 }
@@ -52,12 +53,12 @@ extension WeightsFiles {
     }
 
     /// Every .safetensors file in the weights folder (TEXSTIM_WEIGHTS_DIR or weights/).
-    public static func list(folder: String? = nil) -> [Result<WeightsSummary, PipelineError>] {
+    public static func list(folder: String? = nil) -> [Result<WeightsSummary, WeightsError>] {
         let directory = folder ?? (ModelCatalog.defaultWeightsPath() as NSString).deletingLastPathComponent
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".safetensors") }.sorted()
         return files.map { name in
             let path = (directory as NSString).appendingPathComponent(name)
-            do throws(PipelineError) { return .success(try verify(path: path, fingerprint: false)) } catch { return .failure(error) }
+            do throws(WeightsError) { return .success(try verify(path: path, fingerprint: false)) } catch { return .failure(error) }
         }
     }
 }

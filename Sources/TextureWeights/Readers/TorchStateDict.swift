@@ -8,7 +8,7 @@ import Foundation
 import TextureCore
 
 enum TorchStateDict {
-    static func read(_ data: Data, path: String) throws(PipelineError) -> [String: NamedTensor] {
+    static func read(_ data: Data, path: String) throws(WeightsError) -> [String: NamedTensor] {
         let archive = try ZipArchive(data, path: path)
         guard let pickle = archive.entries.keys.first(where: { $0.hasSuffix("/data.pkl") || $0 == "data.pkl" }) else {
             throw failure(path, "no data.pkl inside the zip archive")
@@ -28,13 +28,13 @@ enum TorchStateDict {
         return tensors
     }
 
-    static func failure(_ path: String, _ reason: String) -> PipelineError {
-        .corruptImage(path: path, format: "PyTorch checkpoint", reason: reason)
+    static func failure(_ path: String, _ reason: String) -> WeightsError {
+        .corruptFile(path: path, format: "PyTorch checkpoint", reason: reason)
     }
 
     /// The tensor's values: a contiguous run of `count` elements from element `offset` of the
     /// storage, every bound checked (a negative offset would read the bytes before the buffer).
-    static func read(_ tensor: PickledTensor, name: String, storage: Data, path: String) throws(PipelineError) -> [Float] {
+    static func read(_ tensor: PickledTensor, name: String, storage: Data, path: String) throws(WeightsError) -> [Float] {
         guard let count = CheckedSize.elements(tensor.shape) else {
             throw failure(path, "tensor '\(name)': shape \(tensor.shape) has a negative dimension or too many elements")
         }

@@ -11,6 +11,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 import TextureSynthesis
 
 public enum WeightsNormalize {
@@ -21,7 +22,7 @@ public enum WeightsNormalize {
         public var means: [String: [Double]]
     }
 
-    public static func run(input: String, output: String, imagesFolder: String, force: Bool) throws(PipelineError) -> Result {
+    public static func run(input: String, output: String, imagesFolder: String, force: Bool) throws(WeightsError) -> Result {
         if FileManager.default.fileExists(atPath: output) && !force {
             throw .invalidArgument(name: "OUT", value: output, hint: "the file exists; pass --force to replace it")
         }
@@ -37,7 +38,10 @@ public enum WeightsNormalize {
             throw .invalidArgument(name: "--images", value: imagesFolder, hint: "give a folder with PNG or JPEG images (at least 16×16 pixels)")
         }
         var images: [Tensor] = []
-        for file in files { images.append(ImagePreparation.rgb(try ImageFile.load(path: (imagesFolder as NSString).appendingPathComponent(file)).pixels)) }
+        for file in files {
+            let path = (imagesFolder as NSString).appendingPathComponent(file)
+            do { images.append(ImagePreparation.rgb(try ImageFile.load(path: path).pixels)) } catch { throw .file(error) }
+        }
         let means = meanActivations(model, images: images)
         let normalized = apply(means, to: model)
         var metadata = WeightsOrigin.inherited(from: original, model: model)
@@ -48,8 +52,10 @@ public enum WeightsNormalize {
         ]) { $1 }
         metadata[WeightsFingerprint.metadataKey] = WeightsFingerprint.compute(normalized)
         if metadata[WeightsOrigin.sha256Key] != nil { metadata[WeightsOrigin.digestKey] = WeightsOrigin.digest(normalized) }
-        try ImageFile.createFolder(for: output)
-        try ImageFile.writeAtomically(VGG19Weights.encode(normalized, metadata: metadata), to: output)
+        do {
+            try ImageFile.createFolder(for: output)
+            try ImageFile.writeAtomically(VGG19Weights.encode(normalized, metadata: metadata), to: output)
+        } catch { throw .file(error) }
         return Result(path: output, images: files, means: means)
     }
 

@@ -44,16 +44,16 @@ struct RestrictedUnpickler {
         self.path = path
     }
 
-    func failure(_ reason: String) -> PipelineError { .corruptImage(path: path, format: "PyTorch pickle", reason: reason) }
+    func failure(_ reason: String) -> WeightsError { .corruptFile(path: path, format: "PyTorch pickle", reason: reason) }
 
-    mutating func take(_ count: Int) throws(PipelineError) -> ArraySlice<UInt8> {
+    mutating func take(_ count: Int) throws(WeightsError) -> ArraySlice<UInt8> {
         guard position + count <= bytes.count else { throw failure("unexpected end of data.pkl at byte \(position)") }
         defer { position += count }
         return bytes[position..<(position + count)]
     }
 
     /// A little-endian integer of `count` bytes (two's complement when `signed`).
-    mutating func integer(_ count: Int, signed: Bool = false) throws(PipelineError) -> Int {
+    mutating func integer(_ count: Int, signed: Bool = false) throws(WeightsError) -> Int {
         guard count <= 8 else { throw failure("integer of \(count) bytes is too large") }
         let slice = try take(count)
         var value: UInt64 = 0
@@ -62,20 +62,20 @@ struct RestrictedUnpickler {
         return Int(Int64(bitPattern: value))
     }
 
-    mutating func line() throws(PipelineError) -> String {
+    mutating func line() throws(WeightsError) -> String {
         guard let end = bytes[position...].firstIndex(of: 0x0A) else { throw failure("unterminated GLOBAL") }
         defer { position = end + 1 }
         return String(decoding: bytes[position..<end], as: UTF8.self)
     }
 
-    mutating func pop() throws(PipelineError) -> PickleValue { try popItem().value }
+    mutating func pop() throws(WeightsError) -> PickleValue { try popItem().value }
 
-    mutating func popItem() throws(PipelineError) -> (value: PickleValue, depth: Int) {
+    mutating func popItem() throws(WeightsError) -> (value: PickleValue, depth: Int) {
         guard let item = stack.popLast() else { throw failure("stack underflow at byte \(position)") }
         return item
     }
 
-    mutating func popMark() throws(PipelineError) -> [(value: PickleValue, depth: Int)] {
+    mutating func popMark() throws(WeightsError) -> [(value: PickleValue, depth: Int)] {
         guard let mark = marks.popLast(), mark <= stack.count else { throw failure("MARK missing at byte \(position)") }
         defer { stack.removeSubrange(mark...) }
         return Array(stack[mark...])
@@ -85,7 +85,7 @@ struct RestrictedUnpickler {
 
     /// Pushes a container holding `items`, one level deeper than the deepest of them.
     mutating func pushContainer(_ items: [(value: PickleValue, depth: Int)], depth floor: Int = 0,
-                                _ make: ([PickleValue]) -> PickleValue) throws(PipelineError) {
+                                _ make: ([PickleValue]) -> PickleValue) throws(WeightsError) {
         let depth = max(floor, (items.map(\.depth).max() ?? 0) + 1)
         guard depth <= Self.maximumDepth else {
             throw failure("values nest deeper than \(Self.maximumDepth) levels at byte \(position); a state_dict nests 4")
@@ -94,7 +94,7 @@ struct RestrictedUnpickler {
     }
 
     /// Runs the pickle to STOP and returns the top-level value.
-    mutating func load() throws(PipelineError) -> PickleValue {
+    mutating func load() throws(WeightsError) -> PickleValue {
         while true {
             let opcode = try take(1).first!
             switch opcode {
@@ -144,7 +144,7 @@ struct RestrictedUnpickler {
         }
     }
 
-    mutating func global(_ name: String) throws(PipelineError) {
+    mutating func global(_ name: String) throws(WeightsError) {
         guard Self.allowedGlobals.contains(name) else {
             throw failure("refuses to load global '\(name)': a state_dict needs only \(Self.allowedGlobals.sorted().joined(separator: ", "))")
         }
@@ -152,13 +152,13 @@ struct RestrictedUnpickler {
     }
 
     /// ('storage', torch.FloatStorage, key, location, numel) → a storage reference.
-    mutating func persistentLoad() throws(PipelineError) {
+    mutating func persistentLoad() throws(WeightsError) {
         guard case .tuple(let items) = try pop(), items.count >= 3, items[0] == .string("storage"),
               case .global(let type) = items[1], case .string(let key) = items[2] else { throw failure("unexpected persistent id") }
         push(.storage(type: type, key: key))
     }
 
-    mutating func reduce() throws(PipelineError) {
+    mutating func reduce() throws(WeightsError) {
         guard case .tuple(let arguments) = try pop(), case .global(let callable) = try pop() else { throw failure("REDUCE needs a global and a tuple") }
         switch callable {
         case "collections.OrderedDict": push(.dict([:]))
@@ -175,7 +175,7 @@ struct RestrictedUnpickler {
         }
     }
 
-    mutating func setItems(_ items: [(value: PickleValue, depth: Int)]) throws(PipelineError) {
+    mutating func setItems(_ items: [(value: PickleValue, depth: Int)]) throws(WeightsError) {
         let target = try popItem()
         guard case .dict(var dictionary) = target.value, items.count % 2 == 0 else { throw failure("SETITEMS on a non-dict") }
         for index in stride(from: 0, to: items.count, by: 2) {
@@ -185,7 +185,7 @@ struct RestrictedUnpickler {
         try pushContainer(items, depth: target.depth) { _ in .dict(dictionary) }
     }
 
-    mutating func append(_ items: [(value: PickleValue, depth: Int)]) throws(PipelineError) {
+    mutating func append(_ items: [(value: PickleValue, depth: Int)]) throws(WeightsError) {
         let target = try popItem()
         guard case .list(let list) = target.value else { throw failure("APPEND on a non-list") }
         try pushContainer(items, depth: target.depth) { .list(list + $0) }

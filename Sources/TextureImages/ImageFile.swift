@@ -8,19 +8,21 @@ public enum ImageFile {
     public static let defaultMaxSide = 8192
 
     /// Reads a PNG or JPEG file.
-    public static func load(path: String, maxSide: Int = defaultMaxSide, role: String = "image") throws(PipelineError) -> DecodedImage {
+    public static func load(path: String, maxSide: Int = defaultMaxSide, role: String = "image")
+        throws(ImageFileError) -> DecodedImage {
         try decode(readFile(path: path, role: role), path: path, maxSide: maxSide)
     }
 
     /// Decodes PNG or JPEG bytes already read (for callers that also hash them).
-    public static func decode(_ data: Data, path: String, maxSide: Int = defaultMaxSide) throws(PipelineError) -> DecodedImage {
+    public static func decode(_ data: Data, path: String, maxSide: Int = defaultMaxSide)
+        throws(ImageFileError) -> DecodedImage {
         if data.starts(with: PNGFile.signature) { return try PNGFile.decode(data, path: path, maxSide: maxSide) }
         if JPEGFile.isJPEG(data) { return try JPEGFile.decode(data, path: path, maxSide: maxSide) }
         throw .unsupportedImageFormat(path: path)
     }
 
     /// The bytes of an input file; a directory, FIFO, device or oversized file is refused by name.
-    public static func readFile(path: String, role: String) throws(PipelineError) -> Data {
+    public static func readFile(path: String, role: String) throws(ImageFileError) -> Data {
         switch RegularFile.read(path: path) {
         case .success(let data): return data
         case .failure(.missing): throw .fileMissing(path: path, role: role)
@@ -29,11 +31,12 @@ public enum ImageFile {
     }
 
     /// Checks, before any work starts, that `path`'s folder exists and is writable.
-    public static func checkWritable(path: String) throws(PipelineError) {
+    public static func checkWritable(path: String) throws(ImageFileError) {
         let folder = (path as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
             throw .outputNotWritable(path: path, reason: "folder '\(directory)' does not exist")
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {
@@ -44,7 +47,7 @@ public enum ImageFile {
     /// Writes to a temporary file in the same folder, then renames it over `path`, so a reader
     /// never sees a partial file and an interrupted write leaves the old file intact. The
     /// temporary file is created exclusively and never through a link (see TemporaryFiles).
-    public static func writeAtomically(_ data: Data, to path: String) throws(PipelineError) {
+    public static func writeAtomically(_ data: Data, to path: String) throws(ImageFileError) {
         let temporary = ((path as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent(TemporaryFiles.name(for: (path as NSString).lastPathComponent))
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -71,7 +74,7 @@ public enum ImageFile {
 
 extension ImageFile {
     /// Creates the folder that will hold `path`, with its parents.
-    public static func createFolder(for path: String) throws(PipelineError) {
+    public static func createFolder(for path: String) throws(ImageFileError) {
         let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty else { return }
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {

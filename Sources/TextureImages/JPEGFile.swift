@@ -6,12 +6,13 @@ import TextureCore
 
 public enum JPEGFile {
     public static func isJPEG(_ data: Data) -> Bool {
-        data.count >= 3 && data[data.startIndex] == 0xFF && data[data.startIndex + 1] == 0xD8 && data[data.startIndex + 2] == 0xFF
+        data.count >= 3 && data[data.startIndex] == 0xFF && data[data.startIndex + 1] == 0xD8
+            && data[data.startIndex + 2] == 0xFF
     }
 
     /// Decodes 8-bit grey or RGB (YCbCr is converted by libjpeg; CMYK and YCCK by the shim, as
     /// R = (1 − C)(1 − K) without colour management); samples are divided by 255.
-    public static func decode(_ data: Data, path: String, maxSide: Int) throws(PipelineError) -> DecodedImage {
+    public static func decode(_ data: Data, path: String, maxSide: Int) throws(ImageFileError) -> DecodedImage {
         var width: UInt32 = 0, height: UInt32 = 0
         var channels: Int32 = 0
         var samples: UnsafeMutablePointer<UInt8>?

@@ -3,6 +3,7 @@
 
 import Foundation
 import TextureCore
+import TextureImages
 
 public enum WeightsFormat: String, CaseIterable, Sendable {
     case auto, pth, caffemodel, safetensors
@@ -24,8 +25,9 @@ public enum WeightsImport {
     static let names = VGGArchitecture.vgg19.convolutionNames
 
     public static func run(file: String, format: WeightsFormat = .auto, out: String?, force: Bool,
-                           preprocessing: Preprocessing? = nil) throws(PipelineError) -> ImportResult {
-        let data = try ImageFile.readFile(path: file, role: "weights file")
+                           preprocessing: Preprocessing? = nil) throws(WeightsError) -> ImportResult {
+        let data: Data
+        do { data = try ImageFile.readFile(path: file, role: "weights file") } catch { throw .file(error) }
         let destination = out ?? ModelCatalog.defaultWeightsPath()
         if FileManager.default.fileExists(atPath: destination) && !force {
             throw .invalidArgument(name: "--out", value: destination, hint: "the file exists; pass --force to replace it")
@@ -41,8 +43,10 @@ public enum WeightsImport {
         metadata["texstim.widths"] = architecture.widths.map(String.init).joined(separator: ",")
         metadata[WeightsFingerprint.metadataKey] = WeightsFingerprint.compute(model)
         let encoded = VGG19Weights.encode(model, metadata: metadata)
-        try ImageFile.createFolder(for: destination)
-        try ImageFile.writeAtomically(encoded, to: destination)
+        do {
+            try ImageFile.createFolder(for: destination)
+            try ImageFile.writeAtomically(encoded, to: destination)
+        } catch { throw .file(error) }
         return ImportResult(path: destination, sha256: SHA256.hex(encoded), widths: architecture.widths,
                             preprocessing: model.preprocessing, source: metadata["texstim.source"]!,
                             origin: WeightsOrigin.of(metadata: metadata, model: model, path: destination))
@@ -50,7 +54,7 @@ public enum WeightsImport {
 
     /// Reads `data` as `format` (`.auto`: by content) and checks every convolution's shape, writing
     /// nothing: the import's reading and checks, for callers that hold the bytes (the fuzz targets).
-    public static func decode(_ data: Data, format: WeightsFormat, path: String) throws(PipelineError) -> VGG19 {
+    public static func decode(_ data: Data, format: WeightsFormat, path: String) throws(WeightsError) -> VGG19 {
         let read = try readTensors(data, kind: format == .auto ? detect(data, path: path) : format, path: path)
         var tensors = read.tensors
         let architecture = try checkedArchitecture(&tensors, path: path)
@@ -58,7 +62,7 @@ public enum WeightsImport {
     }
 
     /// The file's tensors under their own names, and the preprocessing the format implies or declares.
-    static func readTensors(_ data: Data, kind: WeightsFormat, path: String) throws(PipelineError)
+    static func readTensors(_ data: Data, kind: WeightsFormat, path: String) throws(WeightsError)
         -> (tensors: [String: NamedTensor], declared: Preprocessing) {
         switch kind {
         case .pth: return (try TorchStateDict.read(data, path: path), .torchvisionRGB)
@@ -86,7 +90,7 @@ public enum WeightsImport {
     /// A foreign file's `texstim.preprocessing`: absent means torchvision-rgb (what foreign
     /// safetensors conversions of torchvision hold); a value present but not a VGG
     /// preprocessing is refused, as `weights verify` refuses it, never replaced.
-    static func declaredPreprocessing(_ file: SafetensorsFile, path: String) throws(PipelineError) -> Preprocessing {
+    static func declaredPreprocessing(_ file: SafetensorsFile, path: String) throws(WeightsError) -> Preprocessing {
         guard let declared = file.metadata[VGG19Weights.preprocessingKey] else { return .torchvisionRGB }
         guard let preprocessing = Preprocessing(rawValue: declared), preprocessing != .sourceMeanRGB else {
             throw .core(.weightsMetadataInvalid(path: path, key: VGG19Weights.preprocessingKey, value: declared,
@@ -97,7 +101,7 @@ public enum WeightsImport {
 
     /// Renames tensors to texstim's names (from torchvision's `…features.N.weight` or Caffe's
     /// layer names), infers the block widths from conv1_1 … conv5_1 and checks every shape.
-    static func checkedArchitecture(_ tensors: inout [String: NamedTensor], path: String) throws(PipelineError) -> VGGArchitecture {
+    static func checkedArchitecture(_ tensors: inout [String: NamedTensor], path: String) throws(WeightsError) -> VGGArchitecture {
         var renamed: [String: NamedTensor] = [:]
         for (index, name) in names.enumerated() {
             for part in ["weight", "bias"] {
@@ -130,7 +134,7 @@ public enum WeightsImport {
         return architecture
     }
 
-    static func buildModel(_ tensors: [String: NamedTensor], architecture: VGGArchitecture, preprocessing: Preprocessing) throws(PipelineError) -> VGG19 {
+    static func buildModel(_ tensors: [String: NamedTensor], architecture: VGGArchitecture, preprocessing: Preprocessing) throws(WeightsError) -> VGG19 {
         var convolutions: [String: Conv2D] = [:]
         for name in architecture.convolutionNames {
             let shape = architecture.weightShape(name)!
@@ -140,7 +144,7 @@ public enum WeightsImport {
         return VGG19(name: "vgg19", architecture: architecture, convolutions: convolutions, preprocessing: preprocessing, weightsSHA256: nil)
     }
 
-    static func caffeTensors(_ data: Data, path: String) throws(PipelineError) -> [String: NamedTensor] {
+    static func caffeTensors(_ data: Data, path: String) throws(WeightsError) -> [String: NamedTensor] {
         var tensors: [String: NamedTensor] = [:]
         for (name, layer) in try CaffeModel.read(data, path: path) where names.contains(name) {
             tensors["\(name).weight"] = try checkedValues(NamedTensor(name: "\(name).weight", shape: layer.shape, values: layer.weight), path: path)
@@ -150,7 +154,7 @@ public enum WeightsImport {
     }
 
     /// Every reader refuses NaN, infinite or all-zero weights by file and tensor name.
-    static func checkedValues(_ tensor: NamedTensor, path: String) throws(PipelineError) -> NamedTensor {
+    static func checkedValues(_ tensor: NamedTensor, path: String) throws(WeightsError) -> NamedTensor {
         if let problem = tensor.valueProblem { throw .core(.weightsValuesInvalid(path: path, tensor: tensor.name, problem: problem)) }
         return tensor
     }

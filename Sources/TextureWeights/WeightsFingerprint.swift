@@ -3,7 +3,6 @@
 
 import Foundation
 import TextureCore
-import TextureSynthesis
 
 public enum WeightsFingerprint {
     public static let metadataKey = "texstim.fingerprint"

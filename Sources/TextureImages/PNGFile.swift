@@ -4,30 +4,22 @@ import Foundation
 internal import CPNG
 import TextureCore
 
-/// An image file's pixels as a (C, H, W) tensor in [0, 1] (C = 1 grey or 3 RGB).
-public struct DecodedImage: Sendable {
-    public var pixels: Tensor
-    /// Bits per sample as stored (8 or 16; 1/2/4-bit grey and palettes report 8).
-    public var bitDepth: Int
-    /// Things the decoder dropped or changed (e.g. an alpha channel), for the user to see.
-    public var warnings: [String]
-    /// The provenance text stored in the file's iTXt chunk, if any.
-    public var text: String?
-}
-
 public enum PNGFile {
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The iTXt keyword under which texstim stores provenance JSON.
     public static let provenanceKey = "texstim:provenance"
 
     /// Decodes PNG bytes; samples are divided by 255 or 65535.
-    public static func decode(_ data: Data, path: String, maxSide: Int) throws(PipelineError) -> DecodedImage {
+    public static func decode(_ data: Data, path: String, maxSide: Int) throws(ImageFileError) -> DecodedImage {
         // IHDR is the first chunk: width and height (big-endian) at bytes 16 and 20. Checked here
         // so an oversized image is named as such (libpng would only call its header invalid).
         if data.count >= 24 && data.starts(with: signature) {
             let bytes = [UInt8](data.prefix(24))
-            let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
-            if width > maxSide || height > maxSide { throw .imageTooLarge(path: path, width: width, height: height, limit: maxSide) }
+            let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
+            let height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            if width > maxSide || height > maxSide {
+                throw .imageTooLarge(path: path, width: width, height: height, limit: maxSide)
+            }
         }
         var info = texstim_png_info()
         var samples: UnsafeMutablePointer<UInt16>?
@@ -49,7 +41,9 @@ public enum PNGFile {
         var pixels = Tensor(Shape(channels, height, width))
         for y in 0..<height {
             for x in 0..<width {
-                for c in 0..<channels { pixels[c, y, x] = Float(samples[(y * width + x) * channels + c]) / maximum }
+                for c in 0..<channels {
+                    pixels[c, y, x] = Float(samples[(y * width + x) * channels + c]) / maximum
+                }
             }
         }
         var warnings: [String] = []
@@ -59,7 +53,7 @@ public enum PNGFile {
 
     /// Encodes (1 or 3, H, W) pixels in [0, 1] at 8 or 16 bits, rounding to the nearest code,
     /// with `text` in an uncompressed iTXt chunk. No time chunk: equal input gives equal bytes.
-    public static func encode(_ pixels: Tensor, bitDepth: Int, text: String?) throws(PipelineError) -> Data {
+    public static func encode(_ pixels: Tensor, bitDepth: Int, text: String?) throws(ImageFileError) -> Data {
         let (channels, height, width) = (pixels.shape.channels, pixels.shape.height, pixels.shape.width)
         let maximum = Float((1 << bitDepth) - 1)
         var samples = [UInt16](repeating: 0, count: pixels.shape.count)
@@ -81,18 +75,19 @@ public enum PNGFile {
                                 nil, nil, &output, &length, &error, error.count)
         guard status == 0, let output else {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw .invalidArgument(name: "PNG encoding", value: "\(channels) channels, \(bitDepth) bits", hint: reason)
+            throw .encodingFailed(channels: channels, bitDepth: bitDepth, reason: reason)
         }
         defer { free(output) }
         return Data(bytes: output, count: length)
     }
 
     /// The text of the first iTXt chunk with our keyword (uncompressed), found by walking chunks.
-    static func provenanceText(_ data: Data) -> String? {
+    public static func provenanceText(_ data: Data) -> String? {
         let bytes = [UInt8](data)
         var offset = 8
         while offset + 8 <= bytes.count {
-            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16
+                | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
             let body = offset + 8
             guard length >= 0, body + length <= bytes.count else { return nil }
