@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TextureSynthesis", targets: ["TextureSynthesis"]),
         .library(name: "TextureImages", targets: ["TextureImages"]),
         .library(name: "TextureWeights", targets: ["TextureWeights"]),
+        .library(name: "TextureValidation", targets: ["TextureValidation"]),
         .library(name: "TexturePipeline", targets: ["TexturePipeline"]),
     ],
     dependencies: [
@@ -17,8 +18,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // MARK: - C shims (each is imported by exactly one Swift file, except CWinograd: its tile
-        // transforms by WinogradConvolution.swift, its AVX-512 matrix product by ProductKernel.swift)
+        // MARK: - C shims (each is imported by exactly one Swift file: CBLAS by BLAS.swift, CFFTW by
+        // FourierTransform.swift, CLBFGSB by LBFGSB.swift, CPNG by PNGFile.swift, CJPEG by JPEGFile.swift;
+        // except CWinograd: its tile transforms by WinogradConvolution.swift, its AVX-512 matrix
+        // product by ProductKernel.swift)
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
@@ -36,17 +39,28 @@ let package = Package(
         // 12.5 → 13.9 s; release builds (-O) are unaffected.
         .target(name: "CWinograd"),
 
-        // MARK: - Libraries
-        .target(name: "TextureCore", dependencies: ["CBLAS", "CFFTW", "CWinograd"]),
-        .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
-        .target(name: "TextureImages", dependencies: ["TextureCore", "CPNG", "CJPEG"]),
-        .target(name: "TextureWeights", dependencies: ["TextureCore", "TextureSynthesis", "TextureImages"]),
+        // MARK: - Libraries (imports go one way, down this list; each folder's README.md says what
+        // the target is for and what may import it)
+        // Tensors, layers, models, Gram matrices and loss, safetensors, SHA-256, seeded random numbers.
+        .target(name: "TextureCore", dependencies: ["CBLAS", "CFFTW", "CWinograd"], exclude: ["README.md"]),
+        // One synthesis: image preparation, L-BFGS-B on the pixels, histogram matching, equalisation.
+        .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"], exclude: ["README.md"]),
+        // PNG and JPEG files in and out, atomic writes.
+        .target(name: "TextureImages", dependencies: ["TextureCore", "CPNG", "CJPEG"], exclude: ["README.md"]),
+        // Weights files: import (.pth, .caffemodel, safetensors), fetch, verify, normalise, origin; ModelLoader.
+        .target(
+            name: "TextureWeights", dependencies: ["TextureCore", "TextureSynthesis", "TextureImages"],
+            exclude: ["README.md"]),
+        // Statistics of stimuli and the validation report (JSON, HTML).
+        .target(name: "TextureValidation", dependencies: ["TextureCore", "TextureImages"], exclude: ["README.md"]),
+        // Manifests → jobs → runs → stimuli with provenance → set validation; Slurm.
         .target(
             name: "TexturePipeline",
             dependencies: [
-                "TextureCore", "TextureSynthesis", "TextureImages", "TextureWeights",
+                "TextureCore", "TextureSynthesis", "TextureImages", "TextureWeights", "TextureValidation",
                 .product(name: "Yams", package: "Yams"),
             ],
+            exclude: ["README.md"],
             plugins: ["GitCommitPlugin"]),
 
         // MARK: - Build tools
@@ -57,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "texstim",
             dependencies: [
-                "TexturePipeline", "TextureWeights",
+                "TexturePipeline", "TextureWeights", "TextureSynthesis", "TextureCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -69,8 +83,12 @@ let package = Package(
             name: "TextureSynthesisTests", dependencies: ["TextureSynthesis"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "TexturePipelineTests", dependencies: ["TexturePipeline", "TextureSynthesis", "TextureImages", "TextureWeights"],
+            name: "TexturePipelineTests",
+            dependencies: [
+                "TexturePipeline", "TextureSynthesis", "TextureImages", "TextureWeights", "TextureValidation",
+            ],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextureValidationTests", dependencies: ["TextureValidation", "TextureCore"]),
         .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]
 )
@@ -79,8 +97,15 @@ let package = Package(
 // which the normal build must not get; see Fuzz/README.md)
 if Context.environment["TEXSTIM_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Sources/FuzzDriver"))
-    for name in ["FuzzPNG", "FuzzJPEG", "FuzzManifest", "FuzzSafetensors", "FuzzPth", "FuzzCaffeModel", "FuzzProvenance"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzDriver", "TexturePipeline"], path: "Fuzz/Sources/\(name)"))
+    // Each target and the module whose reader it fuzzes.
+    let fuzzTargets: KeyValuePairs<String, Target.Dependency> = [
+        "FuzzPNG": "TextureImages", "FuzzJPEG": "TextureImages", "FuzzManifest": "TexturePipeline",
+        "FuzzSafetensors": "TextureWeights", "FuzzPth": "TextureWeights", "FuzzCaffeModel": "TextureWeights",
+        "FuzzProvenance": "TexturePipeline",
+    ]
+    for (name, module) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["FuzzDriver", module], path: "Fuzz/Sources/\(name)"))
         package.products.append(.executable(name: name, targets: [name]))
     }
 }

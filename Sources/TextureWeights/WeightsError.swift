@@ -23,8 +23,9 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
         case .invalidArgument(let name, let value, let hint):
             return "\(name): invalid value '\(value)'. Hint: \(hint)"
         case .unverified(let path, let reason):
-            return "\(path): not a published VGG-19, so --model vgg19 refuses it: \(reason). Hint: fetch or import the real "
-                + "weights (`texstim weights fetch vgg19`, `texstim weights import FILE`), use --model vgg19-random for "
+            return "\(path): not a published VGG-19, so --model vgg19 refuses it: \(reason). "
+                + "Hint: fetch or import the real weights (`texstim weights fetch vgg19`, "
+                + "`texstim weights import FILE`), use --model vgg19-random for "
                 + "the random-weights control, or pass --allow-unverified-weights (in a manifest, "
                 + "allow_unverified_weights: true) to use them anyway, recorded as unverified."
         case .core(let error): return error.description

@@ -6,6 +6,7 @@ import Testing
 import TextureCore
 import TextureImages
 import TexturePipeline
+import TextureValidation
 
 /// Rewrites the provenance embedded in a PNG (same pixels), and optionally the sidecar to match.
 func editProvenance(_ png: String, updatingSidecar: Bool = false, _ change: (inout StimulusRecord) -> Void) throws {

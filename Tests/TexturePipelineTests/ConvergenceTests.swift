@@ -7,6 +7,7 @@ import TextureCore
 import TextureImages
 import TexturePipeline
 import TextureSynthesis
+import TextureValidation
 
 /// ../shared/cases/stalled-fence_256.png, copied into the fixtures: before the objective scale, 7 of
 /// 12 seeds (2, 4, 6–10) crawled at 128² with level0,level1 (loss 1.47 → 1.44 in 30 iterations, every

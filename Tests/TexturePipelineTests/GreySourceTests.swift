@@ -7,6 +7,7 @@ import TextureCore
 import TextureImages
 import TexturePipeline
 import TextureSynthesis
+import TextureValidation
 
 @Suite struct GreySourceTests {
     @Test func chromaByHand() {

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TextureImages
 import TexturePipeline
+import TextureValidation
 
 func chromiumPath() -> String? {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -6,6 +6,7 @@ import Testing
 import TextureImages
 import TexturePipeline
 import TextureSynthesis
+import TextureValidation
 
 /// 2 sources × 2 conditions × 2 samples at 32², 12 iterations (enough to converge): 8 small jobs.
 func smallManifest(in folder: String, iterations: Int = 12) throws -> String {

@@ -1,7 +1,7 @@
 // FuzzCaffeModel: libFuzzer target for Caffe .caffemodel import (protobuf wire reader, the tensor checks).
 import Foundation
 import FuzzDriver
-import TexturePipeline
+import TextureWeights
 
 /// One input. A thrown error is a correct answer to bad bytes; only a trap, an ASan report,
 /// a leak or a timeout is a finding. Also exported under libFuzzer's name, which its runtime

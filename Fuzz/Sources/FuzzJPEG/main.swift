@@ -1,7 +1,7 @@
 // FuzzJPEG: libFuzzer target for source-image reading of JPEG bytes (ImageFile.decode → JPEGFile → CJPEG → libjpeg).
 import Foundation
 import FuzzDriver
-import TexturePipeline
+import TextureImages
 
 /// One input. A thrown error is a correct answer to bad bytes; only a trap, an ASan report,
 /// a leak or a timeout is a finding. Also exported under libFuzzer's name, which its runtime

@@ -2,7 +2,7 @@
 import Foundation
 import FuzzDriver
 import TextureCore
-import TexturePipeline
+import TextureWeights
 
 /// One input. A thrown error is a correct answer to bad bytes; only a trap, an ASan report,
 /// a leak or a timeout is a finding. Also exported under libFuzzer's name, which its runtime

@@ -6,8 +6,9 @@
 
 import Foundation
 import TextureCore
-import TextureSynthesis
 import TextureImages
+import TextureSynthesis
+import TextureValidation
 import TextureWeights
 
 public struct SetPlan: Sendable {

@@ -3,6 +3,7 @@
 import Foundation
 import TextureCore
 import TextureSynthesis
+import TextureValidation
 
 /// How the start noise is shared between the conditions of one sample.
 public enum InitMode: String, Sendable, Codable, CaseIterable {

@@ -14,6 +14,7 @@ import Foundation
 import TextureCore
 import TextureImages
 import TextureSynthesis
+import TextureValidation
 import Yams
 
 public enum ManifestReader {

@@ -5,6 +5,7 @@
 
 import Foundation
 import TextureImages
+import TextureValidation
 
 public enum SetIndex {
     public static let columns = [

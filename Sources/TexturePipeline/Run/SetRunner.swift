@@ -7,6 +7,7 @@
 import Foundation
 import TextureCore
 import TextureImages
+import TextureValidation
 
 public struct RunOptions: Sendable {
     public var workers = 1

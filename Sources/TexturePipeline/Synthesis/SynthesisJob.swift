@@ -4,6 +4,7 @@ import Foundation
 import TextureCore
 import TextureImages
 import TextureSynthesis
+import TextureValidation
 import TextureWeights
 
 /// Everything one synthesis needs, as plain values (from CLI flags, a manifest job, or a record).

@@ -3,12 +3,20 @@
 import Foundation
 import TextureCore
 import TextureImages
-import TextureSynthesis
 
 public enum ValidationHTML {
-    public static func render(_ report: ValidationReport, plan: SetPlan, reportPath: String) -> String {
-        let conditions = plan.manifest.conditions.map(\.name)
-        let colours = Dictionary(uniqueKeysWithValues: conditions.enumerated().map { ($1, SVGPlot.palette[$0 % SVGPlot.palette.count]) })
+    /// The report of a set.
+    /// - Parameters:
+    ///   - conditions: the set's condition names, in the manifest's order (rows and colours).
+    ///   - sources: the set's source ids, in the manifest's order (one section each).
+    ///   - reportPath: where the report will be written (links to the stimuli are relative to it).
+    ///   - sourcePixels: a source's pixels as its synthesis saw them (prepared: size, crop, grey),
+    ///     for the contact sheet; nil when they cannot be had (shown as "–").
+    public static func render(_ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
+                              sourcePixels: (String) -> Tensor?) -> String {
+        let colours = Dictionary(uniqueKeysWithValues: conditions.enumerated().map {
+            ($1, SVGPlot.palette[$0 % SVGPlot.palette.count])
+        })
         var html = """
             <!DOCTYPE html><html><head><meta charset="utf-8"><title>texstim validation: \(SVGPlot.escape(report.set))</title>
             <style>body{font-family:sans-serif;margin:24px;color:#222}h2{margin-top:32px;border-bottom:1px solid #ccc}
@@ -26,7 +34,9 @@ public enum ValidationHTML {
             report.stimuli.compactMap { s in s.statistics.map { ($0.luminance.mean, $0.luminance.rmsContrast, colours[s.condition] ?? "#000", "\(s.jobId)") } },
             title: "each stimulus, coloured by condition", xLabel: "mean luminance", yLabel: "RMS contrast")
         html += legend(conditions, colours) + conditionTable(report.conditions)
-        for source in plan.manifest.sources { html += sourceSection(source.id, report: report, plan: plan, colours: colours) }
+        for source in sources {
+            html += sourceSection(source, report: report, conditions: conditions, pixels: sourcePixels(source), colours: colours)
+        }
         return html + "</body></html>\n"
     }
 
@@ -51,10 +61,12 @@ public enum ValidationHTML {
     }
 
     /// Contact sheet (source, then a row per condition), histograms and spectra, per-layer losses.
-    static func sourceSection(_ id: String, report: ValidationReport, plan: SetPlan, colours: [String: String]) -> String {
+    static func sourceSection(_ id: String, report: ValidationReport, conditions: [String], pixels: Tensor?,
+                              colours: [String: String]) -> String {
         let stimuli = report.stimuli.filter { $0.source == id }
-        var html = "<h2>Source \(SVGPlot.escape(id))</h2><table class=\"sheet\"><tr><td>" + sourceImage(id, plan: plan) + "<br>source</td></tr>"
-        for condition in plan.manifest.conditions.map(\.name) {
+        var html = "<h2>Source \(SVGPlot.escape(id))</h2><table class=\"sheet\"><tr><td>" + sourceImage(id, pixels: pixels)
+            + "<br>source</td></tr>"
+        for condition in conditions {
             let row = stimuli.filter { $0.condition == condition }
             guard !row.isEmpty else { continue }
             html += "<tr><td style=\"color:\(colours[condition]!)\">\(SVGPlot.escape(condition))</td>" + row.map { s in
@@ -71,7 +83,7 @@ public enum ValidationHTML {
         html += SVGPlot.lines([sourceSpectrum] + stimuli.map { s in
             SVGPlot.Series(label: s.jobId, points: s.spectrum.enumerated().map { (Double($0 + 1), $1) }, colour: colours[s.condition] ?? "#888")
         }, title: "amplitude spectra (source in black)", xLabel: "cycles per image", yLabel: "amplitude", logX: true, logY: true)
-        for condition in plan.manifest.conditions.map(\.name) {
+        for condition in conditions {
             let row = stimuli.filter { $0.condition == condition }
             if !row.isEmpty { html += lossCurves(row, condition: condition, colour: colours[condition] ?? "#888") }
         }
@@ -104,12 +116,8 @@ public enum ValidationHTML {
         return "<img src=\"data:image/png;base64,\(data.base64EncodedString())\" alt=\"\(SVGPlot.escape((path as NSString).lastPathComponent))\">"
     }
 
-    static func sourceImage(_ id: String, plan: SetPlan) -> String {
-        guard let job = plan.jobs.first(where: { $0.sourceId == id }), let image = try? ImageFile.load(path: job.sourcePath) else { return "–" }
-        let p = job.parameters
-        let rgb = ImagePreparation.prepareSource(image.pixels, size: p.size, crop: p.crop, grey: p.grey)
-        let prepared = p.grey ? ImagePreparation.luma(rgb) : rgb
-        guard let png = try? PNGFile.encode(prepared, bitDepth: 8, text: nil) else { return "–" }
+    static func sourceImage(_ id: String, pixels: Tensor?) -> String {
+        guard let pixels, let png = try? PNGFile.encode(pixels, bitDepth: 8, text: nil) else { return "–" }
         return "<img src=\"data:image/png;base64,\(png.base64EncodedString())\" alt=\"source \(SVGPlot.escape(id))\">"
     }
 

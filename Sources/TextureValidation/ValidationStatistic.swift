@@ -25,7 +25,7 @@ public enum ValidationStatistic: String, CaseIterable, Sendable {
 }
 
 extension Finding {
-    init(file: String, statistic: ValidationStatistic, level: FindingLevel, message: String) {
+    public init(file: String, statistic: ValidationStatistic, level: FindingLevel, message: String) {
         self.init(file: file, statistic: statistic.rawValue, level: level, message: message)
     }
 }

@@ -7,6 +7,7 @@
 import Foundation
 import TextureCore
 import TextureImages
+import TextureValidation
 
 public enum SetValidator {
     /// The plan of a set given its folder (via index.json's manifest path) or its manifest. The

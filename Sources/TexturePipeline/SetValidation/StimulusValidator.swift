@@ -4,6 +4,7 @@ import Foundation
 import TextureCore
 import TextureImages
 import TextureSynthesis
+import TextureValidation
 
 /// A source prepared as the job's synthesis saw it, and the reference its stimuli are measured
 /// against: the same pixels after the job's post-processing map (equalisation is one affine map

@@ -3,7 +3,7 @@
 import Foundation
 import Testing
 import TextureCore
-import TexturePipeline
+import TextureValidation
 
 @Suite struct StatisticsTests {
     @Test func constantImage() {

@@ -183,13 +183,3 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         return try decoder.decode(StimulusRecord.self, from: Data(text.utf8))
     }
 }
-
-public enum ToolVersion {
-    public static let current = "0.1.0"
-
-    /// The commit this texstim was built from, recorded at build time by GitCommitPlugin (never
-    /// read from a checkout at run time, which may be another one), with "-dirty" appended when
-    /// the checkout had uncommitted changes (as `git describe --dirty` does); "unknown" for a
-    /// build outside a git checkout.
-    public static let gitCommit = BuildInfo.gitCommit + (BuildInfo.gitDirty ? "-dirty" : "")
-}

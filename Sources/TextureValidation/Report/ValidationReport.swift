@@ -17,6 +17,13 @@ public struct Finding: Codable, Sendable, Equatable {
     public var statistic: String
     public var level: FindingLevel
     public var message: String
+
+    public init(file: String, statistic: String, level: FindingLevel, message: String) {
+        self.file = file
+        self.statistic = statistic
+        self.level = level
+        self.message = message
+    }
 }
 
 public struct StimulusStatistics: Codable, Sendable, Equatable {
@@ -38,6 +45,29 @@ public struct StimulusStatistics: Codable, Sendable, Equatable {
     public var converged: Bool?
     /// Mean chroma of a colour stimulus beyond its source's, in 8-bit code values (nil for grey files).
     public var chroma: Double?
+
+    public init(luminance: LuminanceStatistics, clippedAtMinimum: Double, clippedAtMaximum: Double,
+                histogramDistance: Double, spectrumSlope: Double, sourceSpectrumSlope: Double,
+                spectrumDistance: Double, copyCorrelation: Double, duplicateCorrelation: Double,
+                gramLoss: LossBreakdown? = nil, recordedFinalLoss: Double? = nil,
+                recordedLossAfterHistogramMatching: Double? = nil, lossRatio: Double? = nil, converged: Bool? = nil,
+                chroma: Double? = nil) {
+        self.luminance = luminance
+        self.clippedAtMinimum = clippedAtMinimum
+        self.clippedAtMaximum = clippedAtMaximum
+        self.histogramDistance = histogramDistance
+        self.spectrumSlope = spectrumSlope
+        self.sourceSpectrumSlope = sourceSpectrumSlope
+        self.spectrumDistance = spectrumDistance
+        self.copyCorrelation = copyCorrelation
+        self.duplicateCorrelation = duplicateCorrelation
+        self.gramLoss = gramLoss
+        self.recordedFinalLoss = recordedFinalLoss
+        self.recordedLossAfterHistogramMatching = recordedLossAfterHistogramMatching
+        self.lossRatio = lossRatio
+        self.converged = converged
+        self.chroma = chroma
+    }
 }
 
 public struct StimulusValidation: Codable, Sendable {
@@ -53,6 +83,21 @@ public struct StimulusValidation: Codable, Sendable {
     public var spectrum: [Double]
     /// The recorded total loss per iteration (index 0: the start noise), for the loss curves.
     public var lossTrace: [Double] = []
+
+    public init(file: String, jobId: String, source: String, condition: String, sample: Int, verdict: FindingLevel,
+                statistics: StimulusStatistics? = nil, lumaHistogram: [Double], spectrum: [Double],
+                lossTrace: [Double] = []) {
+        self.file = file
+        self.jobId = jobId
+        self.source = source
+        self.condition = condition
+        self.sample = sample
+        self.verdict = verdict
+        self.statistics = statistics
+        self.lumaHistogram = lumaHistogram
+        self.spectrum = spectrum
+        self.lossTrace = lossTrace
+    }
 }
 
 public struct ConditionSummary: Codable, Sendable {
@@ -60,6 +105,13 @@ public struct ConditionSummary: Codable, Sendable {
     public var stimuli: Int
     public var meanLuminance: Double
     public var rmsContrast: Double
+
+    public init(condition: String, stimuli: Int, meanLuminance: Double, rmsContrast: Double) {
+        self.condition = condition
+        self.stimuli = stimuli
+        self.meanLuminance = meanLuminance
+        self.rmsContrast = rmsContrast
+    }
 }
 
 public struct ValidationReport: Codable, Sendable {
@@ -74,6 +126,21 @@ public struct ValidationReport: Codable, Sendable {
     /// Per source id: its prepared luma histogram and spectrum (plots).
     public var sourceHistograms: [String: [Double]]
     public var sourceSpectra: [String: [Double]]
+
+    public init(set: String, manifest: String, folder: String, verdict: FindingLevel, thresholds: [String: Threshold],
+                stimuli: [StimulusValidation], conditions: [ConditionSummary], findings: [Finding],
+                sourceHistograms: [String: [Double]], sourceSpectra: [String: [Double]]) {
+        self.set = set
+        self.manifest = manifest
+        self.folder = folder
+        self.verdict = verdict
+        self.thresholds = thresholds
+        self.stimuli = stimuli
+        self.conditions = conditions
+        self.findings = findings
+        self.sourceHistograms = sourceHistograms
+        self.sourceSpectra = sourceSpectra
+    }
 
     public func json() -> Data {
         let encoder = JSONEncoder()

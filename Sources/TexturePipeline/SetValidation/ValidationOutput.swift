@@ -2,6 +2,7 @@
 
 import Foundation
 import TextureImages
+import TextureValidation
 
 public enum ValidationOutput {
     public static func write(plan: SetPlan, htmlPath: String?, jsonPath: String?) throws(PipelineError) -> (report: ValidationReport, htmlPath: String, jsonPath: String) {
