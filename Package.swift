@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TextureCore", targets: ["TextureCore"]),
         .library(name: "TextureSynthesis", targets: ["TextureSynthesis"]),
         .library(name: "TexturePipeline", targets: ["TexturePipeline"]),
+        .library(name: "PortillaSimoncelli", targets: ["PortillaSimoncelli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // fftw3f (single) by pkg-config; the module map also links fftw3 (double, same package).
         .systemLibrary(
             name: "CFFTW", pkgConfig: "fftw3f",
             providers: [.apt(["libfftw3-dev"])]),
@@ -41,6 +43,8 @@ let package = Package(
             name: "TexturePipeline",
             dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG", .product(name: "Yams", package: "Yams")],
             plugins: ["GitCommitPlugin"]),
+        // Portilla–Simoncelli texture statistics (complex steerable pyramid), checked against plenoptic.
+        .target(name: "PortillaSimoncelli", dependencies: ["TextureCore"], exclude: ["README.md"]),
 
         // MARK: - Build tools
         // Writes BuildInfo.swift (the commit and a dirty flag) into TexturePipeline at build time.
@@ -51,6 +55,7 @@ let package = Package(
             name: "texstim",
             dependencies: [
                 "TexturePipeline",
+                "PortillaSimoncelli",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -63,6 +68,9 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TexturePipelineTests", dependencies: ["TexturePipeline", "TextureSynthesis"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PortillaSimoncelliTests", dependencies: ["PortillaSimoncelli"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]
