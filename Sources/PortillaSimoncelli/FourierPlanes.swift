@@ -34,6 +34,28 @@ enum Fourier {
     /// ifft2(ifftshift(spectrum)): the spatial plane of a centred spectrum.
     static func spatial(_ centredSpectrum: ComplexPlane) -> ComplexPlane { ifft2(ifftshift(centredSpectrum)) }
 
+    // MARK: - Backward (adjoints)
+    //
+    // A gradient with respect to a complex plane z is G = ∂L/∂Re z + i ∂L/∂Im z, so that
+    // dL = Re Σ conj(G) dz. For a complex-linear map A the backward pass is then the adjoint
+    // A^H: G_in = A^H G_out. For a real plane embedded as x + 0i the backward keeps Re G; for
+    // "Re" it embeds the real gradient as G + 0i.
+
+    /// fft2 is F (unnormalised); its adjoint is F^H = H W · ifft2.
+    static func fft2Backward(_ dOut: ComplexPlane) -> ComplexPlane { ifft2(dOut).scaled(by: Double(dOut.count)) }
+
+    /// ifft2 is F^H / (H W); its adjoint is F / (H W).
+    static func ifft2Backward(_ dOut: ComplexPlane) -> ComplexPlane { fft2(dOut).scaled(by: 1 / Double(dOut.count)) }
+
+    /// Backward of `centredSpectrum` (real x ↦ fftshift(fft2(x))): Re fft2ᴴ(ifftshift(G)).
+    static func centredSpectrumBackward(_ dSpectrum: ComplexPlane) -> RealPlane { fft2Backward(ifftshift(dSpectrum)).real }
+
+    /// Backward of fftshift(fft2(z)) for a complex z: fft2ᴴ(ifftshift(G)).
+    static func complexSpectrumBackward(_ dSpectrum: ComplexPlane) -> ComplexPlane { fft2Backward(ifftshift(dSpectrum)) }
+
+    /// Backward of `spatial` (S ↦ ifft2(ifftshift(S))): fftshift(ifft2ᴴ(G)).
+    static func spatialBackward(_ dOut: ComplexPlane) -> ComplexPlane { fftshift(ifft2Backward(dOut)) }
+
     private static func rolled(_ plane: ComplexPlane, rows: Int, columns: Int) -> ComplexPlane {
         var out = ComplexPlane(zeros: plane.height, plane.width)
         for y in 0..<plane.height {

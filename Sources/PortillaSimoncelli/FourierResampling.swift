@@ -55,6 +55,66 @@ enum FourierResampling {
         return Fourier.spatial(large)
     }
 
+    // MARK: - Backward (adjoints; both maps are linear)
+
+    /// Backward of `shrink`: the gradient of the (H / f, W / f) output, G, spread back over the
+    /// (H, W) spectrum — each copied entry receives its own, each average distributes its
+    /// gradient over the entries it averaged (1/2 or 1/4 each) — then through the 1 / f² and
+    /// the centred spectrum of the (real) input.
+    static func shrinkBackward(_ dOut: RealPlane, height: Int, width: Int, factor: Int) -> RealPlane {
+        let dSmall = Fourier.spatialBackward(dOut.complex)
+        let (h, w) = (dOut.height, dOut.width)
+        precondition(h * factor == height && w * factor == width)
+        let y1 = Int((Double(height) / 2 + 1 - Double(h) / 2).rounded(.up)), y2 = Int((Double(height) / 2 + Double(h) / 2).rounded(.up))
+        let x1 = Int((Double(width) / 2 + 1 - Double(w) / 2).rounded(.up)), x2 = Int((Double(width) / 2 + Double(w) / 2).rounded(.up))
+        var dF = ComplexPlane(zeros: height, width)
+        func add(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), _ weight: Double) {
+            let old = dF[y, x]
+            dF[y, x] = (old.re + weight * g.re, old.im + weight * g.im)
+        }
+        for y in 1..<h {
+            for c in 1..<w { add(y1 + y - 1, x1 + c - 1, dSmall[y, c], 1) }
+        }
+        for c in 1..<w {
+            add(y1 - 1, x1 + c - 1, dSmall[0, c], 0.5)
+            add(y2, x1 + c - 1, dSmall[0, c], 0.5)
+        }
+        for y in 1..<h {
+            add(y1 + y - 1, x1 - 1, dSmall[y, 0], 0.5)
+            add(y1 + y - 1, x2, dSmall[y, 0], 0.5)
+        }
+        for (y, c) in [(y1 - 1, x1 - 1), (y1 - 1, x2), (y2, x1 - 1), (y2, x2)] { add(y, c, dSmall[0, 0], 0.25) }
+        return Fourier.centredSpectrumBackward(dF.scaled(by: 1 / Double(factor * factor)))
+    }
+
+    /// Backward of `expand`: the gradient of the (f H, f W) output gathered back from where each
+    /// spectrum entry was written (halves and quarters as in the forward pass, the reversed
+    /// copies read back reversed), then through the f² and the centred spectrum of the (complex) input.
+    static func expandBackward(_ dOut: ComplexPlane, factor: Int) -> ComplexPlane {
+        let dLarge = Fourier.spatialBackward(dOut)
+        let (bigH, bigW) = (dOut.height, dOut.width), (h, w) = (dOut.height / factor, dOut.width / factor)
+        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)), y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
+        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)), x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
+        var dF = ComplexPlane(zeros: h, w)
+        func add(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), _ weight: Double) {
+            let old = dF[y, x]
+            dF[y, x] = (old.re + weight * g.re, old.im + weight * g.im)
+        }
+        for y in 1..<h {
+            for c in 1..<w { add(y, c, dLarge[y1 + y - 1, x1 + c - 1], 1) }
+        }
+        for c in 1..<w {
+            add(0, c, dLarge[y1 - 1, x1 + c - 1], 0.5)
+            add(0, w - c, dLarge[y2, x1 + c - 1], 0.5)
+        }
+        for y in 1..<h {
+            add(y, 0, dLarge[y1 + y - 1, x1 - 1], 0.5)
+            add(h - y, 0, dLarge[y1 + y - 1, x2], 0.5)
+        }
+        for (y, c) in [(y1 - 1, x1 - 1), (y1 - 1, x2), (y2, x1 - 1), (y2, x2)] { add(0, 0, dLarge[y, c], 0.25) }
+        return Fourier.complexSpectrumBackward(dF.scaled(by: Double(factor * factor)))
+    }
+
     private static func average(_ values: [(re: Double, im: Double)]) -> (re: Double, im: Double) {
         let n = Double(values.count)
         return (values.reduce(0) { $0 + $1.re } / n, values.reduce(0) { $0 + $1.im } / n)

@@ -37,6 +37,12 @@ public struct RealPlane: Sendable, Equatable {
         return ComplexPlane(height: height, width: width, interleaved: interleaved)
     }
 
+    /// Backward of `centred` (x ↦ x − mean x): G − mean G.
+    public static func centredBackward(_ dOut: RealPlane) -> RealPlane { dOut.centred() }
+
+    /// v · s.
+    public func scaled(by s: Double) -> RealPlane { RealPlane(height: height, width: width, values: values.map { $0 * s }) }
+
     public static func + (a: RealPlane, b: RealPlane) -> RealPlane {
         precondition(a.height == b.height && a.width == b.width)
         return RealPlane(height: a.height, width: a.width, values: zip(a.values, b.values).map { $0 + $1 })
@@ -73,6 +79,20 @@ public struct ComplexPlane: Sendable, Equatable {
     /// |z| = √(re² + im²) (hypot, as torch's abs of a complex tensor).
     public var magnitude: RealPlane {
         RealPlane(height: height, width: width, values: (0..<count).map { hypot(interleaved[2 * $0], interleaved[2 * $0 + 1]) })
+    }
+
+    /// Backward of `magnitude` (z ↦ |z|): G_z = G · z / |z|. |z| has no derivative at z = 0;
+    /// there the gradient is 0, the minimum-norm subgradient (every direction's slope is 1).
+    public static func magnitudeBackward(_ dMagnitude: RealPlane, _ z: ComplexPlane) -> ComplexPlane {
+        var out = ComplexPlane(zeros: z.height, z.width)
+        for i in 0..<z.count {
+            let (re, im) = (z.interleaved[2 * i], z.interleaved[2 * i + 1])
+            let r = hypot(re, im)
+            guard r > 0 else { continue }
+            out.interleaved[2 * i] = dMagnitude.values[i] * re / r
+            out.interleaved[2 * i + 1] = dMagnitude.values[i] * im / r
+        }
+        return out
     }
 
     /// z · m(y, x) for a real mask of the same shape.

@@ -110,4 +110,51 @@ public struct SteerablePyramid: Sendable {
         }
         return Fourier.spatial(output).real
     }
+
+    // MARK: - Backward (adjoints: both maps are real-linear, see Fourier's backward conventions)
+
+    /// Backward of `decompose`: ∂L/∂image from the gradients of every coefficient (a zero plane
+    /// for a level the loss does not use). The forward steps in reverse, each by its adjoint:
+    /// Re → embed, spatial → spatialBackward, a real mask → the same (float32-rounded) mask,
+    /// (−i)^{K−1} → its conjugate, the centre crop → zero padding, centredSpectrum → its adjoint.
+    public func decomposeBackward(_ dCoefficients: PyramidCoefficients) -> RealPlane {
+        let analysis = orderConstant(analysis: true)
+        let constant = (re: analysis.re, im: -analysis.im)  // conj((−i)^{K−1})
+        var dLowpass = Fourier.spatialBackward(dCoefficients.lowpass.complex)
+        for s in stride(from: scales - 1, through: 0, by: -1) {
+            let level = masks.levels[s]
+            var dLevel = dLowpass.multiplied(by: level.lowpass)
+                .padded(height: level.height, width: level.width, top: level.lowpassRows.lowerBound, left: level.lowpassColumns.lowerBound)
+            for (k, angular) in level.analysis.enumerated() {
+                let mask = zip(angular, level.highpass).map { $0 * $1 }
+                dLevel = dLevel + Fourier.spatialBackward(dCoefficients.bands[s][k]).multiplied(by: mask).multiplied(by: constant)
+            }
+            dLowpass = dLevel
+        }
+        let dSpectrum = dLowpass.multiplied(by: masks.lowpass0)
+            + Fourier.spatialBackward(dCoefficients.highpass.complex).multiplied(by: masks.highpass0)
+        return Fourier.centredSpectrumBackward(dSpectrum)
+    }
+
+    /// Backward of `reconstruct(_:levels:)`: the gradients of the coefficients it read, from the
+    /// gradient of its (H, W) output (zero planes for the levels it did not read).
+    public func reconstructBackward(_ dImage: RealPlane, levels: Levels) -> PyramidCoefficients {
+        let synthesis = orderConstant(analysis: false)
+        let constant = (re: synthesis.re, im: -synthesis.im)  // conj(i^{K−1})
+        let dOutput = Fourier.spatialBackward(dImage.complex)
+        let highpass = levels.highpass ? Fourier.centredSpectrumBackward(dOutput.multiplied(by: masks.highpass0)) : RealPlane(zeros: height, width)
+        var dSpectrum = dOutput.multiplied(by: masks.lowpass0)
+        var bands: [[ComplexPlane]] = []
+        for s in 0..<scales {
+            let level = masks.levels[s]
+            bands.append(level.synthesis.map { angular in
+                guard levels.bandScales.contains(s) else { return ComplexPlane(zeros: level.height, level.width) }
+                let mask = zip(angular, level.highpass).map { $0 * $1 }
+                return Fourier.complexSpectrumBackward(dSpectrum.multiplied(by: mask).multiplied(by: constant))
+            })
+            dSpectrum = dSpectrum.cropped(rows: level.lowpassRows, columns: level.lowpassColumns).multiplied(by: level.lowpass)
+        }
+        let lowpass = levels.lowpass ? Fourier.centredSpectrumBackward(dSpectrum) : RealPlane(zeros: dSpectrum.height, dSpectrum.width)
+        return PyramidCoefficients(highpass: highpass, bands: bands, lowpass: lowpass)
+    }
 }

@@ -24,4 +24,52 @@ enum AutoCorrelation {
         }
         return (window, zeroLag)
     }
+
+    /// Backward of `centralLags`: ∂L/∂x from the gradients of the normalised window (W · W
+    /// values, row-major) and of the zero lag. With c(u) the raw lags, n(u) = c(u) / c(0):
+    /// ∂L/∂c(u) = G_n(u) / c(0), plus at u = 0 the zero lag's own gradient and
+    /// −Σ_u G_n(u) n(u) / c(0); and ∂c(u)/∂x(q) = (x(q + u) + x(q − u)) / (h w) (circular).
+    /// Written as direct sums over the W² lags (O(W² h w), no FFT needed).
+    static func centralLagsBackward(dNormalised: [Double], dZeroLag: Double, _ plane: RealPlane,
+                                    normalised: [Double], zeroLag: Double, width: Int) -> RealPlane {
+        let (h, w) = (plane.height, plane.width)
+        let n = Double(plane.count)
+        var dLags = dNormalised.map { $0 / zeroLag }
+        let centre = (width / 2) * width + width / 2
+        dLags[centre] += dZeroLag - zip(dNormalised, normalised).reduce(0) { $0 + $1.0 * $1.1 } / zeroLag
+        var out = [Double](repeating: 0, count: plane.count)
+        plane.values.withUnsafeBufferPointer { x in
+            for i in 0..<width {
+                for j in 0..<width {
+                    let g = dLags[i * width + j] / n
+                    guard g != 0 else { continue }
+                    // Window (i, j) holds lag (u, v) = (i − ⌊W/2⌋, j − ⌊W/2⌋) (fftshift's lag 0 at (h/2, w/2)).
+                    let (u, v) = (i - width / 2, j - width / 2)
+                    for y in 0..<h {
+                        let forward = ((y + u) % h + h) % h, backward = ((y - u) % h + h) % h
+                        for c in 0..<w {
+                            out[y * w + c] += g * (x[forward * w + ((c + v) % w + w) % w] + x[backward * w + ((c - v) % w + w) % w])
+                        }
+                    }
+                }
+            }
+        }
+        return RealPlane(height: h, width: w, values: out)
+    }
+
+    /// The central lags by direct summation, c(u, v) = Σ x(y, x) x(y + u, x + v) / (h w): the
+    /// naive reference for `centralLags` (same return values).
+    static func centralLagsNaive(_ plane: RealPlane, width: Int) -> (normalised: [Double], zeroLag: Double) {
+        let (h, w) = (plane.height, plane.width)
+        func lag(_ u: Int, _ v: Int) -> Double {
+            var sum = 0.0
+            for y in 0..<h {
+                for c in 0..<w { sum += plane.values[y * w + c] * plane.values[((y + u) % h + h) % h * w + ((c + v) % w + w) % w] }
+            }
+            return sum / Double(h * w)
+        }
+        let zero = lag(0, 0)
+        let window = (0..<width).flatMap { i in (0..<width).map { j in lag(i - width / 2, j - width / 2) / zero } }
+        return (window, zero)
+    }
 }

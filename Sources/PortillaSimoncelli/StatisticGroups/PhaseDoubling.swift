@@ -15,4 +15,25 @@ enum PhaseDoubling {
         }
         return upsampled
     }
+
+    /// Backward of `doubled`. With u = r e^{iθ} and d = r e^{2iθ}: writing w = G_d · e^{−2iθ},
+    /// the gradient at u is G_u = (Re w + 2 i Im w) e^{iθ} (the radial part passes unchanged,
+    /// the angular part is doubled); then back through expand / 4. d is not differentiable at
+    /// u = 0 (its phase is undefined there); the gradient is taken as 0 at such pixels.
+    static func doubledBackward(_ dDoubled: ComplexPlane, _ band: ComplexPlane) -> ComplexPlane {
+        let upsampled = FourierResampling.expand(band, factor: 2).scaled(by: 0.25)
+        var dUpsampled = ComplexPlane(zeros: upsampled.height, upsampled.width)
+        for i in 0..<upsampled.count {
+            let (re, im) = (upsampled.interleaved[2 * i], upsampled.interleaved[2 * i + 1])
+            let r = hypot(re, im)
+            guard r > 0 else { continue }
+            let (cosine, sine) = (re / r, im / r)
+            let (cos2, sin2) = (cosine * cosine - sine * sine, 2 * cosine * sine)
+            let (g1, g2) = (dDoubled.interleaved[2 * i], dDoubled.interleaved[2 * i + 1])
+            let radial = g1 * cos2 + g2 * sin2, angular = 2 * (g2 * cos2 - g1 * sin2)
+            dUpsampled.interleaved[2 * i] = radial * cosine - angular * sine
+            dUpsampled.interleaved[2 * i + 1] = radial * sine + angular * cosine
+        }
+        return FourierResampling.expandBackward(dUpsampled.scaled(by: 0.25), factor: 2)
+    }
 }

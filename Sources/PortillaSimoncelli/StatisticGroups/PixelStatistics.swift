@@ -32,4 +32,44 @@ enum PixelStatistics {
         }
         return (third / n / pow(variance, 1.5), fourth / n / (variance * variance))
     }
+
+    /// Backward of `pixelStatistics` from G = (G_μ, G_σ², G_skew, G_kurt, G_min, G_max).
+    /// With d = x − μ, m₃ = Σ d³ / N, m₄ = Σ d⁴ / N (the mean's own dependence on x included):
+    /// ∂σ²/∂x = 2 d / (N − 1), ∂m₃/∂x = 3 (d² − Σ d² / N) / N, ∂m₄/∂x = 4 (d³ − m₃) / N,
+    /// skew = m₃ σ⁻³, kurtosis = m₄ σ⁻⁴. min and max are not differentiable where they change
+    /// arg-min / arg-max or at ties: their gradient is the subgradient 1 at the first pixel
+    /// holding the minimum (maximum) and 0 elsewhere.
+    static func pixelStatisticsBackward(_ dStatistics: [Double], _ image: RealPlane) -> RealPlane {
+        let n = Double(image.count), mean = image.mean
+        let d = image.values.map { $0 - mean }
+        let second = d.reduce(0) { $0 + $1 * $1 }, m3 = d.reduce(0) { $0 + $1 * $1 * $1 } / n
+        let m4 = d.reduce(0) { $0 + $1 * $1 * $1 * $1 } / n
+        let variance = second / (n - 1)
+        let (gMean, gVariance, gSkew, gKurtosis) = (dStatistics[0], dStatistics[1], dStatistics[2], dStatistics[3])
+        // Everything that multiplies ∂σ²/∂x.
+        let gVarianceTotal = gVariance - 1.5 * gSkew * m3 / pow(variance, 2.5) - 2 * gKurtosis * m4 / (variance * variance * variance)
+        var out = d.map { di in
+            gMean / n + gVarianceTotal * 2 * di / (n - 1)
+                + gSkew / pow(variance, 1.5) * 3 * (di * di - second / n) / n
+                + gKurtosis / (variance * variance) * 4 * (di * di * di - m3) / n
+        }
+        if let low = image.values.indices.min(by: { image.values[$0] < image.values[$1] }) { out[low] += dStatistics[4] }
+        if let high = image.values.indices.max(by: { image.values[$0] < image.values[$1] }) { out[high] += dStatistics[5] }
+        return RealPlane(height: image.height, width: image.width, values: out)
+    }
+
+    /// Backward of `skewKurtosisAboutZero` from (G_skew, G_kurt): the gradient of the image and
+    /// of the variance σ² (given, for the caller to route), with m₃ = Σ x³ / N, m₄ = Σ x⁴ / N:
+    /// ∂skew/∂x = 3 x² / (N σ³), ∂skew/∂σ² = −1.5 m₃ / σ⁵, ∂kurt/∂x = 4 x³ / (N σ⁴),
+    /// ∂kurt/∂σ² = −2 m₄ / σ⁶. Below the threshold the outputs are constants: zero gradients.
+    static func skewKurtosisAboutZeroBackward(dSkew: Double, dKurtosis: Double, _ image: RealPlane, variance: Double, imageVariance: Double)
+        -> (dImage: RealPlane, dVariance: Double) {
+        if variance / imageVariance < 1e-15 { return (RealPlane(zeros: image.height, image.width), 0) }
+        let n = Double(image.count)
+        let m3 = image.values.reduce(0) { $0 + $1 * $1 * $1 } / n, m4 = image.values.reduce(0) { $0 + $1 * $1 * $1 * $1 } / n
+        let (a, b) = (dSkew / pow(variance, 1.5) * 3 / n, dKurtosis / (variance * variance) * 4 / n)
+        let dImage = image.values.map { v in a * v * v + b * v * v * v }
+        let dVariance = -1.5 * dSkew * m3 / pow(variance, 2.5) - 2 * dKurtosis * m4 / (variance * variance * variance)
+        return (RealPlane(height: image.height, width: image.width, values: dImage), dVariance)
+    }
 }

@@ -26,4 +26,28 @@ enum ReconstructedLowpass {
             return RealPlane(height: small.height, width: small.width, values: small.values.map { $0 * gain })
         }
     }
+
+    /// Backward of `images`: from the gradients of the S + 1 images (fine to coarse), the
+    /// gradients of the band coefficients and of the (mean-subtracted) low-pass residual. Each
+    /// shrink ×f² goes back through `shrinkBackward` ×f²; image s sums the low-pass and bands
+    /// s … S−1 reconstructions, so band scale s receives the gradients of images 0 … s, the
+    /// low-pass those of all; then each reconstruction goes back through `reconstructBackward`.
+    static func imagesBackward(_ dImages: [RealPlane], pyramid: SteerablePyramid) -> (dBands: [[ComplexPlane]], dLowpass: RealPlane) {
+        let scales = pyramid.scales
+        // dFull[s]: gradient of the full-size image of scale s.
+        let dFull = (0...scales).map { s -> RealPlane in
+            guard s > 0 else { return dImages[0] }
+            let factor = 1 << s
+            return FourierResampling.shrinkBackward(dImages[s], height: pyramid.height, width: pyramid.width, factor: factor)
+                .scaled(by: Double(factor * factor))
+        }
+        var dBands: [[ComplexPlane]] = []
+        var accumulated = RealPlane(zeros: pyramid.height, pyramid.width)
+        for s in 0..<scales {
+            accumulated = accumulated + dFull[s]
+            dBands.append(pyramid.reconstructBackward(accumulated, levels: .init(bandScales: [s])).bands[s])
+        }
+        accumulated = accumulated + dFull[scales]
+        return (dBands, pyramid.reconstructBackward(accumulated, levels: .init(lowpass: true)).lowpass)
+    }
 }
