@@ -38,7 +38,7 @@ let package = Package(
 
         // MARK: - Libraries
         .target(name: "TextureCore", dependencies: ["CBLAS", "CFFTW", "CWinograd"]),
-        .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"]),
+        .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB", "PortillaSimoncelli"]),
         .target(
             name: "TexturePipeline",
             dependencies: ["TextureCore", "TextureSynthesis", "CPNG", "CJPEG", .product(name: "Yams", package: "Yams")],
