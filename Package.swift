@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TextureWeights", targets: ["TextureWeights"]),
         .library(name: "TextureValidation", targets: ["TextureValidation"]),
         .library(name: "TexturePipeline", targets: ["TexturePipeline"]),
+        .library(name: "PortillaSimoncelli", targets: ["PortillaSimoncelli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // fftw3f (single) by pkg-config; the module map also links fftw3 (double, same package).
         .systemLibrary(
             name: "CFFTW", pkgConfig: "fftw3f",
             providers: [.apt(["libfftw3-dev"])]),
@@ -43,8 +45,12 @@ let package = Package(
         // the target is for and what may import it)
         // Tensors, layers, models, Gram matrices and loss, safetensors, SHA-256, seeded random numbers.
         .target(name: "TextureCore", dependencies: ["CBLAS", "CFFTW", "CWinograd"], exclude: ["README.md"]),
+        // Portilla–Simoncelli texture statistics (complex steerable pyramid), checked against plenoptic.
+        .target(name: "PortillaSimoncelli", dependencies: ["TextureCore"], exclude: ["README.md"]),
         // One synthesis: image preparation, L-BFGS-B on the pixels, histogram matching, equalisation.
-        .target(name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB"], exclude: ["README.md"]),
+        .target(
+            name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB", "PortillaSimoncelli"],
+            exclude: ["README.md"]),
         // PNG and JPEG files in and out, atomic writes.
         .target(name: "TextureImages", dependencies: ["TextureCore", "CPNG", "CJPEG"], exclude: ["README.md"]),
         // Weights files: import (.pth, .caffemodel, safetensors), fetch, verify, normalise, origin; ModelLoader.
@@ -71,7 +77,8 @@ let package = Package(
         .executableTarget(
             name: "texstim",
             dependencies: [
-                "TexturePipeline", "TextureWeights", "TextureSynthesis", "TextureCore",
+                "TexturePipeline", "TextureImages", "TextureWeights", "TextureSynthesis", "TextureCore",
+                "PortillaSimoncelli",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -89,6 +96,9 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TextureValidationTests", dependencies: ["TextureValidation", "TextureCore"]),
+        .testTarget(
+            name: "PortillaSimoncelliTests", dependencies: ["PortillaSimoncelli"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "TexstimCLITests", dependencies: ["texstim"]),
     ]
 )

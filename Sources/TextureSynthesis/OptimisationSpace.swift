@@ -4,12 +4,13 @@
 // [min, max] of that channel of the preprocessed source.
 // Grey mode: the variable is one grey plane v (1, H, W) in pixel units inside [min, max] of the
 // grey source; the model sees x = T(v, v, v) with T the model's preprocessing, so by the chain
-// rule ∂L/∂v = Σ_c (Tᵀ ∂L/∂x)_c, the **sum** over the three channels' pixel gradients.
+// rule ∂L/∂v = Σ_c (Tᵀ ∂L/∂x)_c, the **sum** over the three channels' pixel gradients
+// (TextureObjective's `lossAndGradient(variable:)`; PortillaSimoncelliObjective works on v itself).
 
 import TextureCore
 
 struct OptimisationSpace {
-    let objective: TextureObjective
+    let objective: any SynthesisObjective
     let grey: Bool
     let outputShape: Shape
     /// The source in the optimiser's units: model space (colour) or grey pixels.
@@ -17,7 +18,7 @@ struct OptimisationSpace {
     /// One box per channel of the variable.
     let bounds: [ClosedRange<Double>]
 
-    init(objective: TextureObjective, grey: Bool, outputShape: Shape) {
+    init(objective: any SynthesisObjective, grey: Bool, outputShape: Shape) {
         self.objective = objective
         self.grey = grey
         self.outputShape = outputShape
@@ -68,26 +69,12 @@ struct OptimisationSpace {
         return start
     }
 
-    /// The model's input (3, H, W) for a variable x.
-    func modelInput(_ x: [Double]) -> Tensor {
-        let values = Tensor(variableShape, data: x.map { Float($0) })
-        return grey ? objective.transform.apply(ImagePreparation.rgb(values)) : values
-    }
+    /// L(x) per layer at the optimiser's variable.
+    func loss(_ x: [Double]) -> LossBreakdown { objective.loss(variable: x, shape: variableShape, grey: grey) }
 
     /// L(x) per layer and ∂L/∂x at the optimiser's variable, written into `gradient` (unscaled).
     func lossAndGradient(_ x: [Double], _ gradient: inout [Double]) -> LossBreakdown {
-        let (breakdown, dInput) = objective.lossAndGradient(input: modelInput(x))
-        if grey {
-            // The model sees v in all three channels: the chain rule adds their gradients.
-            let dPixels = objective.transform.pullBack(dInput)
-            let m = outputShape.positions
-            for i in 0..<m {
-                gradient[i] = Double(dPixels.data[i]) + Double(dPixels.data[m + i]) + Double(dPixels.data[2 * m + i])
-            }
-        } else {
-            for i in gradient.indices { gradient[i] = Double(dInput.data[i]) }
-        }
-        return breakdown
+        objective.lossAndGradient(variable: x, shape: variableShape, grey: grey, gradient: &gradient)
     }
 
     /// The optimiser's result as pixels in [0, 1], and the fraction that needed clamping.

@@ -66,18 +66,14 @@ public struct SynthesisResult: Sendable {
 
 public enum TextureSynthesizer {
     public static func synthesize(
-        objective: TextureObjective, options: SynthesisOptions,
+        objective: any SynthesisObjective, options: SynthesisOptions,
         progress: (SynthesisProgress) -> Void = { _ in }, shouldContinue: () -> Bool = { true }
     ) throws(SynthesisError) -> SynthesisResult {
         guard options.iterations >= 1 else {
             throw .invalidSetting(name: "iterations", value: "\(options.iterations)", hint: "use at least 1 iteration")
         }
         let outputShape = Shape(3, options.height, options.width)
-        try objective.checkSize(outputShape)
-        if let spectrum = objective.spectrum, (spectrum.channels == 1) != options.grey {
-            throw .invalidSetting(name: "spectrum grey", value: "\(spectrum.channels == 1)",
-                                  hint: "build the objective's spectrum setting with grey: \(options.grey), as the synthesis")
-        }
+        try objective.checkSynthesis(outputShape, grey: options.grey)
         let clock = ContinuousClock(), start = clock.now
         let space = OptimisationSpace(objective: objective, grey: options.grey, outputShape: outputShape)
         let startPoint = space.startPoint(seed: options.seed, initImage: options.initImage)
@@ -97,9 +93,9 @@ public enum TextureSynthesizer {
                 return !stop && shouldContinue()
             })
         if result.stopReason == "stopped" && recorder.firedRule == nil { throw .cancelled }
-        let finalLoss = objective.loss(input: space.modelInput(result.x))
+        let finalLoss = space.loss(result.x)
         let convergence = recorder.finish(result: result, finalLoss: finalLoss, objectiveScale: evaluation.scale,
-                                          requiredReduction: objective.model.requiredLossReduction)
+                                          requiredReduction: objective.requiredLossReduction)
         let (pixels, clamped) = space.pixels(result.x)
         var matchedLoss: LossBreakdown?
         var stimulus = pixels

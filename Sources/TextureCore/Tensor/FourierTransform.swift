@@ -1,6 +1,9 @@
-// FourierTransform: 2-D real FFTs through FFTW (single precision); the only file that imports CFFTW.
+// FourierTransform: 2-D FFTs through FFTW (real single precision, complex double precision); the only
+// file that imports CFFTW.
 //
-// Not a home-made FFT: FFTW 3 (Debian's libfftw3-dev, `fftwf_*`). Plans are made once per size
+// Not a home-made FFT: FFTW 3 (Debian's libfftw3-dev; `fftwf_*` from libfftw3f for the real
+// transforms, `fftw_*` from libfftw3 for the complex double-precision ones, which the
+// Portilla–Simoncelli statistics need to agree with plenoptic's float64 values to 1e-4). Plans are made once per size
 // and shared by every thread of the process; buffers come from fftwf_malloc.
 //
 // Threads: in FFTW only the fftwf_execute* functions are thread-safe; the planner is not (it
@@ -97,5 +100,61 @@ public final class RealFFT2D: @unchecked Sendable {
     public func inverse(_ spectrum: FFTBuffer, into real: FFTBuffer) {
         precondition(real.count == height * width && spectrum.count == spectrumFloats)
         fftwf_execute_dft_c2r(inversePlan, spectrum.complex, real.pointer)
+    }
+}
+
+/// The complex 2-D DFT of one size H × W in double precision, forward and inverse.
+///
+/// Data: an (H, W) row-major complex image, re and im interleaved (2 · H · W doubles).
+/// Forward: X(k, l) = Σ_{y, x} f(y, x) e^{−2πi (k y / H + l x / W)}.
+/// Inverse: the unnormalised backward transform, f = (1 / (H W)) · inverse(X) — divide by H W.
+/// Each call copies into FFTW-aligned buffers of its own, so calls may run from many threads at
+/// once; plans are made under one lock (FFTW's double-precision planner is not thread-safe either).
+public final class ComplexFFT2D: @unchecked Sendable {
+    public let height: Int
+    public let width: Int
+    private let forwardPlan: fftw_plan
+    private let inversePlan: fftw_plan
+
+    private init(height: Int, width: Int) {
+        self.height = height
+        self.width = width
+        let input = fftw_alloc_complex(height * width)!, output = fftw_alloc_complex(height * width)!
+        defer { fftw_free(input); fftw_free(output) }
+        // FFTW_ESTIMATE does not touch the arrays while planning.
+        forwardPlan = fftw_plan_dft_2d(Int32(height), Int32(width), input, output, texstim_fftw_forward, texstim_fftw_estimate)!
+        inversePlan = fftw_plan_dft_2d(Int32(height), Int32(width), input, output, texstim_fftw_backward, texstim_fftw_estimate)!
+    }
+
+    private static let cache = Mutex<[Int: ComplexFFT2D]>([:])
+
+    /// The transform of size H × W (made on first use, then shared). Sides must be ≥ 1.
+    public static func plan(height: Int, width: Int) -> ComplexFFT2D {
+        precondition(height >= 1 && width >= 1 && height <= 1 << 16 && width <= 1 << 16, "FFT size \(height)×\(width)")
+        let key = height << 20 | width
+        return cache.withLock { plans in
+            if let plan = plans[key] { return plan }
+            let plan = ComplexFFT2D(height: height, width: width)
+            plans[key] = plan
+            return plan
+        }
+    }
+
+    /// DFT(data) for 2 · H · W interleaved doubles.
+    public func forward(_ data: [Double]) -> [Double] { execute(forwardPlan, data) }
+
+    /// H W · DFT⁻¹(data) (unnormalised) for 2 · H · W interleaved doubles.
+    public func inverse(_ data: [Double]) -> [Double] { execute(inversePlan, data) }
+
+    private func execute(_ plan: fftw_plan, _ data: [Double]) -> [Double] {
+        let count = height * width
+        precondition(data.count == 2 * count, "complex FFT input of \(data.count) doubles for \(height)×\(width)")
+        let input = fftw_alloc_complex(count)!, output = fftw_alloc_complex(count)!
+        defer { fftw_free(input); fftw_free(output) }
+        let inputReals = UnsafeMutableRawPointer(input).assumingMemoryBound(to: Double.self)
+        data.withUnsafeBufferPointer { inputReals.update(from: $0.baseAddress!, count: 2 * count) }
+        fftw_execute_dft(plan, input, output)
+        let outputReals = UnsafeMutableRawPointer(output).assumingMemoryBound(to: Double.self)
+        return Array(UnsafeBufferPointer(start: outputReals, count: 2 * count))
     }
 }

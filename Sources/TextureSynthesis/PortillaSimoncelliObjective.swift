@@ -1,0 +1,58 @@
+// PortillaSimoncelliObjective: the Portilla–Simoncelli statistics loss of a grey image, as a SynthesisObjective (grey only, the source's size).
+
+import PortillaSimoncelli
+import TextureCore
+
+/// L(v) = ‖w ⊙ (s(v) − s(source))‖² over plenoptic's statistic vector (`PortillaSimoncelliLoss`),
+/// for the grey plane v (1, H, W) in pixel units, in double precision throughout (no float32
+/// model input: v goes to the statistics as is, ∂L/∂v comes back as is). The layers of a
+/// `LossBreakdown` are the statistic groups.
+///
+/// Grey only (the statistics are of one grey plane) and at the source's size (the model's masks
+/// and the statistics' shapes depend on the size, as in plenoptic).
+public final class PortillaSimoncelliObjective: SynthesisObjective {
+    public let loss: PortillaSimoncelliLoss
+    /// (3, H, W) with R = G = B = the grey source.
+    public let source: Tensor
+    /// Unused (grey only); the identity.
+    public let transform = Preprocessing.sourceMeanRGB.transform(sourceMean: [0, 0, 0])
+    /// As the network models: a run converged when the loss fell tenfold.
+    public let requiredLossReduction: Double = 10
+
+    /// - Parameter source: pixels in [0, 1], (1, H, W) grey or (3, H, W) RGB (made grey by
+    ///   `ImagePreparation.luma`, Rec. 709).
+    public init(source: Tensor, scales: Int = 4, orientations: Int = 4, correlationWidth: Int = 7) throws(PortillaSimoncelliError) {
+        let grey = ImagePreparation.luma(source)
+        let model = try PortillaSimoncelliModel(height: grey.shape.height, width: grey.shape.width, scales: scales,
+                                                orientations: orientations, correlationWidth: correlationWidth)
+        loss = PortillaSimoncelliLoss(model: model, source: Self.plane(grey))
+        self.source = ImagePreparation.rgb(grey)
+    }
+
+    public func checkSynthesis(_ shape: Shape, grey: Bool) throws(SynthesisError) {
+        guard grey else {
+            throw .invalidSetting(name: "grey", value: "false", hint: "the Portilla–Simoncelli statistics are greyscale only: synthesise with grey: true")
+        }
+        guard shape.height == loss.model.height && shape.width == loss.model.width else {
+            throw .invalidSetting(name: "output size", value: "\(shape.width)×\(shape.height)",
+                                  hint: "the Portilla–Simoncelli statistics are matched at the source's size, \(loss.model.width)×\(loss.model.height)")
+        }
+    }
+
+    public func lossAndGradient(variable x: [Double], shape: Shape, grey: Bool, gradient: inout [Double]) -> LossBreakdown {
+        let (breakdown, dImage) = loss.lossAndGradient(RealPlane(height: shape.height, width: shape.width, values: x))
+        for i in gradient.indices { gradient[i] = dImage.values[i] }
+        return breakdown
+    }
+
+    public func loss(variable x: [Double], shape: Shape, grey: Bool) -> LossBreakdown {
+        loss.loss(RealPlane(height: shape.height, width: shape.width, values: x))
+    }
+
+    public func loss(pixels: Tensor) -> LossBreakdown { loss.loss(Self.plane(ImagePreparation.luma(pixels))) }
+
+    /// A (1, H, W) tensor as a plane of doubles.
+    static func plane(_ grey: Tensor) -> RealPlane {
+        RealPlane(height: grey.shape.height, width: grey.shape.width, values: grey.data.map(Double.init))
+    }
+}
