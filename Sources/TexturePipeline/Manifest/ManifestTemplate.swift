@@ -31,7 +31,8 @@ public enum ManifestTemplate {
     public static func imageFiles(in folder: String) throws(PipelineError) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .invalidArgument(name: folder, value: "not a folder", hint: "pass the folder that holds your source images (PNG or JPEG)")
+            throw .invalidArgument(name: folder, value: "not a folder",
+                                   hint: "pass the folder that holds your source images (PNG or JPEG)")
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { name in
             !name.hasPrefix(".") && imageExtensions.contains((name as NSString).pathExtension.lowercased())
@@ -65,7 +66,8 @@ public enum ManifestTemplate {
     /// One stem as a clean id (see `sourceIDs`); also used for the set's name.
     public static func cleanID(_ stem: String) -> String {
         var text = stem.lowercased()
-        if let range = text.range(of: "[-_ .]([0-9]{3,5}|[0-9]+px|[0-9]+x[0-9]+)$", options: .regularExpression), range.lowerBound != text.startIndex {
+        let sizeSuffix = "[-_ .]([0-9]{3,5}|[0-9]+px|[0-9]+x[0-9]+)$"
+        if let range = text.range(of: sizeSuffix, options: .regularExpression), range.lowerBound != text.startIndex {
             text.removeSubrange(range)
         }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789")

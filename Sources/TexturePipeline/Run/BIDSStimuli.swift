@@ -28,16 +28,19 @@ public enum BIDSStimuli {
     public static func write(stimuli: [(job: StimulusJob, record: StimulusRecord)], plan: SetPlan,
                              validation: ValidationReport?) throws(PipelineError) {
         let header = validation == nil ? columns : columns + [validationColumn]
-        let verdicts = Dictionary((validation?.stimuli ?? []).map { ($0.jobId, $0.verdict.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let verdicts = Dictionary((validation?.stimuli ?? []).map { ($0.jobId, $0.verdict.rawValue) },
+                                  uniquingKeysWith: { a, _ in a })
         let ids = stimulusIDs(plan.jobs.map(\.id))
         let rows = stimuli.map { job, record in
-            values(job: job, record: record, stimulusID: ids[job.id] ?? missing) + (validation == nil ? [] : [verdicts[job.id] ?? ""])
+            values(job: job, record: record, stimulusID: ids[job.id] ?? missing)
+                + (validation == nil ? [] : [verdicts[job.id] ?? ""])
         }
         let tsvPath = (plan.outputFolder as NSString).appendingPathComponent("stimuli.tsv")
         let text = try table(header: header, rows: rows, file: tsvPath)
         do { try ImageFile.writeAtomically(Data(text.utf8), to: tsvPath) } catch { throw .image(error) }
         let document = sidecar(plan: plan, validated: validation != nil)
-        let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let json = (try? JSONSerialization.data(withJSONObject: document, options: options)) ?? Data()
         let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("stimuli.json")
         do { try ImageFile.writeAtomically(json + Data("\n".utf8), to: jsonPath) } catch { throw .image(error) }
     }
@@ -76,7 +79,7 @@ public enum BIDSStimuli {
         var result: [String: String] = [:], taken: [String: Int] = [:]
         for id in jobIDs {
             let parts = id.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).map(String.init)
-            let label = parts.enumerated().map { $0.offset == 0 ? $0.element : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
+            let label = parts.enumerated().map { index, part in index == 0 ? part : part.prefix(1).uppercased() + part.dropFirst() }
                 .joined()
             var candidate = "stim-" + label
             if let count = taken[candidate] {
@@ -96,7 +99,9 @@ public enum BIDSStimuli {
         for job in plan.jobs where conditions[job.condition] == nil {
             conditions[job.condition] = "layers " + job.parameters.layers.joined(separator: "+")
         }
-        for job in plan.jobs { models[job.parameters.model] = "texture model \(job.parameters.model) (see the sidecar's model block)" }
+        for job in plan.jobs {
+            models[job.parameters.model] = "texture model \(job.parameters.model) (see the sidecar's model block)"
+        }
         let sources = Dictionary(plan.manifest.sources.map { ($0.id, "source image \($0.path) (as the manifest names it)") },
                                  uniquingKeysWith: { a, _ in a })
         var document: [String: Any] = [
@@ -111,12 +116,12 @@ public enum BIDSStimuli {
             "source": ["Description": "The id of the source texture in the manifest.", "Levels": sources],
             "condition": ["Description": "The condition: which texture statistics were matched.", "Levels": conditions],
             "sample": ["Description": "The sample index within the source × condition (0-based)."],
-            "seed": ["Description": "The stimulus's random seed, derived from the set seed, the source id and the sample index."],
+            "seed": ["Description": "The stimulus's random seed, from the set seed, the source id and the sample index."],
             "model": ["Description": "The texture model whose statistics were matched.", "Levels": models],
             "layers": ["Description": "The model layers whose Gram matrices were matched, joined with '+'."],
         ]
         if validated {
-            document[validationColumn] = ["Description": "texstim validate's verdict for the stimulus (n/a: not in the validation report).",
+            document[validationColumn] = ["Description": "texstim validate's verdict (n/a: not in the validation report).",
                                           "Levels": ["pass": "every check passed", "warn": "a check passed its warning threshold",
                                                      "fail": "a check failed; do not use the stimulus"]]
         }

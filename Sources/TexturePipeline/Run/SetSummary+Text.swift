@@ -14,7 +14,8 @@ extension SetSummary {
     ///     not converged: none
     ///     CPU time: 41.2 s (0.01 h), the sum of the stimuli's synthesis times
     public func text() -> String {
-        var lines = ["set \(set) in \(folder) " + (manifest.map { "(manifest \($0))" } ?? "(manifest not found: expected counts unknown)")]
+        let source = manifest.map { "(manifest \($0))" } ?? "(manifest not found: expected counts unknown)"
+        var lines = ["set \(set) in \(folder) " + source]
         let rows = cells.map { cell -> [String] in
             let missing = cell.expected.map { $0 > cell.done ? "  (\($0 - cell.done) missing)" : "" } ?? ""
             return [cell.source, cell.condition, "\(cell.done)/\(cell.expected.map(String.init) ?? "?")" + missing]
@@ -33,7 +34,8 @@ extension SetSummary {
             lines.append("not converged: \(notConverged.count)")
             lines += notConverged.map { "  \($0.jobId): \($0.problem)" }
         }
-        lines.append(String(format: "CPU time: %.1f s (%.2f h), the sum of the stimuli's synthesis times", cpuSeconds, cpuSeconds / 3600))
+        lines.append(String(format: "CPU time: %.1f s (%.2f h), the sum of the stimuli's synthesis times",
+                            cpuSeconds, cpuSeconds / 3600))
         return lines.joined(separator: "\n")
     }
 
@@ -47,7 +49,8 @@ extension SetSummary {
 
     /// Rows as columns padded to the widest cell (the last column unpadded).
     static func aligned(_ rows: [[String]]) -> [String] {
-        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)

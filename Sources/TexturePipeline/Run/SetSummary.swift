@@ -49,9 +49,11 @@ public struct SetSummary: Codable, Sendable, Equatable {
         }
         let indexPath = (folder as NSString).appendingPathComponent("index.json")
         guard let data = FileManager.default.contents(atPath: indexPath) else {
-            throw .notASet(path: folder, problem: "it has no index.json", hint: hint + "; `texstim run MANIFEST` writes index.json when it ends")
+            throw .notASet(path: folder, problem: "it has no index.json",
+                           hint: hint + "; `texstim run MANIFEST` writes index.json when it ends")
         }
-        guard let index = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let name = index["set"] as? String else {
+        guard let index = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let name = index["set"] as? String else {
             throw .notASet(path: folder, problem: "index.json is not a JSON object with a \"set\" name",
                            hint: "rerun `texstim run MANIFEST` (it skips finished stimuli and rewrites the index)")
         }
@@ -82,8 +84,8 @@ public struct SetSummary: Codable, Sendable, Equatable {
         func folders(_ path: String) -> [String] {
             ((try? files.contentsOfDirectory(atPath: path)) ?? []).filter { name in
                 var isDirectory: ObjCBool = false
-                return !name.hasPrefix(".") && files.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
-                    && isDirectory.boolValue
+                let full = (path as NSString).appendingPathComponent(name)
+                return !name.hasPrefix(".") && files.fileExists(atPath: full, isDirectory: &isDirectory) && isDirectory.boolValue
             }.sorted()
         }
         var records: [StimulusRecord] = []
@@ -91,7 +93,8 @@ public struct SetSummary: Codable, Sendable, Equatable {
             let sourceFolder = (folder as NSString).appendingPathComponent(source)
             for condition in folders(sourceFolder) {
                 let conditionFolder = (sourceFolder as NSString).appendingPathComponent(condition)
-                let names = ((try? files.contentsOfDirectory(atPath: conditionFolder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+                let names = ((try? files.contentsOfDirectory(atPath: conditionFolder)) ?? []).filter { $0.hasSuffix(".json") }
+                    .sorted()
                 for name in names {
                     let sidecar = (conditionFolder as NSString).appendingPathComponent(name)
                     let png = (sidecar as NSString).deletingPathExtension + ".png"
