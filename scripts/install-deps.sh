@@ -2,8 +2,9 @@
 # Installs the Debian packages texstim builds against, if any is missing (apt-get, as root).
 set -euo pipefail
 packages=(libopenblas-dev libpng-dev libjpeg62-turbo-dev liblbfgsb-dev libfftw3-dev pkg-config)
-# --tests: also what the test suite needs (chromium renders the HTML report in a test).
-if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
+# --tests: also what the test suite needs (chromium renders the HTML report in a test; Python
+# with Pillow, numpy and pypng runs examples/psychopy/test_load_stimulus.py).
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium python3 python3-pil python3-numpy python3-png); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -31,6 +31,12 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case outputIsInput(output: String, input: String, role: String)
     /// A job whose estimated peak memory is above what the machine has (see MachineMemory).
     case memoryExceeded(what: String, detail: String, estimate: Int, limit: Int, limitSource: String, hint: String)
+    /// A value that a tab-separated file cannot hold (a tab or line break; BIDS TSV has no quoting).
+    case tableValue(file: String, column: String, row: String, value: String)
+    /// A file texstim would create already exists (texstim does not overwrite it).
+    case fileExists(path: String, hint: String)
+    /// A folder that is not a stimulus set (no index.json, or unreadable); `problem` says which.
+    case notASet(path: String, problem: String, hint: String)
 
     public var description: String {
         switch self {
@@ -66,6 +72,13 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .memoryExceeded(let what, let detail, let estimate, let limit, let limitSource, let hint):
             return "\(what): needs about \(MachineMemory.format(estimate)) of memory (\(detail)), but this machine has "
                 + "\(MachineMemory.format(limit)) (\(limitSource)); texstim refuses it rather than be killed midway. Hint: \(hint)."
+        case .tableValue(let file, let column, let row, let value):
+            return "\(file): column '\(column)' of row '\(row)' would hold \(value.debugDescription), which has a tab or line break; "
+                + "a BIDS TSV file cannot quote it. Hint: rename the source or condition so that no id or path has tabs or line breaks."
+        case .fileExists(let path, let hint):
+            return "\(path): already exists; texstim does not overwrite it. Hint: \(hint)."
+        case .notASet(let path, let problem, let hint):
+            return "\(path): not a stimulus set (\(problem)). Hint: \(hint)."
         }
     }
 }

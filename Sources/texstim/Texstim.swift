@@ -12,7 +12,10 @@ struct Texstim: ParsableCommand {
         abstract: "Texture stimuli for vision science (Gatys, Ecker & Bethge 2015 texture model).",
         discussion: exitCodesHelp,
         version: ToolVersion.current,
-        subcommands: [Run.self, Plan.self, Validate.self, Slurm.self, Synthesize.self, Reproduce.self, Inspect.self, Compare.self, Stats.self, Weights.self, Bench.self])
+        subcommands: [
+            Init.self, Run.self, Plan.self, Validate.self, Summary.self, Slurm.self, Synthesize.self, Reproduce.self,
+            Inspect.self, Compare.self, Stats.self, Weights.self, Bench.self,
+        ])
 
     /// Parses and runs like argument-parser's own `main`, except for the exit codes: a usage
     /// error exits 2 (not argument-parser's 64) and a library error with its own `ExitStatus`.

@@ -32,7 +32,7 @@ func setContents(_ folder: String) throws -> [String: Data] {
     var contents: [String: Data] = [:]
     for case let path as String in FileManager.default.enumerator(atPath: folder)! where path.hasSuffix(".png") || path.hasSuffix(".json") || path.hasSuffix(".csv") {
         var data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + path))
-        if path.hasSuffix(".json") && !path.hasSuffix("index.json") {
+        if path.hasSuffix(".json") && path != "index.json" && path != "stimuli.json" {
             var record = try StimulusRecord.decode(String(decoding: data, as: UTF8.self))
             record.timing = nil
             data = Data(record.json().utf8)
@@ -58,7 +58,7 @@ func setContents(_ folder: String) throws -> [String: Data] {
         try run("shards", workers: 1, shard: Shard(index: 0, count: 2))
         try run("shards", workers: 1, shard: Shard(index: 1, count: 2))
         let one = try setContents(folder + "/one"), two = try setContents(folder + "/two"), shards = try setContents(folder + "/shards")
-        #expect(one.count == 8 * 2 + 2)  // PNG + sidecar per job, index.csv and index.json
+        #expect(one.count == 8 * 2 + 3)  // PNG + sidecar per job, index.csv, index.json and stimuli.json
         #expect(one == two)
         #expect(one == shards)
         let csv = String(decoding: one["index.csv"]!, as: UTF8.self).split(separator: "\n")

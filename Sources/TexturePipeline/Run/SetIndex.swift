@@ -1,4 +1,5 @@
-// SetIndex: index.csv (a PsychoPy conditions file) and index.json, assembled from the sidecars.
+// SetIndex: index.csv (a PsychoPy conditions file) and index.json, assembled from the sidecars
+// (and, from the same rows, BIDS's stimuli.tsv/json: BIDSStimuli).
 //
 // Written at the end of every run from whatever finished sidecars exist, never appended to by
 // concurrent workers; each file is replaced atomically.
@@ -28,6 +29,7 @@ public enum SetIndex {
         let byFile = Dictionary((validation?.stimuli ?? []).map { ($0.jobId, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [[String]] = []
         var entries: [[String: Any]] = []
+        var listed: [(job: StimulusJob, record: StimulusRecord)] = []
         for job in plan.jobs {
             let png = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
             guard FileManager.default.fileExists(atPath: png),
@@ -36,6 +38,7 @@ public enum SetIndex {
             var row = values(job: job, record: record)
             if validation != nil { row += validationValues(byFile[job.id]) }
             rows.append(row)
+            listed.append((job, record))
             entries.append(Dictionary(uniqueKeysWithValues: zip(columns, row)))
         }
         let csv = ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -50,6 +53,7 @@ public enum SetIndex {
         let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("index.json")
         do { try ImageFile.writeAtomically(json + Data("\n".utf8), to: jsonPath) } catch { throw .image(error) }
+        try BIDSStimuli.write(stimuli: listed, plan: plan, validation: validation)
         return rows.count
     }
 
