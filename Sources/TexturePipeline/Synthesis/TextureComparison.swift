@@ -6,7 +6,7 @@ import TextureSynthesis
 public struct ComparisonRequest: Sendable {
     public var imageA: String
     public var imageB: String
-    public var model: String = ModelCatalog.defaultModel.rawValue
+    public var model: ModelName = ModelCatalog.defaultModel
     public var weightsPath: String?
     /// Use `vgg19` weights that are not a published VGG-19.
     public var allowUnverifiedWeights = false
@@ -30,7 +30,8 @@ public enum TextureComparison {
     public static func run(_ request: ComparisonRequest) throws(PipelineError) -> LossBreakdown {
         let a = try ImageFile.load(path: request.imageA, maxSide: request.maxSide, role: "image A")
         let b = try ImageFile.load(path: request.imageB, maxSide: request.maxSide, role: "image B")
-        let model = try ModelLoader.load(request.model, weightsPath: request.weightsPath, allowUnverified: request.allowUnverifiedWeights).model
+        let model = try ModelLoader.load(request.model.rawValue, weightsPath: request.weightsPath,
+                                         allowUnverified: request.allowUnverifiedWeights).model
         let source = ImagePreparation.rgb(a.pixels)
         let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
         do {
