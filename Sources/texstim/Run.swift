@@ -56,6 +56,6 @@ struct Run: ParsableCommand {
             print("reports: \(summary.outputFolder)/validation.html and validation.json")
         }
         if !summary.failed.isEmpty { throw PipelineError.jobsFailed(count: summary.failed.count, total: summary.total) }
-        try CommandStatus.check(summary.validation?.verdict == .fail ? .stimuliFailed : .success)
+        try CommandStatus.check(summary.validation?.verdict.exitStatus ?? .success)
     }
 }
