@@ -1,4 +1,4 @@
-// ExitStatus: the one exit-code scheme of every texstim command, and which error maps to which.
+// ExitStatus: the one exit-code scheme of every texstim command, and which error or verdict maps to which.
 //
 // 0 success; 1 stimuli failed (a job failed, or validation failed); 2 bad input (manifest,
 // arguments, files); 130 interrupted (128 + SIGINT, what a shell reports for Ctrl-C).
@@ -6,6 +6,7 @@
 import TextureCore
 import TextureImages
 import TextureSynthesis
+import TextureValidation
 import TextureWeights
 
 public enum ExitStatus: Int32, Sendable, CaseIterable {
@@ -62,4 +63,26 @@ extension ExitStatus {
         default: return .badInput
         }
     }
+}
+
+extension ReproductionVerdict {
+    /// Identical: success; anything else is a stimulus that failed to reproduce.
+    public var exitStatus: ExitStatus { self == .identical ? .success : .stimuliFailed }
+}
+
+extension ReproductionSummary {
+    /// Success only when every stimulus was regenerated identical.
+    public var exitStatus: ExitStatus {
+        results.map(\.verdict.exitStatus).max { $0.rawValue < $1.rawValue } ?? .success
+    }
+}
+
+extension WeightsVerdict {
+    /// A fingerprint that differs is a bad weights file (bad input); no fingerprint is not an error.
+    public var exitStatus: ExitStatus { self == .fingerprintDiffers ? .badInput : .success }
+}
+
+extension FindingLevel {
+    /// A validation that fails is a failed stimulus; warnings pass.
+    public var exitStatus: ExitStatus { self == .fail ? .stimuliFailed : .success }
 }

@@ -9,6 +9,40 @@ internal import CLBFGSB
 import Foundation
 import TextureCore
 
+/// The L-BFGS-B settings a synthesis runs with besides its iteration limit: what setulb_ is
+/// given, and what provenance records (`optimizer.memory`, `factr`, `pgtol`). The defaults are
+/// the reference's: m = 20 and factr = pgtol = 0, so only the iteration limit (or a stopping
+/// rule) ends a run.
+public struct OptimizerSettings: Sendable, Codable, Equatable {
+    /// Number of correction pairs kept (m), 1…100.
+    public var memory: Int
+    /// Stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ factr · machine epsilon (0: never).
+    public var factr: Double
+    /// Stop when the largest projected gradient component ≤ pgtol (0: never).
+    public var pgtol: Double
+
+    public init(memory: Int = 20, factr: Double = 0, pgtol: Double = 0) {
+        self.memory = memory
+        self.factr = factr
+        self.pgtol = pgtol
+    }
+
+    /// Why these settings cannot be given to setulb_ (nil when they can): m sizes its work
+    /// arrays, and a negative or non-finite tolerance is meaningless.
+    public var problem: (name: String, value: String, hint: String)? {
+        if !(1...100).contains(memory) {
+            return ("optimizer memory", "\(memory)", "use 1 to 100 correction pairs (20 is the reference)")
+        }
+        if !(factr >= 0 && factr.isFinite) {
+            return ("optimizer factr", "\(factr)", "use a finite factr ≥ 0 (0 is the reference)")
+        }
+        if !(pgtol >= 0 && pgtol.isFinite) {
+            return ("optimizer pgtol", "\(pgtol)", "use a finite pgtol ≥ 0 (0 is the reference)")
+        }
+        return nil
+    }
+}
+
 public struct LBFGSBSettings: Sendable, Codable, Equatable {
     /// Number of correction pairs kept (m).
     public var memory: Int = 20
@@ -24,6 +58,14 @@ public struct LBFGSBSettings: Sendable, Codable, Equatable {
         self.factr = factr
         self.pgtol = pgtol
     }
+
+    public init(maxIterations: Int, optimizer: OptimizerSettings) {
+        self.init(maxIterations: maxIterations, memory: optimizer.memory, factr: optimizer.factr,
+                  pgtol: optimizer.pgtol)
+    }
+
+    /// The settings besides the iteration limit, as provenance records them.
+    public var optimizer: OptimizerSettings { OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol) }
 }
 
 /// The state after one completed iteration, read from setulb_'s isave/dsave (L-BFGS-B 3.0 layout).

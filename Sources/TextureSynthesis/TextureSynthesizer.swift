@@ -22,12 +22,14 @@ public struct SynthesisOptions: Sendable {
     public var histogramMatch: Bool
     /// Optional start image, (1 or 3, height, width) pixels in [0, 1]; replaces the noise.
     public var initImage: Tensor?
-    public var memory: Int
+    /// L-BFGS-B's memory and tolerances (the reference's by default).
+    public var optimizer: OptimizerSettings
     /// Optional stopping rules besides the iteration limit (off by default).
     public var stopping = StoppingRules()
 
     public init(height: Int, width: Int, iterations: Int, seed: UInt64, grey: Bool = false,
-                histogramMatch: Bool = false, initImage: Tensor? = nil, memory: Int = 20) {
+                histogramMatch: Bool = false, initImage: Tensor? = nil,
+                optimizer: OptimizerSettings = OptimizerSettings()) {
         self.height = height
         self.width = width
         self.iterations = iterations
@@ -35,7 +37,7 @@ public struct SynthesisOptions: Sendable {
         self.grey = grey
         self.histogramMatch = histogramMatch
         self.initImage = initImage
-        self.memory = memory
+        self.optimizer = optimizer
     }
 }
 
@@ -57,6 +59,8 @@ public struct SynthesisResult: Sendable {
     public var evaluations: Int
     public var stopReason: String
     public var convergence: ConvergenceRecord
+    /// The settings L-BFGS-B was given (read back from what setulb_ got, for provenance).
+    public var optimizer: OptimizerSettings
     /// The box per channel the optimiser ran in (model space in colour mode, grey pixels in grey mode).
     public var bounds: [ClosedRange<Double>]
     /// Fraction of output values that fell outside [0, 1] before clamping.
@@ -72,6 +76,9 @@ public enum TextureSynthesizer {
         guard options.iterations >= 1 else {
             throw .invalidSetting(name: "iterations", value: "\(options.iterations)", hint: "use at least 1 iteration")
         }
+        if let problem = options.optimizer.problem {
+            throw .invalidSetting(name: problem.name, value: problem.value, hint: problem.hint)
+        }
         let outputShape = Shape(3, options.height, options.width)
         try objective.checkSynthesis(outputShape, grey: options.grey)
         let clock = ContinuousClock(), start = clock.now
@@ -80,9 +87,9 @@ public enum TextureSynthesizer {
         var evaluation = ScaledEvaluation(space: space, start: startPoint)
         var recorder = ConvergenceRecorder(start: evaluation.startLoss, stopping: options.stopping)
         let box = space.variableBounds
+        let settings = LBFGSBSettings(maxIterations: options.iterations, optimizer: options.optimizer)
         let result = LBFGSB.minimize(
-            start: startPoint, lower: box.lower, upper: box.upper,
-            settings: LBFGSBSettings(maxIterations: options.iterations, memory: options.memory),
+            start: startPoint, lower: box.lower, upper: box.upper, settings: settings,
             objective: { x, gradient in evaluation.evaluate(x, &gradient) },
             onIteration: { state in
                 // The latest evaluation was at the accepted iterate: its breakdown is this iteration's.
@@ -107,7 +114,7 @@ public enum TextureSynthesizer {
         return SynthesisResult(
             pixels: stimulus, initialLoss: evaluation.startLoss, finalLoss: finalLoss, histogramMatchedLoss: matchedLoss,
             iterations: result.iterations, evaluations: result.evaluations, stopReason: convergence.stopReason,
-            convergence: convergence, bounds: space.bounds, clampedFraction: clamped,
+            convergence: convergence, optimizer: settings.optimizer, bounds: space.bounds, clampedFraction: clamped,
             seconds: (clock.now - start) / .seconds(1))
     }
 }

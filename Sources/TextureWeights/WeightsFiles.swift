@@ -32,6 +32,25 @@ public struct WeightsSummary: Sendable {
     public var fingerprintMatches: Bool?
     /// Where the weights came from and whether they are a published VGG-19.
     public var origin: WeightsOrigin
+
+    /// What `texstim weights verify` concludes from the fingerprint.
+    public var verdict: WeightsVerdict {
+        switch fingerprintMatches {
+        case .some(true): return .fingerprintMatches
+        case .some(false): return .fingerprintDiffers
+        case .none: return .noFingerprint
+        }
+    }
+}
+
+/// The verdict of `texstim weights verify` on a file that loads (one that does not is an error).
+public enum WeightsVerdict: Sendable, Equatable {
+    /// The activation fingerprint matches the one recorded at conversion.
+    case fingerprintMatches
+    /// No fingerprint recorded (the file was not made by `texstim weights import`).
+    case noFingerprint
+    /// The features no longer match those recorded at conversion: the file changed.
+    case fingerprintDiffers
 }
 
 extension WeightsFiles {

@@ -7,16 +7,17 @@ import TexturePipeline
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs and the embedded model).", discussion: exitCodesHelp)
+        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs and the embedded model).",
+        discussion: exitCodesHelp)
 
-    @Option(help: "Comma-separated image sides.")
-    var sizes: String = "128,256,512"
+    @Option(help: ArgumentHelp("Comma-separated image sides, each 16 to 4096.", valueName: "side,…"))
+    var sizes = CommaSeparated<Int>([128, 256, 512])
 
     @Option(parsing: .unconditional, help: "Compute threads.")
     var threads: Int = 2
 
-    @Option(help: "Comma-separated convolution algorithms to time (direct, winograd).")
-    var conv: String = "direct,winograd"
+    @Option(help: ArgumentHelp("Comma-separated convolution algorithms to time.", valueName: "direct,winograd"))
+    var conv = CommaSeparated<ConvolutionChoice>(ConvolutionChoice.allCases)
 
     @Option(parsing: .unconditional, help: "Timed evaluations per case (median reported).")
     var repeats: Int = 5
@@ -25,18 +26,11 @@ struct Bench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else {
+        guard sizes.values.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else {
             throw ValidationError("--sizes must be a comma-separated list of sides from 16 to 4096.")
         }
         if repeats < 5 { throw ValidationError("--repeats must be at least 5.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        guard !parsedConvolutions.isEmpty, parsedConvolutions.count == conv.split(separator: ",").count else {
-            throw ValidationError("--conv must be a comma-separated list of: direct, winograd (got '\(conv)').")
-        }
-    }
-
-    var parsedConvolutions: [ConvolutionChoice] {
-        conv.split(separator: ",").compactMap { ConvolutionChoice(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// One table row: the first and third columns left-aligned, the others right-aligned.
@@ -48,28 +42,28 @@ struct Bench: ParsableCommand {
         }.joined(separator: " ")
     }
 
-    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-
     func run() throws {
         if !json { print(row(["model", "size", "cutoff", "conv", "s/eval", "spread", "GFLOP", "GFLOP/s", "peak MB"])) }
-        do {
-            let report = try Benchmark.run(sizes: parsedSizes, threads: threads, convolutions: parsedConvolutions,
-                                            repeats: repeats) { result in
-                guard !json else { return }
-                print(self.row([result.model, "\(result.size)", result.cutoff, result.convolution, String(format: "%.4f", result.medianSeconds),
-                                String(format: "%.4f", result.maxSeconds - result.minSeconds),
-                                String(format: "%.2f", result.gflopPerEvaluation), String(format: "%.1f", result.gflopPerSecond),
-                                String(format: "%.0f", result.peakResidentMB)]))
-            }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · Winograd products %@ · %d threads · %@",
-                             report.sgemmGflopPerSecond, report.blasCore, report.winogradProducts, report.threads, report.cpu))
-            }
-        } catch { fail(error) }
+        let report = try Benchmark.run(sizes: sizes.values, threads: threads, convolutions: conv.values,
+                                        repeats: repeats) { result in
+            guard !json else { return }
+            print(self.row([result.model, "\(result.size)", result.cutoff, result.convolution,
+                            String(format: "%.4f", result.medianSeconds),
+                            String(format: "%.4f", result.maxSeconds - result.minSeconds),
+                            String(format: "%.2f", result.gflopPerEvaluation),
+                            String(format: "%.1f", result.gflopPerSecond),
+                            String(format: "%.0f", result.peakResidentMB)]))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · Winograd products %@ · "
+                         + "%d threads · %@",
+                         report.sgemmGflopPerSecond, report.blasCore, report.winogradProducts, report.threads,
+                         report.cpu))
+        }
     }
 }

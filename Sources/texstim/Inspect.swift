@@ -5,12 +5,13 @@ import Foundation
 import TexturePipeline
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the provenance embedded in a stimulus PNG.", discussion: exitCodesHelp)
+    static let configuration = CommandConfiguration(abstract: "Print the provenance embedded in a stimulus PNG.",
+                                                    discussion: exitCodesHelp)
 
-    @Argument(help: "A PNG written by texstim.")
+    @Argument(help: "A PNG written by texstim.", completion: .file(extensions: ["png"]))
     var file: String
 
     func run() throws {
-        do { print(try Reproduction.record(of: file).json()) } catch { fail(error) }
+        print(try Reproduction.record(of: file).json())
     }
 }

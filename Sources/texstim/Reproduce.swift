@@ -6,32 +6,30 @@ import TexturePipeline
 
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Regenerate stimuli from their embedded provenance; report identical or the max pixel difference.", discussion: exitCodesHelp)
+        abstract: "Regenerate stimuli from their embedded provenance; report identical or the max pixel difference.",
+        discussion: exitCodesHelp)
 
-    @Argument(help: "A stimulus PNG, or a set folder (every PNG below it).")
+    @Argument(help: "A stimulus PNG, or a set folder (every PNG below it).", completion: .file(extensions: ["png"]))
     var path: String
 
-    @Option(help: "Where the sources are now, if they moved (looked up by their path in the manifest, then by file name).")
+    @Option(help: ArgumentHelp("Where the sources are now, if they moved (looked up by their path in the manifest, "
+                               + "then by file name)."), completion: .directory)
     var sources: String?
 
     func run() throws {
-        do {
-            let files = try Reproduction.stimuli(at: path)
-            var differing = 0
-            for file in files {
-                let result = Reproduction.reproduce(file, locator: FileLocator(sourcesFolder: sources))
-                if let problem = result.problem {
-                    differing += 1
-                    print("\(file): cannot reproduce: \(problem)")
-                } else if result.identical {
-                    print("\(file): identical")
-                } else {
-                    differing += 1
-                    print("\(file): differs, max |difference| \(result.maxDifference) code values")
-                }
-            }
-            print("\(files.count - differing) of \(files.count) stimuli identical")
-            if differing > 0 { exitWith(.stimuliFailed) }
-        } catch { fail(error) }
+        let summary = try Reproduction.reproduceAll(at: path, locator: FileLocator(sourcesFolder: sources)) { result in
+            print("\(result.path): \(Self.describe(result.verdict))")
+        }
+        print("\(summary.identicalCount) of \(summary.results.count) stimuli identical")
+        try CommandStatus.check(summary.exitStatus)
+    }
+
+    /// The verdict as the command prints it after the file's path.
+    static func describe(_ verdict: ReproductionVerdict) -> String {
+        switch verdict {
+        case .identical: return "identical"
+        case .differs(let difference): return "differs, max |difference| \(difference) code values"
+        case .couldNotReproduce(let problem): return "cannot reproduce: \(problem)"
+        }
     }
 }

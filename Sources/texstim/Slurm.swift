@@ -7,10 +7,10 @@ import TexturePipeline
 
 struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write (and optionally submit and follow) a Slurm job array that runs the set in N shards.", discussion: exitCodesHelp)
+        abstract: "Write (and optionally submit and follow) a Slurm job array that runs the set in N shards.",
+        discussion: exitCodesHelp)
 
-    @Argument(help: "The set's YAML manifest.")
-    var manifest: String
+    @OptionGroup var set: SetOptions
 
     @Option(parsing: .unconditional, help: "Array tasks (shards).")
     var tasks: Int = 4
@@ -30,23 +30,11 @@ struct Slurm: ParsableCommand {
     @Option(help: "Extra #SBATCH options, separated by ';' (e.g. \"--account=lab;--qos=long\").")
     var extra: String?
 
-    @Option(help: "Output folder (default: the manifest's output, else stimuli/<name>).")
-    var output: String?
-
     @Flag(help: "Submit with sbatch and print the job ids.")
     var submit = false
 
     @Flag(help: "After submitting, follow the jobs and exit non-zero if any task failed.")
     var wait = false
-
-    @Option(help: ConvolutionChoice.help)
-    var conv: ConvolutionChoice = .default
-
-    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
-    var allowUnverifiedWeights = false
-
-    @Flag(help: "Only write the scripts (works without sbatch).")
-    var dryRun = false
 
     func validate() throws {
         if tasks < 1 { throw ValidationError("--tasks must be at least 1.") }
@@ -56,35 +44,36 @@ struct Slurm: ParsableCommand {
 
     func run() throws {
         var options = SlurmOptions()
-        (options.tasks, options.cpusPerTask, options.partition, options.time, options.memory, options.extra, options.outputOverride) =
-            (tasks, cpusPerTask, partition, time, mem, extra, output)
-        options.convolution = conv
-        options.allowUnverifiedWeights = allowUnverifiedWeights
-        do {
-            let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: output, allowUnverifiedWeights: allowUnverifiedWeights)
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
-            let scripts = try SlurmArray.writeScripts(plan: plan, manifestPath: manifest, executable: executable, options: options)
-            print("wrote \(scripts.arrayScript) (\(tasks) tasks, \(plan.jobs.count) jobs) and \(scripts.finishScript)")
-            guard submit && !dryRun else {
-                print("submit with: jid=$(sbatch --parsable \(scripts.arrayScript)) && sbatch --dependency=afterany:$jid \(scripts.finishScript)")
-                return
-            }
-            let submission = try SlurmArray.submit(scripts)
-            print("submitted array job \(submission.arrayJob) and finishing job \(submission.finishJob)")
-            guard wait else { return }
-            var last = ""
-            let failures = try SlurmArray.wait(submission, tasks: tasks, logFolder: scripts.folder) { line in
-                guard line != last else { return }
-                last = line
-                FileHandle.standardError.write(Data("\(line)\n".utf8))
-            }
-            if failures.isEmpty {
-                print("all \(tasks) tasks and the finishing job completed; index and validation in \(plan.outputFolder)")
-            } else {
-                for failure in failures { print("failed: \(failure)") }
-                print("rerun the same command to redo only the missing or stale stimuli")
-                exitWith(.stimuliFailed)
-            }
-        } catch { fail(error) }
+        (options.tasks, options.cpusPerTask, options.partition, options.time) = (tasks, cpusPerTask, partition, time)
+        (options.memory, options.extra, options.outputOverride) = (mem, extra, set.output)
+        options.convolution = set.conv
+        options.allowUnverifiedWeights = set.allowUnverifiedWeights
+        let plan = try set.plan()
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+            .resolvingSymlinksInPath().path
+        let scripts = try SlurmArray.writeScripts(plan: plan, manifestPath: set.manifest, executable: executable,
+                                                  options: options)
+        print("wrote \(scripts.arrayScript) (\(tasks) tasks, \(plan.jobs.count) jobs) and \(scripts.finishScript)")
+        guard submit && !set.dryRun else {
+            print("submit with: jid=$(sbatch --parsable \(scripts.arrayScript)) && "
+                  + "sbatch --dependency=afterany:$jid \(scripts.finishScript)")
+            return
+        }
+        let submission = try SlurmArray.submit(scripts)
+        print("submitted array job \(submission.arrayJob) and finishing job \(submission.finishJob)")
+        guard wait else { return }
+        var last = ""
+        let failures = try SlurmArray.wait(submission, tasks: tasks, logFolder: scripts.folder) { line in
+            guard line != last else { return }
+            last = line
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
+        if failures.isEmpty {
+            print("all \(tasks) tasks and the finishing job completed; index and validation in \(plan.outputFolder)")
+        } else {
+            for failure in failures { print("failed: \(failure)") }
+            print("rerun the same command to redo only the missing or stale stimuli")
+            throw CommandStatus(status: .stimuliFailed)
+        }
     }
 }

@@ -17,81 +17,60 @@ struct Texstim: ParsableCommand {
             Inspect.self, Compare.self, Stats.self, Weights.self, Bench.self,
         ])
 
-    /// Parses and runs like argument-parser's own `main`, except for the exit codes: a usage
-    /// error exits 2 (not argument-parser's 64) and a library error with its own `ExitStatus`.
+    /// Parses and runs like argument-parser's own `main`, except for the exit codes: every error
+    /// of every command ends here and leaves with one of the documented statuses (see ExitStatus).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            // --help and --version (and an ExitCode, which no texstim command throws) keep
-            // argument-parser's handling; they print no "error:" line.
-            if code == .success || error is ExitCode { exit(withError: error) }
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                exitWith(.badInput)
+            exit(reporting: error)
+        }
+    }
+
+    /// Prints what `error` says (on standard error) and exits with its status: a usage error 2 (not
+    /// argument-parser's 64), a CommandStatus its own status silently, a library error its
+    /// ExitStatus after "texstim: error: …". --help and --version keep argument-parser's handling.
+    static func exit(reporting error: any Error) -> Never {
+        if let status = error as? CommandStatus {
+            if let message = status.message {
+                FileHandle.standardError.write(Data("texstim: error: \(message)\n".utf8))
             }
-            fail(error)
+            Foundation.exit(status.status.rawValue)
         }
-    }
-}
-
-/// Model and layer flags shared by synthesize and compare.
-struct ModelOptions: ParsableArguments {
-    @Option(help: "Texture model: random-pyramid (embedded default, not the paper's), vgg19, vgg19-random.")
-    var model: String = "random-pyramid"
-
-    @Option(help: "vgg19 weights file (default: weights/vgg19.safetensors, or $TEXSTIM_WEIGHTS_DIR/vgg19.safetensors).")
-    var weights: String?
-
-    @Option(help: "Comma-separated layers to match, e.g. conv1_1,pool1,pool2 (default: the model's own).")
-    var layers: String?
-
-    @Option(help: "A published condition: gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec> (powerspec adds the spectrum term).")
-    var preset: String?
-
-    @Option(help: ArgumentHelp("Add Liu et al. (2016)'s Fourier-spectrum term with weight β (model-input units; wallis2017:powerspec sets 1e6). "
-                               + "The stimulus must have the source's size.", valueName: "β"))
-    var spectrumWeight: Double?
-
-    @Option(parsing: .unconditional, help: "Compute threads (BLAS and im2col).")
-    var threads: Int = 1
-
-    @Option(help: ConvolutionChoice.help)
-    var conv: ConvolutionChoice = .default
-
-    @Flag(help: "Use vgg19 weights that are not a published VGG-19 (random, another tool's conversion); provenance records them as unverified.")
-    var allowUnverifiedWeights = false
-
-    var layerList: [String]? {
-        layers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    }
-
-    func validate() throws {
-        if layers != nil && preset != nil { throw ValidationError("Give either --layers or --preset, not both.") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if let spectrumWeight, !(spectrumWeight >= 0 && spectrumWeight.isFinite) {
-            throw ValidationError("--spectrum-weight must be a weight β ≥ 0, e.g. 1e6 for vgg19 at 256²; got \(spectrumWeight).")
+        let code = exitCode(for: error)
+        if code == .success || error is ExitCode { exit(withError: error) }
+        if code == .validationFailure {
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput.rawValue)
         }
+        FileHandle.standardError.write(Data("texstim: error: \(String(describing: error))\n".utf8))
+        Foundation.exit(ExitStatus.of(error).rawValue)
     }
 }
 
-extension ConvolutionChoice: ExpressibleByArgument {
-    static let help = ArgumentHelp("Convolution algorithm: winograd (faster) or direct (im2col, the reference); recorded in provenance.",
-                                   valueName: "direct|winograd")
+/// A command that ends with a non-zero status without a library error (validation failed, a
+/// stimulus not reproduced, a weights fingerprint that differs): what it had to say is printed,
+/// or is `message` (printed as an error); the status is all that is left.
+struct CommandStatus: Error {
+    var status: ExitStatus
+    var message: String? = nil
+
+    /// Throws unless `status` is success.
+    static func check(_ status: ExitStatus) throws {
+        if status != .success { throw CommandStatus(status: status) }
+    }
 }
 
-/// Prints a library error as "texstim: error: …" and exits with its status (see ExitStatus).
-func fail(_ error: any Error) -> Never {
-    FileHandle.standardError.write(Data("texstim: error: \(String(describing: error))\n".utf8))
-    exitWith(ExitStatus.of(error))
-}
-
-/// Ends the process with one of the documented statuses (0, 1, 2, 130).
-func exitWith(_ status: ExitStatus) -> Never {
-    Foundation.exit(status.rawValue)
+/// Prints each warning as "texstim: warning: …" on standard error.
+func printWarnings(_ warnings: [String]) {
+    for warning in warnings { FileHandle.standardError.write(Data("texstim: warning: \(warning)\n".utf8)) }
 }
 
 /// The exit codes, for each command's help text.
-let exitCodesHelp = "Exit status: 0 success, 1 stimuli failed (jobs or validation), 2 bad input (manifest, arguments, files), 130 interrupted."
+let exitCodesHelp = "Exit status: 0 success, 1 stimuli failed (jobs or validation), "
+    + "2 bad input (manifest, arguments, files), 130 interrupted."
+
+/// The help of --allow-unverified-weights, for every command that loads a model.
+let allowUnverifiedWeightsHelp = ArgumentHelp("Use vgg19 weights that are not a published VGG-19 (random, another "
+                                              + "tool's conversion); provenance records them as unverified.")

@@ -65,7 +65,8 @@ func editProvenance(_ png: String, updatingSidecar: Bool = false, _ change: (ino
         let (plan, first, _) = try freshSet()
         try editProvenance(first) { $0.seed += 1 }
         let messages = agreementFindings(plan, first).map(\.message)
-        #expect(messages.contains { $0.hasPrefix("seed: ") && $0.hasSuffix("but job.parameters say \(plan.jobs[0].parameters.seed) (the record was edited)") },
+        let said = "but its parameters say \(plan.jobs[0].parameters.seed) (the record was edited)"
+        #expect(messages.contains { $0.hasPrefix("seed: ") && $0.hasSuffix(said) },
                 "\(messages)")
         #expect(messages.contains { $0.hasPrefix("png_sha256: ") } && messages.contains { $0.hasPrefix("seed: the PNG's provenance says ") }, "\(messages)")
     }
@@ -81,10 +82,11 @@ func editProvenance(_ png: String, updatingSidecar: Bool = false, _ change: (ino
         let swapped = Reproduction.reproduce(first)
         #expect(!swapped.identical)
         #expect(swapped.problem == "\(first): job.id: 'pebbles__fine__s01', but the file is named 'pebbles__fine__s00' (swapped or renamed file)")
-        // job.parameters.seed edited in PNG and sidecar alike: the record contradicts itself.
-        try editProvenance(second, updatingSidecar: true) { $0.job?.parameters.seed += 1 }
+        // parameters.seed edited in PNG and sidecar alike: the record contradicts itself.
+        try editProvenance(second, updatingSidecar: true) { $0.parameters?.seed += 1 }
         let edited = Reproduction.reproduce(second)
         #expect(!edited.identical)
-        #expect(edited.problem?.hasPrefix("\(second): seed: ") == true && edited.problem?.contains("but job.parameters say") == true, "\(edited.problem ?? "")")
+        let problem = edited.problem ?? ""
+        #expect(problem.hasPrefix("\(second): seed: ") && problem.contains("but its parameters say"), "\(problem)")
     }
 }

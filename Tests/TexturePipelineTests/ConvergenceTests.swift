@@ -17,10 +17,10 @@ let stalledFence = Bundle.module.path(forResource: "stalled-fence_256", ofType: 
 @Suite struct ConvergenceTests {
     static func fenceRequest(_ folder: String, seed: UInt64) -> SynthesisRequest {
         var request = SynthesisRequest(sourcePath: stalledFence, outputPath: folder + "/fence-\(seed).png")
-        request.size = 128
-        request.layers = ["level0", "level1"]
-        request.iterations = 30
-        request.seed = seed
+        request.parameters.size = 128
+        request.parameters.layers = ["level0", "level1"]
+        request.parameters.iterations = 30
+        request.parameters.seed = seed
         return request
     }
 
@@ -37,8 +37,8 @@ let stalledFence = Bundle.module.path(forResource: "stalled-fence_256", ofType: 
 
     @Test func provenanceCarriesTheLossTrace() throws {
         let folder = temporaryFolder()
-        var request = SynthesisJobTests.request(folder) { $0.iterations = 23 }
-        request.layers = ["level0", "level1"]
+        var request = SynthesisJobTests.request(folder) { $0.parameters.iterations = 23 }
+        request.parameters.layers = ["level0", "level1"]
         let outcome = try SynthesisJob.run(request)
         let embedded = try #require(try ImageFile.load(path: outcome.pngPath).text.map(StimulusRecord.decode))
         let convergence = try #require(embedded.convergence)
@@ -54,16 +54,16 @@ let stalledFence = Bundle.module.path(forResource: "stalled-fence_256", ofType: 
     @Test func stoppingRulesFireAndAreRecorded() throws {
         let folder = temporaryFolder()
         let target = try SynthesisJob.run(SynthesisJobTests.request(folder) {
-            $0.iterations = 200
-            $0.stopping = StoppingRules(lossTarget: 0.02)
+            $0.parameters.iterations = 200
+            $0.parameters.stopping = StoppingRules(lossTarget: 0.02)
         }).record
         #expect(target.convergence?.stopReason == "loss target" && target.iterations < 200 && target.loss.final.total <= 0.02,
                 "\(target.convergence?.stopReason ?? "") after \(target.iterations): \(target.loss.final.total)")
         #expect(target.optimizer.stopping?.lossTarget == 0.02)
         let window = try SynthesisJob.run(SynthesisJobTests.request(folder) {
-            $0.iterations = 400
+            $0.parameters.iterations = 400
             $0.outputPath = folder + "/window.png"
-            $0.stopping = StoppingRules(window: 5, relativeChange: 0.05)
+            $0.parameters.stopping = StoppingRules(window: 5, relativeChange: 0.05)
         }).record
         #expect(window.convergence?.stopReason == "relative change over window" && window.iterations < 400)
         let trace = try #require(window.convergence?.lossTrace)

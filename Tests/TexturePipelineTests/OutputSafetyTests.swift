@@ -124,22 +124,22 @@ func runSet(_ manifest: String, output: String, force: Bool = false) throws(Pipe
         try FileManager.default.copyItem(atPath: sourcesFolder + "/pebbles_256.png", toPath: source)
         let before = try Data(contentsOf: URL(fileURLWithPath: source))
         var request = SynthesisRequest(sourcePath: source, outputPath: source)
-        request.size = 32
-        request.iterations = 2
+        request.parameters.size = 32
+        request.parameters.iterations = 2
         #expect(throws: PipelineError.outputIsInput(output: source, input: source, role: "source image")) { try SynthesisJob.run(request) }
         // The same file by another name: a link to the source, and a path through "..".
         try FileManager.default.createSymbolicLink(atPath: folder + "/link.png", withDestinationPath: source)
         request.outputPath = folder + "/link.png"
         #expect(throws: PipelineError.outputIsInput(output: folder + "/link.png", input: source, role: "source image")) { try SynthesisJob.run(request) }
         request.outputPath = folder + "/out.png"
-        request.initPath = folder + "/sub/../out.png"
+        request.parameters.initImage = folder + "/sub/../out.png"
         try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
         #expect(throws: PipelineError.outputIsInput(output: folder + "/out.png", input: folder + "/sub/../out.png", role: "init image")) {
             try SynthesisJob.run(request)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: source)) == before)
         // A PNG texstim did not write is never replaced; one it wrote is.
-        request.initPath = nil
+        request.parameters.initImage = nil
         request.outputPath = folder + "/photo.png"
         try before.write(to: URL(fileURLWithPath: folder + "/photo.png"))
         #expect(throws: PipelineError.self) { try SynthesisJob.run(request) }

@@ -82,7 +82,7 @@ func setContents(_ folder: String) throws -> [String: Data] {
         #expect(try SetRunner.run(plan: SetPlanner.plan(manifestPath: manifest, outputOverride: output), options: force).done == 8)
         for file in try Reproduction.stimuli(at: output + "/leaves") {
             let result = Reproduction.reproduce(file)
-            #expect(result.identical, "\(file): \(result.problem ?? "differs by \(result.maxDifference)")")
+            #expect(result.identical, "\(file): \(result.verdict)")
         }
     }
 
@@ -91,8 +91,8 @@ func setContents(_ folder: String) throws -> [String: Data] {
         let source = folder + "/source.png"
         try FileManager.default.copyItem(atPath: sourcesFolder + "/pebbles_256.png", toPath: source)
         var request = SynthesisRequest(sourcePath: source, outputPath: folder + "/out.png")
-        request.size = 32
-        request.iterations = 3
+        request.parameters.size = 32
+        request.parameters.iterations = 3
         _ = try SynthesisJob.run(request)
         #expect(Reproduction.reproduce(folder + "/out.png").identical)
         try FileManager.default.removeItem(atPath: source)
@@ -132,7 +132,7 @@ func setContents(_ folder: String) throws -> [String: Data] {
         }
         let record = try Reproduction.record(of: folder + "/set/" + "pebbles/fine/pebbles__fine__s00.png")
         #expect(record.postprocessing.equalize?.meanLuminance == 0.45)
-        #expect(record.job?.parameters.equalize?.clipping == .clip)
+        #expect(record.parameters?.equalize?.clipping == .clip)
     }
 
     /// histogram_distance compares an equalised stimulus with the source after the same map: a

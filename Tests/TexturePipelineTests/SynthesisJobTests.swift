@@ -14,16 +14,19 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
 @Suite struct SynthesisJobTests {
     static func request(_ folder: String, _ configure: (inout SynthesisRequest) -> Void = { _ in }) -> SynthesisRequest {
         var request = SynthesisRequest(sourcePath: pebbles, outputPath: folder + "/out.png")
-        request.size = 32
-        request.iterations = 5
-        request.seed = 4
+        request.parameters.size = 32
+        request.parameters.iterations = 5
+        request.parameters.seed = 4
         configure(&request)
         return request
     }
 
     @Test func writesPNGAndSidecarWithProvenance() throws {
         let folder = temporaryFolder()
-        let outcome = try SynthesisJob.run(Self.request(folder) { $0.bitDepth = 16; $0.histogramMatch = true })
+        let outcome = try SynthesisJob.run(Self.request(folder) {
+            $0.parameters.bitDepth = 16
+            $0.parameters.histogramMatch = true
+        })
         let image = try ImageFile.load(path: outcome.pngPath)
         #expect(image.bitDepth == 16 && image.pixels.shape == Shape(3, 32, 32))
         let embedded = try StimulusRecord.decode(image.text!)
@@ -41,7 +44,9 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
         #expect(sidecar.loss.afterHistogramMatching != nil)
         #expect(sidecar.layers.map(\.layer) == ["level0", "level1"])
         // Same request, same PNG bytes (the PNG has no time in it).
-        let again = try SynthesisJob.run(Self.request(folder) { $0.bitDepth = 16; $0.histogramMatch = true; $0.outputPath = folder + "/again.png" })
+        let again = try SynthesisJob.run(Self.request(folder) {
+            ($0.parameters.bitDepth, $0.parameters.histogramMatch, $0.outputPath) = (16, true, folder + "/again.png")
+        })
         #expect(try Data(contentsOf: URL(fileURLWithPath: again.pngPath)) == Data(contentsOf: URL(fileURLWithPath: outcome.pngPath)))
     }
 
@@ -52,7 +57,8 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
         let sha = try WeightsFiles.writeRandom(seed: 2, to: weights, force: false)
         #expect(throws: WeightsError.self) { try WeightsFiles.writeRandom(seed: 2, to: weights, force: false) }
         let outcome = try SynthesisJob.run(Self.request(folder) {
-            $0.model = "vgg19"; $0.weightsPath = weights; $0.preset = "gatys2015:pool2"; $0.iterations = 2; $0.allowUnverifiedWeights = true
+            ($0.parameters.model, $0.parameters.iterations) = (.vgg19, 2)
+            ($0.weightsPath, $0.preset, $0.allowUnverifiedWeights) = (weights, "gatys2015:pool2", true)
         })
         #expect(outcome.record.model.weightsSha256 == sha)
         #expect(outcome.record.model.verification == "unverified")
@@ -67,16 +73,20 @@ let pebbles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
         let cases: [(SynthesisRequest, String)] = [
             (Self.request(folder) { $0.sourcePath = folder + "/missing.png" }, "\(folder)/missing.png: source image not found"),
             (Self.request(folder) { $0.sourcePath = fixture("truncated.png") }, "\(fixture("truncated.png")): corrupt or truncated PNG"),
-            (Self.request(folder) { $0.layers = ["level0", "conv9"] }, "unknown layer 'conv9' for model random-pyramid"),
-            (Self.request(folder) { $0.model = "vgg19"; $0.preset = "gatys2015:pool7"; $0.weightsPath = nil },
+            (Self.request(folder) { $0.parameters.layers = ["level0", "conv9"] },
+             "unknown layer 'conv9' for model random-pyramid"),
+            (Self.request(folder) { $0.parameters.model = .vgg19; $0.preset = "gatys2015:pool7"; $0.weightsPath = nil },
              "weights/vgg19.safetensors: weights file not found. Hint: fetch or import the real VGG-19"),
-            (Self.request(folder) { $0.model = "vgg19-random"; $0.preset = "gatys2015:pool7" }, "unknown preset 'gatys2015:pool7'"),
-            (Self.request(folder) { $0.model = "alexnet" }, "unknown model 'alexnet'"),
-            (Self.request(folder) { $0.size = 0 }, "--size: invalid value '0'"),
-            (Self.request(folder) { $0.outputSize = 9000 }, "--output-size: invalid value '9000'"),
+            (Self.request(folder) { $0.parameters.model = .vgg19Random; $0.preset = "gatys2015:pool7" },
+             "unknown preset 'gatys2015:pool7'"),
+            (Self.request(folder) { $0.parameters.size = 0 }, "--size: invalid value '0'"),
+            (Self.request(folder) { $0.parameters.outputSize = 9000 }, "--output-size: invalid value '9000'"),
             (Self.request(folder) { $0.outputPath = "/nonexistent-folder/out.png" }, "/nonexistent-folder/out.png: cannot write output: folder '/nonexistent-folder' does not exist"),
             (Self.request(folder) { $0.outputPath = folder + "/out.tiff" }, "--out: invalid value"),
-            (Self.request(folder) { $0.model = "vgg19-random"; $0.layers = ["pool5"]; $0.size = 16 }, "image side 16 is too small for layers pool5"),
+            (Self.request(folder) {
+                ($0.parameters.model, $0.parameters.layers, $0.parameters.size) = (.vgg19Random, ["pool5"], 16)
+             },
+             "image side 16 is too small for layers pool5"),
         ]
         for (request, expected) in cases {
             do {

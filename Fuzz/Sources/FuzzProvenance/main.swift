@@ -15,6 +15,8 @@ func fuzzOne(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // What validate, inspect and resume then do with a record's values: format them, write them back.
     _ = record.convergenceProblem
     _ = record.json()
+    // And what reproduce and resume do: its parameters, a format-1 record's translated.
+    _ = try? record.stimulusParameters()
     return 0
 }
 

@@ -35,15 +35,15 @@ public struct SetPlan: Sendable {
                                   hint: "use fewer --workers (each worker holds one job's networks)")
     }
 
-    func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job.parameters.model, job.weightsPath)]! }
+    func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job)]! }
 
-    func weightsOrigin(for job: StimulusJob) -> WeightsOrigin? { weightsOrigins[SetPlanner.modelKey(job.parameters.model, job.weightsPath)] }
+    func weightsOrigin(for job: StimulusJob) -> WeightsOrigin? { weightsOrigins[SetPlanner.modelKey(job)] }
 }
 
 public enum SetPlanner {
-    static let defaultIterations = 1000
-
     static func modelKey(_ name: String, _ weights: String?) -> String { "\(name)|\(weights ?? "")" }
+
+    static func modelKey(_ job: StimulusJob) -> String { modelKey(job.parameters.model.rawValue, job.weightsPath) }
 
     /// - Parameters:
     ///   - sourcesFolder: `--sources DIR`: where to look for a source that is not where the
@@ -130,7 +130,7 @@ public enum SetPlanner {
         mutating func loadModel(_ condition: ManifestCondition, index: Int, settings: ManifestSettings,
                                 allowUnverifiedWeights: Bool) -> ConditionModel? {
             let folder = (manifest.path as NSString).deletingLastPathComponent
-            let name = settings.model ?? ModelCatalog.defaultModel.rawValue
+            let name = (settings.model ?? ModelCatalog.defaultModel).rawValue
             let weights = settings.weights.map {
                 $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0)
             }
@@ -159,10 +159,15 @@ public enum SetPlanner {
         mutating func expand(_ condition: ManifestCondition, index: Int, settings: ManifestSettings,
                              model planned: ConditionModel) {
             let (name, weights, model) = (planned.name, planned.weights, planned.model)
+            var parameters = settings.applied(to: StimulusParameters())
+            (parameters.weightsSha256, parameters.layerWeights) = (model.weightsSHA256, condition.layerWeights)
+            parameters.equalize = manifest.equalization
+            parameters.spectrumWeight = condition.spectrumWeight
+                ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
             for source in manifest.sources {
                 guard let (shape, sha) = shapes[source.id] else { continue }
-                let side = settings.size ?? min(shape.height, shape.width)
-                let prepared = Shape(3, settings.size ?? shape.height, settings.size ?? shape.width)
+                let side = parameters.size ?? min(shape.height, shape.width)
+                let prepared = Shape(3, parameters.size ?? shape.height, parameters.size ?? shape.width)
                 let layers: [String]
                 do {
                     layers = try LayerSelection.resolve(model: model, layers: condition.layers, preset: condition.preset,
@@ -172,8 +177,7 @@ public enum SetPlanner {
                            error.description)
                     break
                 }
-                let spectrumWeight = condition.spectrumWeight ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
-                if spectrumWeight != nil, let output = settings.outputSize,
+                if parameters.spectrumWeight != nil, let output = parameters.outputSize,
                    output != prepared.height || output != prepared.width {
                     report(condition.mark, "conditions[\(index)].output_size",
                            "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): "
@@ -183,17 +187,19 @@ public enum SetPlanner {
                     continue
                 }
                 let minimum = model.minimumInputSide(layers: layers)
-                if min(side, settings.outputSize ?? side) < minimum {
-                    let what = settings.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" } ?? "\(side) px"
+                if min(side, parameters.outputSize ?? side) < minimum {
+                    let what = parameters.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" }
+                        ?? "\(side) px"
                     report(condition.mark, "conditions[\(index)]",
                            "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
                            + "the minimum is \(minimum) px",
                            hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
                     continue
                 }
-                let output = Shape(3, settings.outputSize ?? prepared.height, settings.outputSize ?? prepared.width)
+                let output = Shape(3, parameters.outputSize ?? prepared.height, parameters.outputSize ?? prepared.width)
                 let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: prepared, output: output,
-                                                        grey: settings.grey ?? false, threads: 1)
+                                                        grey: parameters.grey, threads: 1,
+                                                        memory: parameters.optimizer.memory)
                 do throws(PipelineError) {
                     try MachineMemory.require(
                         estimate.bytes, for: "source '\(source.id)' in condition '\(condition.name)'",
@@ -203,20 +209,16 @@ public enum SetPlanner {
                     report(condition.mark, "conditions[\(index)]", error.description)
                     continue
                 }
-                let parameters = JobParameters(
-                    sourceSha256: sha, model: name, weightsSha256: model.weightsSHA256, layers: layers,
-                    layerWeights: condition.layerWeights, spectrumWeight: spectrumWeight, seed: 0, size: settings.size,
-                    crop: settings.crop ?? true, outputSize: settings.outputSize, grey: settings.grey ?? false,
-                    iterations: settings.iterations ?? defaultIterations, histogramMatch: settings.histogramMatch ?? false,
-                    bitDepth: settings.bitDepth ?? 8, equalize: manifest.equalization, stopping: settings.stopping)
-                appendSamples(of: source, condition: condition, settings: settings, weights: weights, parameters: parameters,
-                              estimate: estimate)
+                parameters.layers = layers
+                appendSamples(of: source, sourceSha256: sha, condition: condition, settings: settings, weights: weights,
+                              parameters: parameters, estimate: estimate)
             }
         }
 
         /// One job per sample of `source` in `condition`: `parameters` with each sample's derived seed.
-        mutating func appendSamples(of source: ManifestSource, condition: ManifestCondition, settings: ManifestSettings,
-                                    weights: String?, parameters: JobParameters, estimate: MemoryEstimate) {
+        mutating func appendSamples(of source: ManifestSource, sourceSha256: String, condition: ManifestCondition,
+                                    settings: ManifestSettings, weights: String?, parameters: StimulusParameters,
+                                    estimate: MemoryEstimate) {
             let initMode = settings.initMode ?? .shared
             for sample in 0..<manifest.samples {
                 var parameters = parameters
@@ -225,7 +227,8 @@ public enum SetPlanner {
                 let id = StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample,
                                                 samples: manifest.samples)
                 jobs.append(StimulusJob(id: id, sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name,
-                                        sample: sample, weightsPath: weights, parameters: parameters, initMode: initMode))
+                                        sample: sample, weightsPath: weights, sourceSha256: sourceSha256,
+                                        parameters: parameters, initMode: initMode))
                 memory[id] = estimate
             }
         }

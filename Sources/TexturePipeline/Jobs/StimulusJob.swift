@@ -4,29 +4,6 @@ import Foundation
 import TextureCore
 import TextureSynthesis
 
-/// Everything that decides a stimulus's pixels. Stored in provenance; equality decides whether a
-/// stimulus on disk is current (skipped on resume) or stale (redone).
-public struct JobParameters: Codable, Sendable, Equatable {
-    public var sourceSha256: String
-    public var model: String
-    public var weightsSha256: String?
-    public var layers: [String]
-    public var layerWeights: [Double]?
-    /// β of the spectrum term (`spectrum_weight`, or the preset's); absent: none.
-    public var spectrumWeight: Double?
-    public var seed: UInt64
-    public var size: Int?
-    public var crop: Bool
-    public var outputSize: Int?
-    public var grey: Bool
-    public var iterations: Int
-    public var histogramMatch: Bool
-    public var bitDepth: Int
-    public var equalize: Equalization?
-    /// Stopping rules besides the iteration limit (absent: none, the reference setting).
-    public var stopping: StoppingRules?
-}
-
 public struct StimulusJob: Sendable, Equatable {
     /// `<source>__<condition>__s<NN>`, also the file stem.
     public var id: String
@@ -36,7 +13,10 @@ public struct StimulusJob: Sendable, Equatable {
     public var condition: String
     public var sample: Int
     public var weightsPath: String?
-    public var parameters: JobParameters
+    /// The SHA-256 of the source file: with `parameters`, what decides whether a stored stimulus is current.
+    public var sourceSha256: String
+    /// Resolved: layers and spectrum weight as the condition's preset gives them, the weights' SHA-256.
+    public var parameters: StimulusParameters
     public var initMode: InitMode
 
     /// `<source>/<condition>/<id>.png` inside the set's folder.
@@ -51,27 +31,22 @@ public struct StimulusJob: Sendable, Equatable {
     /// The request that synthesises this job (the model comes from the caller's cache).
     public func request(outputFolder: String, model: any TextureModel, manifest: Manifest,
                         convolution: ConvolutionChoice = .default) -> SynthesisRequest {
-        var request = SynthesisRequest(sourcePath: sourcePath, outputPath: (outputFolder as NSString).appendingPathComponent(relativePNGPath))
-        request.model = parameters.model
+        var request = SynthesisRequest(sourcePath: sourcePath,
+                                       outputPath: (outputFolder as NSString).appendingPathComponent(relativePNGPath),
+                                       parameters: parameters)
         request.loadedModel = model
         request.weightsPath = weightsPath
-        request.layers = parameters.layers
-        request.layerWeights = parameters.layerWeights
-        request.spectrumWeight = parameters.spectrumWeight
-        request.size = parameters.size
-        request.crop = parameters.crop
-        request.outputSize = parameters.outputSize
-        request.iterations = parameters.iterations
-        request.seed = parameters.seed
-        request.grey = parameters.grey
-        request.histogramMatch = parameters.histogramMatch
-        request.bitDepth = parameters.bitDepth
-        request.equalize = parameters.equalize
-        request.stopping = parameters.stopping ?? StoppingRules()
         request.convolution = convolution
-        request.job = StimulusRecord.Job(id: id, set: manifest.name, manifestPath: manifest.path, manifestSha256: manifest.sha256,
-                                         sourceId: sourceId, condition: condition, sample: sample, setSeed: manifest.seed,
-                                         initMode: initMode, parameters: parameters)
+        request.job = StimulusRecord.Job(id: id, set: manifest.name, manifestPath: manifest.path,
+                                         manifestSha256: manifest.sha256, sourceId: sourceId, condition: condition,
+                                         sample: sample, setSeed: manifest.seed, initMode: initMode)
         return request
+    }
+
+    /// True when `record` was made from this job's source file (same SHA-256) with its parameters
+    /// (a format-1 record's translated): a stored stimulus is then current, else stale. The id and
+    /// the files' agreement are the caller's to check.
+    public func matches(_ record: StimulusRecord) -> Bool {
+        record.source.sha256 == sourceSha256 && (try? record.stimulusParameters()) == parameters
     }
 }

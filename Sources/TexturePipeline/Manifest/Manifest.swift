@@ -14,8 +14,9 @@ public enum InitMode: String, Sendable, Codable, CaseIterable {
 }
 
 /// Settings a manifest's `defaults` block sets and a condition may override; nil = not given.
+/// Most are stimulus parameters: `applied(to:)` resolves them into a StimulusParameters.
 public struct ManifestSettings: Sendable, Equatable {
-    public var model: String?
+    public var model: ModelName?
     public var weights: String?
     public var size: Int?
     public var outputSize: Int?
@@ -34,20 +35,52 @@ public struct ManifestSettings: Sendable, Equatable {
 
     /// `self` with every field that `other` sets replaced by `other`'s.
     public func overridden(by other: ManifestSettings) -> ManifestSettings {
-        var result = self
-        result.model = other.model ?? model
-        result.weights = other.weights ?? weights
-        result.size = other.size ?? size
-        result.outputSize = other.outputSize ?? outputSize
-        result.crop = other.crop ?? crop
-        result.grey = other.grey ?? grey
-        result.iterations = other.iterations ?? iterations
-        result.histogramMatch = other.histogramMatch ?? histogramMatch
-        result.bitDepth = other.bitDepth ?? bitDepth
-        result.initMode = other.initMode ?? initMode
-        result.stopping = other.stopping ?? stopping
-        result.allowUnverifiedWeights = other.allowUnverifiedWeights ?? allowUnverifiedWeights
-        return result
+        Self.fields.reduce(into: self) { result, field in field.override(&result, other) }
+    }
+
+    /// `base` with every parameter these settings set replaced (the rest keep `base`'s values,
+    /// StimulusParameters' defaults for a manifest's jobs).
+    public func applied(to base: StimulusParameters) -> StimulusParameters {
+        Self.fields.reduce(into: base) { parameters, field in field.apply(self, &parameters) }
+    }
+
+    /// One setting: how a condition's value overrides the defaults', and which stimulus
+    /// parameter it gives (none for the weights path, the init mode and the weights policy).
+    struct Field {
+        let override: (inout ManifestSettings, ManifestSettings) -> Void
+        let apply: (ManifestSettings, inout StimulusParameters) -> Void
+    }
+
+    /// Every setting, once.
+    static var fields: [Field] {
+        [.parameter(\.model, \.model), .optionalParameter(\.size, \.size),
+         .optionalParameter(\.outputSize, \.outputSize), .parameter(\.crop, \.crop), .parameter(\.grey, \.grey),
+         .parameter(\.iterations, \.iterations), .parameter(\.histogramMatch, \.histogramMatch),
+         .parameter(\.bitDepth, \.bitDepth), .parameter(\.stopping, \.stopping),
+         .setting(\.weights), .setting(\.initMode), .setting(\.allowUnverifiedWeights)]
+    }
+}
+
+extension ManifestSettings.Field {
+    /// A setting that is not a stimulus parameter.
+    static func setting<T>(_ key: WritableKeyPath<ManifestSettings, T?>) -> Self {
+        Self(override: { result, other in if let value = other[keyPath: key] { result[keyPath: key] = value } },
+             apply: { _, _ in })
+    }
+
+    static func parameter<T>(_ key: WritableKeyPath<ManifestSettings, T?>,
+                             _ parameter: WritableKeyPath<StimulusParameters, T>) -> Self {
+        Self(override: setting(key).override, apply: { settings, parameters in
+            if let value = settings[keyPath: key] { parameters[keyPath: parameter] = value }
+        })
+    }
+
+    /// A parameter that may be absent (a size): the setting gives it when set, else leaves it.
+    static func optionalParameter<T>(_ key: WritableKeyPath<ManifestSettings, T?>,
+                                     _ parameter: WritableKeyPath<StimulusParameters, T?>) -> Self {
+        Self(override: setting(key).override, apply: { settings, parameters in
+            if let value = settings[keyPath: key] { parameters[keyPath: parameter] = value }
+        })
     }
 }
 

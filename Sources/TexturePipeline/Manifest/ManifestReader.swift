@@ -151,9 +151,12 @@ public enum ManifestReader {
 
     static func settings(_ entries: [String: Node], _ path: String, _ fields: inout YAMLFields) -> ManifestSettings {
         var result = ManifestSettings()
-        result.model = entries["model"].flatMap { fields.string($0, "\(path).model") }
-        if let model = result.model, ModelName(rawValue: model) == nil, let node = entries["model"] {
-            fields.report(node, "\(path).model", "unknown model '\(model)'", hint: "choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let node = entries["model"], let model = fields.string(node, "\(path).model") {
+            result.model = ModelName(rawValue: model)
+            if result.model == nil {
+                fields.report(node, "\(path).model", "unknown model '\(model)'",
+                              hint: "choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
         result.weights = entries["weights"].flatMap { fields.string($0, "\(path).weights") }
         result.size = entries["size"].flatMap { fields.integer($0, "\(path).size", minimum: 16, maximum: ImageFile.defaultMaxSide, hint: "the side in pixels of the prepared source") }

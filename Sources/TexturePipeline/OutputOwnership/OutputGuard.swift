@@ -9,7 +9,8 @@ enum OutputGuard {
     /// not texstim's (a PNG without texstim provenance, a JSON that is not a record).
     static func check(_ request: SynthesisRequest) throws(PipelineError) {
         let outputs = [request.outputPath, SynthesisJob.sidecarPath(for: request.outputPath)]
-        let inputs = [("source image", request.sourcePath)] + (request.initPath.map { [("init image", $0)] } ?? [])
+        let inputs = [("source image", request.sourcePath)]
+            + (request.parameters.initImage.map { [("init image", $0)] } ?? [])
         for output in outputs {
             for (role, input) in inputs where sameFile(output, input) {
                 throw .outputIsInput(output: output, input: input, role: role)

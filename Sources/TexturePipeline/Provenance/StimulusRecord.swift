@@ -2,13 +2,17 @@
 //
 // The PNG carries the record without `timing`, so equal inputs give byte-identical PNGs; the
 // sidecar JSON carries all of it. Keys are snake_case and sorted.
+//
+// Format 2 adds `parameters`, the StimulusParameters that made the stimulus (what resume
+// compares and `reproduce` decodes); the other blocks describe the run. Format 1 records (no
+// `parameters`) are read through `stimulusParameters()` (StimulusParameters+FormatOne.swift).
 
 import Foundation
 import TextureCore
 import TextureSynthesis
 
 public struct StimulusRecord: Codable, Sendable, Equatable {
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name = "texstim"
@@ -106,9 +110,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var sample: Int
         public var setSeed: UInt64
         public var initMode: InitMode
-        /// Everything that decides the stimulus's pixels; a stored stimulus whose parameters
-        /// differ from the manifest's job is stale and redone.
-        public var parameters: JobParameters
+        /// Format 1 only (read, never written): the job's parameters, now the record's `parameters`.
+        public var parameters: FormatOneJobParameters? = nil
     }
 
     public struct Timing: Codable, Sendable, Equatable {
@@ -120,6 +123,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     public var recordFormatVersion = currentFormatVersion
     public var tool = Tool()
     public var job: Job?
+    /// Everything that decided the stimulus's pixels (format 2 on; absent in format 1 records,
+    /// whose parameters `stimulusParameters()` translates).
+    public var parameters: StimulusParameters?
     public var source: Source
     public var preparation: Preparation
     public var model: Model

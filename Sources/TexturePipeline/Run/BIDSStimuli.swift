@@ -97,10 +97,10 @@ public enum BIDSStimuli {
     static func sidecar(plan: SetPlan, validated: Bool) -> [String: Any] {
         var conditions: [String: String] = [:], models: [String: String] = [:]
         for job in plan.jobs where conditions[job.condition] == nil {
-            conditions[job.condition] = "layers " + job.parameters.layers.joined(separator: "+")
+            conditions[job.condition] = "layers " + (job.parameters.layers ?? []).joined(separator: "+")
         }
         for job in plan.jobs {
-            models[job.parameters.model] = "texture model \(job.parameters.model) (see the sidecar's model block)"
+            models[job.parameters.model.rawValue] = "texture model \(job.parameters.model.rawValue) (see the sidecar's model block)"
         }
         let sources = Dictionary(plan.manifest.sources.map { ($0.id, "source image \($0.path) (as the manifest names it)") },
                                  uniquingKeysWith: { a, _ in a })

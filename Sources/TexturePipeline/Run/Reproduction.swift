@@ -5,13 +5,40 @@ import TextureCore
 import TextureImages
 import TextureSynthesis
 
+/// What `reproduce` concluded about one stimulus.
+public enum ReproductionVerdict: Sendable, Equatable {
+    /// Regenerated with the same pixel values.
+    case identical
+    /// Regenerated, but the pixels differ by up to this many code values.
+    case differs(maxDifference: Int)
+    /// Not regenerated: why (a changed or missing input, a record that contradicts itself or its sidecar).
+    case couldNotReproduce(problem: String)
+}
+
 public struct ReproductionResult: Sendable {
     public var path: String
-    /// nil when the stimulus could be regenerated; else why not (a changed or missing file).
-    public var problem: String?
-    /// Largest difference in code values (0 = identical).
-    public var maxDifference: Int
-    public var identical: Bool { problem == nil && maxDifference == 0 }
+    public var verdict: ReproductionVerdict
+
+    public init(path: String, verdict: ReproductionVerdict) {
+        self.path = path
+        self.verdict = verdict
+    }
+
+    public var identical: Bool { verdict == .identical }
+    /// Why the stimulus could not be regenerated (nil when it was).
+    public var problem: String? {
+        if case .couldNotReproduce(let problem) = verdict { return problem }
+        return nil
+    }
+}
+
+/// The verdicts of every stimulus `reproduce` checked, in order.
+public struct ReproductionSummary: Sendable {
+    public var results: [ReproductionResult]
+
+    public init(results: [ReproductionResult]) { self.results = results }
+
+    public var identicalCount: Int { results.filter(\.identical).count }
 }
 
 public enum Reproduction {
@@ -47,6 +74,20 @@ public enum Reproduction {
         }
     }
 
+    /// Regenerates every stimulus at `path` (a PNG, or every PNG below a folder), telling `each`
+    /// the verdict of each as it comes.
+    public static func reproduceAll(at path: String, locator: FileLocator = FileLocator(),
+                                    each: (ReproductionResult) -> Void = { _ in })
+        throws(PipelineError) -> ReproductionSummary {
+        var results: [ReproductionResult] = []
+        for file in try stimuli(at: path) {
+            let result = reproduce(file, locator: locator)
+            each(result)
+            results.append(result)
+        }
+        return ReproductionSummary(results: results)
+    }
+
     /// Regenerates one stimulus; `locator` says where to look for a source that is no longer where
     /// it was recorded (see FileLocator).
     public static func reproduce(_ path: String, locator: FileLocator = FileLocator()) -> ReproductionResult {
@@ -60,11 +101,15 @@ public enum Reproduction {
             let record = try record(in: image, path: path)
             let disagreements = agreement(record, path: path, bytes: bytes)
             if !disagreements.isEmpty {
-                return ReproductionResult(path: path, problem: disagreements.map(\.description).joined(separator: "; "), maxDifference: 0)
+                return ReproductionResult(path: path,
+                                          verdict: .couldNotReproduce(problem: disagreements.map(\.description)
+                    .joined(separator: "; ")))
             }
             let source = try locateSource(record, stimulus: path, locator: locator)
-            if let problem = changedInput(record, sourcePath: source) { return ReproductionResult(path: path, problem: problem, maxDifference: 0) }
-            var request = request(from: record, path: path)
+            if let problem = changedInput(record, sourcePath: source) {
+                return ReproductionResult(path: path, verdict: .couldNotReproduce(problem: problem))
+            }
+            var request = try request(from: record, path: path)
             request.sourcePath = source
             let stimulus = try SynthesisJob.synthesize(request)
             let original = image.pixels
@@ -73,13 +118,15 @@ public enum Reproduction {
                 throw PipelineError.image(error)
             }
             guard original.shape == again.shape else {
-                return ReproductionResult(path: path, problem: "regenerated size \(again.shape) differs from \(original.shape)", maxDifference: 0)
+                return ReproductionResult(path: path, verdict: .couldNotReproduce(
+                    problem: "regenerated size \(again.shape) differs from \(original.shape)"))
             }
             let scale = Float((1 << record.output.bitDepth) - 1)
             let difference = Int((original.maxAbsDifference(again) * scale).rounded())
-            return ReproductionResult(path: path, problem: nil, maxDifference: difference)
+            return ReproductionResult(path: path,
+                                      verdict: difference == 0 ? .identical : .differs(maxDifference: difference))
         } catch {
-            return ReproductionResult(path: path, problem: error.description, maxDifference: 0)
+            return ReproductionResult(path: path, verdict: .couldNotReproduce(problem: error.description))
         }
     }
 
@@ -123,30 +170,19 @@ public enum Reproduction {
         return nil
     }
 
-    static func request(from record: StimulusRecord, path: String) -> SynthesisRequest {
-        var request = SynthesisRequest(sourcePath: record.source.path, outputPath: path)
-        request.model = record.model.name
+    /// The request that regenerates a recorded stimulus: its parameters (a format-1 record's
+    /// translated), and the machine settings that change the last bits (threads, convolution).
+    static func request(from record: StimulusRecord, path: String) throws(PipelineError) -> SynthesisRequest {
+        var request = SynthesisRequest(sourcePath: record.source.path, outputPath: path,
+                                       parameters: try record.stimulusParameters())
         request.weightsPath = record.model.weightsPath
         // The record says what the weights were (and changedInput checked their SHA-256):
         // regenerating an unverified stimulus needs no second permission.
         request.allowUnverifiedWeights = true
-        request.layers = record.layers.map(\.layer)
-        request.layerWeights = record.layers.map(\.weight)
-        request.spectrumWeight = record.spectrumWeight
-        request.size = record.preparation.size
-        request.crop = record.preparation.crop != "none (whole image resized)"
-        request.outputSize = record.output.requestedSize
-        if record.optimizer.start.hasPrefix("init image ") { request.initPath = String(record.optimizer.start.dropFirst("init image ".count)) }
-        request.iterations = record.optimizer.maxIterations
-        request.seed = record.seed
-        request.grey = record.preparation.grey
-        request.histogramMatch = record.postprocessing.histogramMatch
-        request.bitDepth = record.output.bitDepth
         request.threads = record.machine.threads
         request.convolution = record.machine.convolution ?? .direct
-        request.equalize = record.postprocessing.equalize
-        request.stopping = record.optimizer.stopping ?? StoppingRules()
         request.job = record.job
+        request.job?.parameters = nil
         return request
     }
 }

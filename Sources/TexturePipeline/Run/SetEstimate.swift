@@ -16,10 +16,11 @@ public struct SetEstimate: Sendable {
 
     public static func estimate(_ plan: SetPlan) -> SetEstimate {
         guard let first = plan.jobs.first else { return SetEstimate(gflopPerSecond: 0, secondsPerJob: []) }
-        let rate = calibrate(model: plan.model(for: first), layers: first.parameters.layers)
+        let rate = calibrate(model: plan.model(for: first), layers: first.parameters.layers ?? [])
         let seconds = plan.jobs.map { job -> Double in
             let side = job.parameters.outputSize ?? job.parameters.size ?? 256
-            let flops = plan.model(for: job).evaluationFLOPs(input: Shape(3, side, side), layers: job.parameters.layers)
+            let flops = plan.model(for: job).evaluationFLOPs(input: Shape(3, side, side),
+                                                             layers: job.parameters.layers ?? [])
             return flops / 1e9 / rate * Double(job.parameters.iterations) * evaluationsPerIteration
         }
         return SetEstimate(gflopPerSecond: rate, secondsPerJob: seconds)

@@ -34,7 +34,7 @@ public enum SetIndex {
             let png = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
             guard FileManager.default.fileExists(atPath: png),
                   let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8),
-                  let record = try? StimulusRecord.decode(text), record.job?.parameters == job.parameters else { continue }
+                  let record = try? StimulusRecord.decode(text), job.matches(record) else { continue }
             var row = values(job: job, record: record)
             if validation != nil { row += validationValues(byFile[job.id]) }
             rows.append(row)

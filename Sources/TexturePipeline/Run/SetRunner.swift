@@ -104,7 +104,7 @@ public enum SetRunner {
     /// The sidecar record of a current job (see `isCurrent`), else nil.
     static func currentRecord(_ job: StimulusJob, folder: String) -> StimulusRecord? {
         let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
-        guard let record = storedRecord(job, folder: folder), record.job?.parameters == job.parameters, record.job?.id == job.id,
+        guard let record = storedRecord(job, folder: folder), job.matches(record), record.job?.id == job.id,
               let data = FileManager.default.contents(atPath: png),
               StimulusAgreement.pngMatchesSidecar(data, path: png, sidecar: record) else { return nil }
         return record

@@ -3,7 +3,7 @@
 // The sidecar records the SHA-256 of the PNG's bytes (a PNG cannot hold its own hash), so a
 // truncated or replaced PNG is caught even when it is another valid texstim PNG; the PNG's
 // embedded provenance must equal the sidecar's (minus timing and that hash); and the record's own
-// settings must be the ones its job parameters say (an edited `seed` is caught). Resume, validate
+// settings must be the ones its parameters say (an edited `seed` is caught). Resume, validate
 // and reproduce all ask here; each disagreement names the file and the field.
 
 import Foundation
@@ -60,46 +60,67 @@ public enum StimulusAgreement {
         return found
     }
 
-    /// Fields of a record that contradict its own job parameters (a record edited by hand).
+    /// Fields of a record that contradict its own parameters (a record edited by hand). A
+    /// format-1 record's parameters are translated (see StimulusParameters+FormatOne.swift).
     public static func selfContradictions(_ record: StimulusRecord, file: String) -> [Disagreement] {
-        guard let p = record.job?.parameters else { return [] }
+        let p: StimulusParameters
+        do { p = try record.stimulusParameters() } catch {
+            return [Disagreement(file: file, field: "parameters", message: error.description)]
+        }
         let crop = record.preparation.crop != "none (whole image resized)"
-        let pairs: [(String, String, String)] = [
+        func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "none" }
+        var pairs: [(String, String, String)] = [
             ("seed", "\(record.seed)", "\(p.seed)"),
-            ("source.sha256", record.source.sha256, p.sourceSha256),
-            ("model.name", record.model.name, p.model),
-            ("model.weights_sha256", record.model.weightsSha256 ?? "none", p.weightsSha256 ?? "none"),
-            ("layers", record.layers.map(\.layer).joined(separator: ","), p.layers.joined(separator: ",")),
-            ("spectrum_weight", record.spectrumWeight.map { "\($0)" } ?? "none", p.spectrumWeight.map { "\($0)" } ?? "none"),
-            ("preparation.size", record.preparation.size.map { "\($0)" } ?? "none", p.size.map { "\($0)" } ?? "none"),
+            ("model.name", record.model.name, p.model.rawValue),
+            ("model.weights_sha256", text(record.model.weightsSha256), text(p.weightsSha256)),
+            ("layers", record.layers.map(\.layer).joined(separator: ","), (p.layers ?? []).joined(separator: ",")),
+            ("spectrum_weight", text(record.spectrumWeight), text(p.spectrumWeight)),
+            ("preparation.size", text(record.preparation.size), text(p.size)),
             ("preparation.crop", "\(record.preparation.size == nil || crop)", "\(p.size == nil || p.crop)"),
             ("preparation.grey", "\(record.preparation.grey)", "\(p.grey)"),
-            ("output.requested_size", record.output.requestedSize.map { "\($0)" } ?? "none", p.outputSize.map { "\($0)" } ?? "none"),
+            ("output.requested_size", text(record.output.requestedSize), text(p.outputSize)),
             ("output.bit_depth", "\(record.output.bitDepth)", "\(p.bitDepth)"),
             ("optimizer.max_iterations", "\(record.optimizer.maxIterations)", "\(p.iterations)"),
+            ("optimizer.memory", "\(record.optimizer.memory)", "\(p.optimizer.memory)"),
+            ("optimizer.factr", "\(record.optimizer.factr)", "\(p.optimizer.factr)"),
+            ("optimizer.pgtol", "\(record.optimizer.pgtol)", "\(p.optimizer.pgtol)"),
+            ("optimizer.stopping", text(record.optimizer.stopping), text(p.stopping.isEmpty ? nil : p.stopping)),
             ("postprocessing.histogram_match", "\(record.postprocessing.histogramMatch)", "\(p.histogramMatch)"),
-            ("postprocessing.equalize", "\(String(describing: record.postprocessing.equalize))", "\(String(describing: p.equalize))"),
+            ("postprocessing.equalize", text(record.postprocessing.equalize), text(p.equalize)),
         ]
+        if let weights = p.layerWeights {
+            pairs.append(("layers.weight", record.layers.map { "\($0.weight)" }.joined(separator: ","),
+                          weights.map { "\($0)" }.joined(separator: ",")))
+        }
         return pairs.filter { $0.1 != $0.2 }.map {
-            Disagreement(file: file, field: $0.0, message: "\($0.1), but job.parameters say \($0.2) (the record was edited)")
+            Disagreement(file: file, field: $0.0,
+                         message: "\($0.1), but its parameters say \($0.2) (the record was edited)")
         }
     }
 
-    /// The record's job against the manifest's job of that file (id, set and every parameter).
+    /// The record's job against the manifest's job of that file (id, set, source and every parameter).
     public static func recordAgainstJob(_ record: StimulusRecord, job: StimulusJob, setName: String, file: String) -> [Disagreement] {
         guard let recorded = record.job else {
             return [Disagreement(file: file, field: "job", message: "no job in the provenance (not made by texstim run of this manifest)")]
         }
         var found: [Disagreement] = []
         if recorded.id != job.id {
-            found.append(Disagreement(file: file, field: "job.id", message: "'\(recorded.id)', but this file belongs to job '\(job.id)' (swapped or misnamed file)"))
+            found.append(Disagreement(file: file, field: "job.id", message: "'\(recorded.id)', but this file belongs to job "
+                                      + "'\(job.id)' (swapped or misnamed file)"))
         }
         if recorded.set != setName {
-            found.append(Disagreement(file: file, field: "job.set", message: "'\(recorded.set)', but the manifest's set is '\(setName)' (copied from another set)"))
+            found.append(Disagreement(file: file, field: "job.set", message: "'\(recorded.set)', but the manifest's set is "
+                                      + "'\(setName)' (copied from another set)"))
         }
-        for difference in differences(recorded.parameters, job.parameters) {
-            found.append(Disagreement(file: file, field: "job.parameters.\(difference.field)",
-                                      message: "recorded \(difference.a), the manifest gives \(difference.b) (stale stimulus: rerun texstim run)"))
+        let stale = "(stale stimulus: rerun texstim run)"
+        if record.source.sha256 != job.sourceSha256 {
+            found.append(Disagreement(file: file, field: "source.sha256", message: "recorded \(record.source.sha256), "
+                                      + "the manifest's source has \(job.sourceSha256) \(stale)"))
+        }
+        guard let parameters = try? record.stimulusParameters() else { return found }
+        for difference in differences(parameters, job.parameters) {
+            found.append(Disagreement(file: file, field: "parameters.\(difference.field)",
+                                      message: "recorded \(difference.a), the manifest gives \(difference.b) \(stale)"))
         }
         return found
     }
@@ -108,7 +129,7 @@ public enum StimulusAgreement {
     static func differences<T: Encodable>(_ a: T, _ b: T) -> [(field: String, a: String, b: String)] {
         let left = flatten(a), right = flatten(b)
         // The fields that say whose record it is come first, then the rest in key order.
-        let first = ["job.id", "job.set", "seed", "job.parameters.seed", "source.sha256"]
+        let first = ["job.id", "job.set", "seed", "parameters.seed", "source.sha256"]
         let keys = first.filter { left[$0] != nil || right[$0] != nil } + Set(left.keys).union(right.keys).subtracting(first).sorted()
         let all = keys.compactMap { key in
             left[key] == right[key] ? nil : (field: key, a: left[key] ?? "absent", b: right[key] ?? "absent")

@@ -186,8 +186,9 @@ struct StimulusValidator {
             flag(.provenance, .fail, "\(disagreement.field): \(disagreement.message)")
         }
         // The plan hashed the source and weights files on disk once; no need to hash them per stimulus.
-        if p.sourceSha256 != record.source.sha256 {
-            flag(.source, .fail, "source \(job.sourcePath) changed after generation (SHA-256 \(p.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
+        if job.sourceSha256 != record.source.sha256 {
+            flag(.source, .fail, "source \(job.sourcePath) changed after generation "
+                 + "(SHA-256 \(job.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
         }
         if let recorded = record.model.weightsSha256, let current = p.weightsSha256, current != recorded {
             flag(.weights, .fail, "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
@@ -217,7 +218,8 @@ struct StimulusValidator {
         if objectives[key] == nil {
             let model = plan.model(for: job)
             objectives[key] = try? TextureObjective(model: model, source: source.pixels,
-                                                    terms: model.terms(layers: job.parameters.layers, weights: job.parameters.layerWeights),
+                                                    terms: model.terms(layers: job.parameters.layers ?? [],
+                                                                       weights: job.parameters.layerWeights),
                                                     spectrum: job.parameters.spectrumWeight.map { SpectrumSetting(weight: $0, grey: job.parameters.grey) })
         }
         guard let objective = objectives[key], (try? objective.checkSize(ImagePreparation.rgb(pixels).shape)) != nil else { return nil }

@@ -7,48 +7,34 @@ import TextureSynthesis
 import TextureValidation
 import TextureWeights
 
-/// Everything one synthesis needs, as plain values (from CLI flags, a manifest job, or a record).
+/// Everything one synthesis needs: what the stimulus is (`parameters`, from CLI options, a
+/// manifest's job or a stored record) and where its files are and how it runs (the rest).
 public struct SynthesisRequest: Sendable {
     public var sourcePath: String
     public var outputPath: String
-    public var model: String = ModelCatalog.defaultModel.rawValue
+    public var parameters: StimulusParameters
+    /// A published condition (gatys2015:…, wallis2017:…), resolved into the recorded parameters'
+    /// layers and spectrum weight; nil: none.
+    public var preset: String?
+    /// The `vgg19` weights file (nil: `ModelCatalog.defaultWeightsPath()`).
     public var weightsPath: String?
-    /// A model already loaded by the caller (a set run loads each model once); else `model` is loaded.
+    /// A model already loaded by the caller (a set run loads each model once); else `parameters.model` is loaded.
     public var loadedModel: (any TextureModel)?
-    /// The origin of `loadedModel`'s weights (for provenance); found when `model` is loaded here.
+    /// The origin of `loadedModel`'s weights (for provenance); found when the model is loaded here.
     public var weightsOrigin: WeightsOrigin?
     /// Use `vgg19` weights that are not a published VGG-19 (provenance then says unverified).
     public var allowUnverifiedWeights = false
-    public var layers: [String]?
-    public var layerWeights: [Double]?
-    public var preset: String?
-    /// β of the spectrum term (Liu et al. 2016); nil: the preset's (wallis2017:powerspec), else none.
-    public var spectrumWeight: Double?
-    /// Resize the source to size × size (after a centre-square crop when `crop`).
-    public var size: Int?
-    public var crop = true
-    /// The stimulus side; defaults to the (prepared) source's size.
-    public var outputSize: Int?
-    public var iterations: Int = 1000
-    public var seed: UInt64 = 0
-    public var grey = false
-    public var histogramMatch = false
-    public var bitDepth = 8
-    public var initPath: String?
     public var threads = 1
     /// The convolution algorithm; it changes the last bits, not the statistics (recorded in provenance).
     public var convolution = ConvolutionChoice.default
     public var maxSide = ImageFile.defaultMaxSide
-    /// Optional equalisation of mean luminance and RMS contrast, after histogram matching.
-    public var equalize: Equalization?
-    /// Stopping rules besides the iteration limit (none by default).
-    public var stopping = StoppingRules()
     /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
     public var job: StimulusRecord.Job?
 
-    public init(sourcePath: String, outputPath: String) {
+    public init(sourcePath: String, outputPath: String, parameters: StimulusParameters = StimulusParameters()) {
         self.sourcePath = sourcePath
         self.outputPath = outputPath
+        self.parameters = parameters
     }
 }
 
@@ -104,30 +90,28 @@ public enum SynthesisJob {
         let loaded: LoadedModel
         if let model = request.loadedModel { loaded = LoadedModel(model: model, weights: request.weightsOrigin) } else {
             do {
-                loaded = try ModelLoader.load(request.model, weightsPath: request.weightsPath,
+                loaded = try ModelLoader.load(request.parameters.model.rawValue, weightsPath: request.weightsPath,
                                               allowUnverified: request.allowUnverifiedWeights)
             } catch { throw PipelineError(error) }
         }
         let model = loaded.model
+        let asked = request.parameters
         // The prepared source's shape, known before it is made: the memory check comes first.
-        let preparedShape = request.size.map { Shape(3, $0, $0) } ?? Shape(3, source.pixels.shape.height, source.pixels.shape.width)
-        let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: preparedShape)
-        let height = request.outputSize ?? preparedShape.height, width = request.outputSize ?? preparedShape.width
-        try checkMemory(request, model: model, layers: layers, source: preparedShape, output: Shape(3, height, width))
-        let prepared = ImagePreparation.prepareSource(source.pixels, size: request.size, crop: request.crop, grey: request.grey)
-        if let weights = request.layerWeights, weights.count != layers.count {
-            throw .invalidArgument(name: "--layer-weights", value: weights.map { "\($0)" }.joined(separator: ","),
-                                   hint: "give one weight per layer (\(layers.count))")
-        }
-        let spectrum = (request.spectrumWeight ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:)))
-            .map { SpectrumSetting(weight: $0, grey: request.grey) }
+        let preparedShape = asked.size.map { Shape(3, $0, $0) }
+            ?? Shape(3, source.pixels.shape.height, source.pixels.shape.width)
+        let parameters = try resolve(request, model: model, sourceShape: preparedShape)
+        let height = asked.outputSize ?? preparedShape.height, width = asked.outputSize ?? preparedShape.width
+        try checkMemory(request, model: model, layers: parameters.layers ?? [], source: preparedShape,
+                        output: Shape(3, height, width))
+        let prepared = ImagePreparation.prepareSource(source.pixels, size: asked.size, crop: asked.crop,
+                                                      grey: asked.grey)
         var initImage: Tensor?
         var warnings = source.warnings
-        if !request.grey && PixelStatistics.isGrey(source.pixels) {
+        if !asked.grey && PixelStatistics.isGrey(source.pixels) {
             warnings.append("\(request.sourcePath): the source is grey (R = G = B within one code value) but the synthesis is in colour, "
                             + "which can tint it. Hint: pass --grey")
         }
-        if let initPath = request.initPath {
+        if let initPath = asked.initImage {
             let decoded: DecodedImage
             do { decoded = try ImageFile.load(path: initPath, maxSide: request.maxSide, role: "init image") } catch {
                 throw .image(error)
@@ -135,43 +119,79 @@ public enum SynthesisJob {
             initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)
             warnings += decoded.warnings
         }
-        let objective: TextureObjective
-        let result: SynthesisResult
-        do {
-            objective = try TextureObjective(model: model, source: prepared, terms: model.terms(layers: layers, weights: request.layerWeights),
-                                             threads: request.threads, convolution: request.convolution.algorithm, spectrum: spectrum)
-            var options = SynthesisOptions(height: height, width: width, iterations: request.iterations, seed: request.seed,
-                                           grey: request.grey, histogramMatch: request.histogramMatch, initImage: initImage)
-            options.stopping = request.stopping
-            result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress, shouldContinue: shouldContinue)
-        } catch .cancelled {
-            throw .cancelled
-        } catch { throw .synthesis(error) }
+        let (objective, result) = try optimise(parameters, request: request, model: model, prepared: prepared,
+                                               options: SynthesisOptions(parameters, height: height, width: width,
+                                                                         initImage: initImage),
+                                               progress: progress, shouldContinue: shouldContinue)
         var final = result
         var equalizeClamped: Double?
-        if let equalize = request.equalize {
+        if let equalize = parameters.equalize {
             do { (final.pixels, equalizeClamped) = try equalize.apply(result.pixels) } catch { throw .synthesis(error) }
         }
-        var record = ProvenanceBuilder.record(request, source: source, sourceSHA256: SHA256.hex(sourceBytes), model: model,
-                                              objective: objective, result: final)
+        var record = ProvenanceBuilder.record(request, parameters: parameters, source: source,
+                                              sourceSHA256: SHA256.hex(sourceBytes),
+                                              model: model, objective: objective, result: final)
         (record.model.weightsOrigin, record.model.verification) = (loaded.weights?.description, loaded.weights?.label)
-        record.postprocessing.equalize = request.equalize
         record.postprocessing.equalizeClampedFraction = equalizeClamped
         var withoutTiming = record
         withoutTiming.timing = nil
         withoutTiming.pngSha256 = nil
         let png: Data
-        do { png = try PNGFile.encode(final.pixels, bitDepth: request.bitDepth, text: withoutTiming.json()) } catch {
+        do { png = try PNGFile.encode(final.pixels, bitDepth: parameters.bitDepth, text: withoutTiming.json()) } catch {
             throw .image(error)
         }
         record.pngSha256 = SHA256.hex(png)
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
     }
 
+    /// The request's parameters as the record keeps them: the layers and spectrum weight resolved
+    /// (from the preset, else the model's default layers) and the weights' SHA-256 filled in. A
+    /// SHA-256 the request asks for (a reproduced record's) must be the loaded weights'.
+    static func resolve(_ request: SynthesisRequest, model: any TextureModel,
+                        sourceShape: Shape) throws(PipelineError) -> StimulusParameters {
+        var parameters = request.parameters
+        if let expected = parameters.weightsSha256, expected != model.weightsSHA256 {
+            throw .invalidArgument(name: request.weightsPath ?? ModelCatalog.defaultWeightsPath(),
+                                   value: "SHA-256 \(model.weightsSHA256 ?? "none")",
+                                   hint: "the parameters ask for the weights with SHA-256 \(expected); use that file")
+        }
+        parameters.weightsSha256 = model.weightsSHA256
+        let layers = try LayerSelection.resolve(model: model, layers: parameters.layers, preset: request.preset,
+                                                sourceShape: sourceShape)
+        if let weights = parameters.layerWeights, weights.count != layers.count {
+            throw .invalidArgument(name: "--layer-weights", value: weights.map { "\($0)" }.joined(separator: ","),
+                                   hint: "give one weight per layer (\(layers.count))")
+        }
+        parameters.layers = layers
+        parameters.spectrumWeight = parameters.spectrumWeight
+            ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:))
+        return parameters
+    }
+
+    /// The objective of the resolved `parameters` and the optimisation's result.
+    static func optimise(_ parameters: StimulusParameters, request: SynthesisRequest, model: any TextureModel,
+                         prepared: Tensor, options: SynthesisOptions, progress: (SynthesisProgress) -> Void,
+                         shouldContinue: () -> Bool) throws(PipelineError) -> (TextureObjective, SynthesisResult) {
+        let spectrum = parameters.spectrumWeight.map { SpectrumSetting(weight: $0, grey: parameters.grey) }
+        do {
+            let objective = try TextureObjective(model: model, source: prepared,
+                                                 terms: model.terms(layers: parameters.layers ?? [],
+                                                                    weights: parameters.layerWeights),
+                                                 threads: request.threads, convolution: request.convolution.algorithm,
+                                                 spectrum: spectrum)
+            let result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress,
+                                                           shouldContinue: shouldContinue)
+            return (objective, result)
+        } catch .cancelled {
+            throw .cancelled
+        } catch { throw .synthesis(error) }
+    }
+
     /// Refuses, before the networks are made, a synthesis whose estimated peak memory is above the machine's.
     static func checkMemory(_ request: SynthesisRequest, model: any TextureModel, layers: [String], source: Shape, output: Shape) throws(PipelineError) {
         let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: source, output: output,
-                                                grey: request.grey, threads: request.threads)
+                                                grey: request.parameters.grey, threads: request.threads,
+                                                memory: request.parameters.optimizer.memory)
         let detail = "model \(model.name), source \(source.width)×\(source.height), stimulus \(output.width)×\(output.height), "
             + "layers \(layers.joined(separator: ",")), \(request.threads) thread\(request.threads == 1 ? "" : "s")"
         try MachineMemory.require(estimate.bytes, for: request.sourcePath, detail: detail,
@@ -179,22 +199,25 @@ public enum SynthesisJob {
     }
 
     static func checkArguments(_ request: SynthesisRequest) throws(PipelineError) {
+        let parameters = request.parameters
         guard request.outputPath.lowercased().hasSuffix(".png") else {
             throw .invalidArgument(name: "--out", value: request.outputPath, hint: "the output file name must end in .png")
         }
-        for (name, value) in [("--size", request.size), ("--output-size", request.outputSize)] {
+        for (name, value) in [("--size", parameters.size), ("--output-size", parameters.outputSize)] {
             if let value, value < 1 || value > request.maxSide {
                 throw .invalidArgument(name: name, value: "\(value)", hint: "use a side between 1 and \(request.maxSide) pixels")
             }
         }
-        guard request.iterations >= 1 else {
-            throw .invalidArgument(name: "--iterations", value: "\(request.iterations)", hint: "use at least 1 iteration")
+        guard parameters.iterations >= 1 else {
+            throw .invalidArgument(name: "--iterations", value: "\(parameters.iterations)",
+                                   hint: "use at least 1 iteration")
         }
-        guard request.bitDepth == 8 || request.bitDepth == 16 else {
-            throw .invalidArgument(name: "--bit-depth", value: "\(request.bitDepth)", hint: "use 8 or 16")
+        guard parameters.bitDepth == 8 || parameters.bitDepth == 16 else {
+            throw .invalidArgument(name: "--bit-depth", value: "\(parameters.bitDepth)", hint: "use 8 or 16")
         }
-        if let beta = request.spectrumWeight, !(beta >= 0 && beta.isFinite) {
-            throw .invalidArgument(name: "--spectrum-weight", value: "\(beta)", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
+        if let beta = parameters.spectrumWeight, !(beta >= 0 && beta.isFinite) {
+            throw .invalidArgument(name: "--spectrum-weight", value: "\(beta)",
+                                   hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
         }
         guard request.threads >= 1 else {
             throw .invalidArgument(name: "--threads", value: "\(request.threads)", hint: "use at least 1 thread")

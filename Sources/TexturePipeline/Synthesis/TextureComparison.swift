@@ -8,7 +8,7 @@ import TextureWeights
 public struct ComparisonRequest: Sendable {
     public var imageA: String
     public var imageB: String
-    public var model: String = ModelCatalog.defaultModel.rawValue
+    public var model: ModelName = ModelCatalog.defaultModel
     public var weightsPath: String?
     /// Use `vgg19` weights that are not a published VGG-19.
     public var allowUnverifiedWeights = false
@@ -37,7 +37,7 @@ public enum TextureComparison {
         } catch { throw .image(error) }
         let model: any TextureModel
         do {
-            model = try ModelLoader.load(request.model, weightsPath: request.weightsPath,
+            model = try ModelLoader.load(request.model.rawValue, weightsPath: request.weightsPath,
                                          allowUnverified: request.allowUnverifiedWeights).model
         } catch { throw PipelineError(error) }
         let source = ImagePreparation.rgb(a.pixels)
