@@ -44,6 +44,22 @@ public enum ImageFile {
         }
     }
 
+    /// Writes a JSONSerialization document (pretty, sorted keys, unescaped slashes, a final
+    /// newline) atomically; a document that cannot be encoded throws and writes nothing (never an
+    /// empty file in place of the index).
+    public static func writeJSON(_ document: Any, to path: String) throws(ImageFileError) {
+        // Checked first: JSONSerialization traps (on Darwin) rather than throw on some invalid objects.
+        guard JSONSerialization.isValidJSONObject(document) else {
+            throw .jsonEncodingFailed(path: path, reason: "not a JSON document (a non-finite number or a non-JSON value)")
+        }
+        let data: Data
+        do {
+            data = try JSONSerialization.data(withJSONObject: document,
+                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        } catch { throw .jsonEncodingFailed(path: path, reason: "\(error)") }
+        try writeAtomically(data + Data("\n".utf8), to: path)
+    }
+
     /// Writes to a temporary file in the same folder, then renames it over `path`, so a reader
     /// never sees a partial file and an interrupted write leaves the old file intact. The
     /// temporary file is created exclusively and never through a link (see TemporaryFiles).

@@ -11,6 +11,8 @@ public enum ImageFileError: Error, Equatable, CustomStringConvertible {
     case outputNotWritable(path: String, reason: String)
     /// libpng refused to encode the pixels (a channel count or bit depth PNG cannot store).
     case encodingFailed(channels: Int, bitDepth: Int, reason: String)
+    /// A JSON file texstim writes (an index, a report) could not be encoded; nothing was written.
+    case jsonEncodingFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,9 @@ public enum ImageFileError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot write output: \(reason). Hint: choose a writable folder with --out."
         case .encodingFailed(let channels, let bitDepth, let reason):
             return "PNG encoding: invalid value '\(channels) channels, \(bitDepth) bits'. Hint: \(reason)"
+        case .jsonEncodingFailed(let path, let reason):
+            return "\(path): cannot encode the JSON (nothing written): \(reason). Hint: this is a texstim bug; "
+                + "please report it with the manifest."
         }
     }
 }

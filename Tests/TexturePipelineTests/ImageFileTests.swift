@@ -106,4 +106,15 @@ func temporaryFolder() -> String {
         #expect(try PNGFile.encode(pixels, bitDepth: bitDepth, text: "{\"k\": \"grüße\"}") == data, "same input, same bytes")
         #expect(!data.contains(Data("tIME".utf8)))
     }
+
+    /// A JSON document that cannot be encoded (here a NaN) throws and leaves the old file: the
+    /// index used to be written as an empty file instead.
+    @Test func unencodableJSONWritesNothing() throws {
+        let path = (temporaryFolder() as NSString).appendingPathComponent("index.json")
+        try ImageFile.writeJSON(["jobs": 2], to: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(String(decoding: before, as: UTF8.self) == "{\n  \"jobs\" : 2\n}\n")
+        #expect(throws: ImageFileError.self) { try ImageFile.writeJSON(["loss": Double.nan], to: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
 }

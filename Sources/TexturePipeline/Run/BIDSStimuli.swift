@@ -39,10 +39,8 @@ public enum BIDSStimuli {
         let text = try table(header: header, rows: rows, file: tsvPath)
         do { try ImageFile.writeAtomically(Data(text.utf8), to: tsvPath) } catch { throw .image(error) }
         let document = sidecar(plan: plan, validated: validation != nil)
-        let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let json = (try? JSONSerialization.data(withJSONObject: document, options: options)) ?? Data()
         let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("stimuli.json")
-        do { try ImageFile.writeAtomically(json + Data("\n".utf8), to: jsonPath) } catch { throw .image(error) }
+        do { try ImageFile.writeJSON(document, to: jsonPath) } catch { throw .image(error) }
     }
 
     /// One row's values for `columns` (empty strings become `n/a` in `table`).

@@ -50,9 +50,8 @@ public enum SetIndex {
         // after the set moved together with it.
         document["manifest_from_set"] = FileLocator.relativePath(of: plan.manifest.path, from: plan.outputFolder)
         if let validation { document["verdict"] = validation.verdict.rawValue }
-        let json = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("index.json")
-        do { try ImageFile.writeAtomically(json + Data("\n".utf8), to: jsonPath) } catch { throw .image(error) }
+        do { try ImageFile.writeJSON(document, to: jsonPath) } catch { throw .image(error) }
         try BIDSStimuli.write(stimuli: listed, plan: plan, validation: validation)
         return rows.count
     }

@@ -9,11 +9,14 @@ public enum ValidationOutput {
         let report = SetValidator.validate(plan: plan)
         let html = htmlPath ?? (plan.outputFolder as NSString).appendingPathComponent("validation.html")
         let json = jsonPath ?? (plan.outputFolder as NSString).appendingPathComponent("validation.json")
+        // Encoded before anything is written: a report that cannot be encoded leaves the old files.
+        let encoded: Data
+        do { encoded = try report.json() } catch { throw .image(.jsonEncodingFailed(path: json, reason: "\(error)")) }
         do {
             try ImageFile.createFolder(for: html)
             try ImageFile.createFolder(for: json)
             try ImageFile.writeAtomically(Data(ValidationHTML.render(report, plan: plan, reportPath: html).utf8), to: html)
-            try ImageFile.writeAtomically(report.json() + Data("\n".utf8), to: json)
+            try ImageFile.writeAtomically(encoded + Data("\n".utf8), to: json)
         } catch { throw .image(error) }
         return (report, html, json)
     }

@@ -142,11 +142,14 @@ public struct ValidationReport: Codable, Sendable {
         self.sourceSpectra = sourceSpectra
     }
 
-    public func json() -> Data {
+    /// Pretty, sorted-key, snake_case JSON; a non-finite number is written as "inf", "-inf" or
+    /// "nan". Throws (rather than return an empty report) if the encoder still refuses a value.
+    public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return (try? encoder.encode(self)) ?? Data()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
     }
 }
