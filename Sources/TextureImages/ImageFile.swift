@@ -44,20 +44,23 @@ public enum ImageFile {
         }
     }
 
-    /// Writes a JSONSerialization document (pretty, sorted keys, unescaped slashes, a final
-    /// newline) atomically; a document that cannot be encoded throws and writes nothing (never an
-    /// empty file in place of the index).
-    public static func writeJSON(_ document: Any, to path: String) throws(ImageFileError) {
+    /// A JSONSerialization document as pretty, sorted-key JSON with unescaped slashes and a final
+    /// newline; a document that cannot be encoded throws (`path` names the file it was meant for).
+    public static func jsonData(_ document: Any, for path: String) throws(ImageFileError) -> Data {
         // Checked first: JSONSerialization traps (on Darwin) rather than throw on some invalid objects.
         guard JSONSerialization.isValidJSONObject(document) else {
             throw .jsonEncodingFailed(path: path, reason: "not a JSON document (a non-finite number or a non-JSON value)")
         }
-        let data: Data
         do {
-            data = try JSONSerialization.data(withJSONObject: document,
-                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return try JSONSerialization.data(withJSONObject: document, options: options) + Data("\n".utf8)
         } catch { throw .jsonEncodingFailed(path: path, reason: "\(error)") }
-        try writeAtomically(data + Data("\n".utf8), to: path)
+    }
+
+    /// `jsonData` written atomically: a document that cannot be encoded writes nothing (never an
+    /// empty file in place of the old one).
+    public static func writeJSON(_ document: Any, to path: String) throws(ImageFileError) {
+        try writeAtomically(jsonData(document, for: path), to: path)
     }
 
     /// Writes to a temporary file in the same folder, then renames it over `path`, so a reader

@@ -43,29 +43,19 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
     }
 }
 
+/// One run's settings: the iteration limit and what setulb_ is given (OptimizerSettings).
 public struct LBFGSBSettings: Sendable, Codable, Equatable {
-    /// Number of correction pairs kept (m).
-    public var memory: Int = 20
     public var maxIterations: Int
-    /// Stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ factr · machine epsilon (0: never).
-    public var factr: Double = 0
-    /// Stop when the largest projected gradient component ≤ pgtol (0: never).
-    public var pgtol: Double = 0
-
-    public init(maxIterations: Int, memory: Int = 20, factr: Double = 0, pgtol: Double = 0) {
-        self.maxIterations = maxIterations
-        self.memory = memory
-        self.factr = factr
-        self.pgtol = pgtol
-    }
+    public var optimizer: OptimizerSettings
 
     public init(maxIterations: Int, optimizer: OptimizerSettings) {
-        self.init(maxIterations: maxIterations, memory: optimizer.memory, factr: optimizer.factr,
-                  pgtol: optimizer.pgtol)
+        self.maxIterations = maxIterations
+        self.optimizer = optimizer
     }
 
-    /// The settings besides the iteration limit, as provenance records them.
-    public var optimizer: OptimizerSettings { OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol) }
+    public init(maxIterations: Int, memory: Int = 20, factr: Double = 0, pgtol: Double = 0) {
+        self.init(maxIterations: maxIterations, optimizer: OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol))
+    }
 }
 
 /// The state after one completed iteration, read from setulb_'s isave/dsave (L-BFGS-B 3.0 layout).
@@ -111,7 +101,7 @@ public enum LBFGSB {
         // its default thread count its workers spin between calls and take the cores from the
         // objective's threads (measured 10% of the CPU time when nothing else had set it).
         BLAS.useOneThread()
-        var n = Int32(start.count), m = Int32(settings.memory)
+        var n = Int32(start.count), m = Int32(settings.optimizer.memory)
         var x = start
         var low = lower.map { $0.isFinite ? $0 : 0 }, high = upper.map { $0.isFinite ? $0 : 0 }
         // nbd: 0 unbounded, 1 lower only, 2 both, 3 upper only.
@@ -125,7 +115,7 @@ public enum LBFGSB {
         }
         var f = 0.0
         var gradient = [Double](repeating: 0, count: start.count)
-        var factr = settings.factr, pgtol = settings.pgtol
+        var factr = settings.optimizer.factr, pgtol = settings.optimizer.pgtol
         let size = Int(n), memory = Int(m)
         var wa = [Double](repeating: 0, count: 2 * memory * size + 5 * size + 11 * memory * memory + 8 * memory)
         var iwa = [Int32](repeating: 0, count: 3 * size)

@@ -37,7 +37,10 @@ public enum SynthesisMemory {
         // setulb's wa holds (2m + 5)n + 11m² + 8m doubles and iwa 3n int32; x, the bounds, the
         // gradient and the start point are n doubles each, kept once in Swift and once in Fortran's.
         let n = (grey ? 1 : 3) * output.positions
-        let optimizer = 8 * ((2 * memory + 5) * n + 11 * memory * memory + 8 * memory) + 8 * 8 * n + 4 * 4 * n
+        // m comes from a record or a manifest before OptimizerSettings.problem has judged it: clamp
+        // it to setulb_'s range so a wild value cannot overflow the arithmetic (it is refused later).
+        let m = min(max(memory, 1), 100)
+        let optimizer = 8 * ((2 * m + 5) * n + 11 * m * m + 8 * m) + 8 * 8 * n + 4 * 4 * n
         // Source: decoded, prepared, model input. Output: noise, model input, pixels, histogram
         // match, equalisation, PNG rows.
         let images = 4 * (4 * source.count + 8 * output.count)

@@ -59,7 +59,7 @@ public struct SynthesisResult: Sendable {
     public var evaluations: Int
     public var stopReason: String
     public var convergence: ConvergenceRecord
-    /// The settings L-BFGS-B was given (read back from what setulb_ got, for provenance).
+    /// The settings L-BFGS-B was given (the LBFGSBSettings handed to setulb_, for provenance).
     public var optimizer: OptimizerSettings
     /// The box per channel the optimiser ran in (model space in colour mode, grey pixels in grey mode).
     public var bounds: [ClosedRange<Double>]

@@ -8,10 +8,12 @@ struct Init: ParsableCommand {
         abstract: "Write a commented manifest for a folder of source images (PNG, JPEG), with the demo's conditions.",
         discussion: exitCodesHelp)
 
-    @Argument(help: "The folder that holds the source textures (.png, .jpg, .jpeg; not its subfolders).")
+    @Argument(help: "The folder that holds the source textures (.png, .jpg, .jpeg; not its subfolders).",
+              completion: .directory)
     var folder: String
 
-    @Option(help: "Where to write the manifest; an existing file is never overwritten.")
+    @Option(help: "Where to write the manifest; an existing file is never overwritten.",
+            completion: .file(extensions: manifestExtensions))
     var out: String = "manifest.yaml"
 
     func run() throws {

@@ -8,7 +8,7 @@ struct Summary: ParsableCommand {
         abstract: "Summarise a set folder: stimuli done per source × condition, verdicts, non-converged jobs, total CPU time.",
         discussion: exitCodesHelp)
 
-    @Argument(help: "The set's folder (the one with index.json).")
+    @Argument(help: "The set's folder (the one with index.json).", completion: .directory)
     var set: String
 
     @Flag(help: "Print the summary as JSON instead of a table.")
@@ -16,6 +16,6 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         let summary = try SetSummary.read(folder: set)
-        print(json ? summary.json() : summary.text())
+        print(json ? try summary.json() : summary.text())
     }
 }

@@ -68,14 +68,27 @@ let unusualParameters = StimulusParameters(
         let folder = temporaryFolder()
         let request = SynthesisJobTests.request(folder) { $0.parameters.optimizer.memory = 0 }
         let hint = "use 1 to 100 correction pairs (20 is the reference)"
-        #expect(throws: PipelineError.synthesis(.invalidSetting(name: "optimizer memory", value: "0", hint: hint))) {
+        // Refused before the source is read or a model loaded (SynthesisJob.checkArguments).
+        #expect(throws: PipelineError.invalidArgument(name: "optimizer memory", value: "0", hint: hint)) {
             try SynthesisJob.run(request)
         }
+        // A record edited to a wild m once overflowed the memory estimate's arithmetic (a trap).
+        let wild = SynthesisJobTests.request(folder) { $0.parameters.optimizer.memory = Int.max }
+        #expect(throws: PipelineError.invalidArgument(name: "optimizer memory", value: "\(Int.max)", hint: hint)) {
+            try SynthesisJob.synthesize(wild)
+        }
+        #expect(SynthesisMemory.estimate(model: RandomPyramid(), layers: ["level0"], source: Shape(3, 8, 8),
+                                         output: Shape(3, 8, 8), grey: false, threads: 1, memory: Int.max).bytes > 0)
     }
 
     /// A record of format 2 without its parameters was edited: no silent translation.
     @Test func aFormatTwoRecordWithoutParametersIsRefused() throws {
         var record = try SynthesisJob.run(SynthesisJobTests.request(temporaryFolder())).record
+        var newer = record
+        newer.recordFormatVersion = StimulusRecord.currentFormatVersion + 1
+        #expect(throws: PipelineError.self, "a newer texstim's record may hold parameters this one drops") {
+            try newer.stimulusParameters()
+        }
         record.parameters = nil
         #expect(throws: PipelineError.self) { try record.stimulusParameters() }
     }

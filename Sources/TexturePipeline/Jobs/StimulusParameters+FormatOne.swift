@@ -76,6 +76,12 @@ extension StimulusRecord {
     /// The parameters that made this stimulus: the record's own `parameters` (format 2 on), or
     /// for a format-1 record their translation (`StimulusParameters(formatOneRecord:)`).
     public func stimulusParameters() throws(PipelineError) -> StimulusParameters {
+        // A newer texstim's record may hold parameters this one would drop while decoding.
+        guard (1...Self.currentFormatVersion).contains(recordFormatVersion) else {
+            throw .invalidArgument(name: "record_format_version", value: "\(recordFormatVersion)",
+                                   hint: "this texstim reads records of format 1 to \(Self.currentFormatVersion); "
+                                   + "use the texstim that wrote the stimulus (its version is in tool.version), or a newer one")
+        }
         if let parameters { return parameters }
         guard recordFormatVersion == 1 else {
             throw .invalidArgument(name: "parameters", value: "absent", hint: "a record of format \(recordFormatVersion) "

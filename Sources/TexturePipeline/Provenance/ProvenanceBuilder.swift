@@ -13,15 +13,13 @@ enum ProvenanceBuilder {
                        sourceSHA256: String, model: any TextureModel, objective: TextureObjective,
                        result: SynthesisResult) -> StimulusRecord {
         let p = parameters
-        let start = p.initImage.map { "init image \($0)" } ?? "gaussian noise (source mean and SD per channel)"
-        let crop = p.size == nil ? "none" : (p.crop ? "centre-square" : "none (whole image resized)")
         let stimulusFolder = (request.outputPath as NSString).deletingLastPathComponent
         return StimulusRecord(
             job: request.job, parameters: p,
             source: .init(path: request.sourcePath, sha256: sourceSHA256, width: source.pixels.shape.width,
                           height: source.pixels.shape.height, bitDepth: source.bitDepth,
                           pathFromStimulus: FileLocator.relativePath(of: request.sourcePath, from: stimulusFolder)),
-            preparation: .init(size: p.size, crop: crop,
+            preparation: .init(size: p.size, crop: p.cropDescription,
                                resizeFilter: "bicubic (Keys a=-0.5), antialiased when shrinking",
                                grey: p.grey, greyConversion: p.grey ? "Rec. 709 luma" : nil,
                                modelInput: model.preprocessing.rawValue),
@@ -33,7 +31,7 @@ enum ProvenanceBuilder {
                              factr: result.optimizer.factr,
                              pgtol: result.optimizer.pgtol,
                              stopping: result.convergence.stoppingRules.isEmpty ? nil : result.convergence.stoppingRules,
-                             bounds: result.bounds.map { [$0.lowerBound, $0.upperBound] }, start: start,
+                             bounds: result.bounds.map { [$0.lowerBound, $0.upperBound] }, start: p.startDescription,
                              variable: p.grey
                                 ? "grey pixels v in [0, 1]; the model sees (v, v, v), ∂L/∂v is the sum over channels"
                                 : "model input (preprocessed RGB)"),

@@ -21,12 +21,12 @@ public enum BIDSStimuli {
     /// BIDS's marker for a missing value in a TSV file.
     public static let missing = "n/a"
 
-    /// Writes `stimuli.tsv` and `stimuli.json` into the set folder: one row per listed stimulus
-    /// (in plan order), and a description of every column.
+    /// `stimuli.tsv` and `stimuli.json` for the set folder (their paths and bytes; SetIndex writes
+    /// them): one row per listed stimulus (in plan order), and a description of every column.
     /// - Throws: `.tableValue` when a value holds a tab or line break (BIDS TSV has no quoting),
-    ///   `.image` when a file cannot be written.
-    public static func write(stimuli: [(job: StimulusJob, record: StimulusRecord)], plan: SetPlan,
-                             validation: ValidationReport?) throws(PipelineError) {
+    ///   `.image` when the JSON cannot be encoded.
+    public static func files(stimuli: [(job: StimulusJob, record: StimulusRecord)], plan: SetPlan,
+                             validation: ValidationReport?) throws(PipelineError) -> [(path: String, data: Data)] {
         let header = validation == nil ? columns : columns + [validationColumn]
         let verdicts = Dictionary((validation?.stimuli ?? []).map { ($0.jobId, $0.verdict.rawValue) },
                                   uniquingKeysWith: { a, _ in a })
@@ -37,10 +37,11 @@ public enum BIDSStimuli {
         }
         let tsvPath = (plan.outputFolder as NSString).appendingPathComponent("stimuli.tsv")
         let text = try table(header: header, rows: rows, file: tsvPath)
-        do { try ImageFile.writeAtomically(Data(text.utf8), to: tsvPath) } catch { throw .image(error) }
         let document = sidecar(plan: plan, validated: validation != nil)
         let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("stimuli.json")
-        do { try ImageFile.writeJSON(document, to: jsonPath) } catch { throw .image(error) }
+        do { return [(tsvPath, Data(text.utf8)), (jsonPath, try ImageFile.jsonData(document, for: jsonPath))] } catch {
+            throw .image(error)
+        }
     }
 
     /// One row's values for `columns` (empty strings become `n/a` in `table`).

@@ -43,7 +43,6 @@ public enum SetIndex {
         }
         let csv = ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
         let csvPath = (plan.outputFolder as NSString).appendingPathComponent("index.csv")
-        do { try ImageFile.writeAtomically(Data(csv.utf8), to: csvPath) } catch { throw .image(error) }
         var document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
                                        "jobs": plan.jobs.count, "stimuli": entries]
         // The manifest relative to the set folder too: `validate` finds it from any directory and
@@ -51,8 +50,11 @@ public enum SetIndex {
         document["manifest_from_set"] = FileLocator.relativePath(of: plan.manifest.path, from: plan.outputFolder)
         if let validation { document["verdict"] = validation.verdict.rawValue }
         let jsonPath = (plan.outputFolder as NSString).appendingPathComponent("index.json")
-        do { try ImageFile.writeJSON(document, to: jsonPath) } catch { throw .image(error) }
-        try BIDSStimuli.write(stimuli: listed, plan: plan, validation: validation)
+        // Every file is made before any is written: one that cannot be encoded leaves all the old ones.
+        var files = [(path: csvPath, data: Data(csv.utf8))]
+        do { files.append((jsonPath, try ImageFile.jsonData(document, for: jsonPath))) } catch { throw .image(error) }
+        files += try BIDSStimuli.files(stimuli: listed, plan: plan, validation: validation)
+        do { for file in files { try ImageFile.writeAtomically(file.data, to: file.path) } } catch { throw .image(error) }
         return rows.count
     }
 

@@ -40,11 +40,15 @@ extension SetSummary {
     }
 
     /// The summary as JSON (snake_case keys, sorted; absent values omitted).
-    public func json() -> String {
+    public func json() throws(PipelineError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do { return String(decoding: try encoder.encode(self), as: UTF8.self) } catch {
+            throw .image(.jsonEncodingFailed(path: folder, reason: "\(error)"))
+        }
     }
 
     /// Rows as columns padded to the widest cell (the last column unpadded).

@@ -67,7 +67,6 @@ public enum StimulusAgreement {
         do { p = try record.stimulusParameters() } catch {
             return [Disagreement(file: file, field: "parameters", message: error.description)]
         }
-        let crop = record.preparation.crop != "none (whole image resized)"
         func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "none" }
         var pairs: [(String, String, String)] = [
             ("seed", "\(record.seed)", "\(p.seed)"),
@@ -76,7 +75,8 @@ public enum StimulusAgreement {
             ("layers", record.layers.map(\.layer).joined(separator: ","), (p.layers ?? []).joined(separator: ",")),
             ("spectrum_weight", text(record.spectrumWeight), text(p.spectrumWeight)),
             ("preparation.size", text(record.preparation.size), text(p.size)),
-            ("preparation.crop", "\(record.preparation.size == nil || crop)", "\(p.size == nil || p.crop)"),
+            ("preparation.crop", record.preparation.crop, p.cropDescription),
+            ("optimizer.start", record.optimizer.start, p.startDescription),
             ("preparation.grey", "\(record.preparation.grey)", "\(p.grey)"),
             ("output.requested_size", text(record.output.requestedSize), text(p.outputSize)),
             ("output.bit_depth", "\(record.output.bitDepth)", "\(p.bitDepth)"),
@@ -127,7 +127,9 @@ public enum StimulusAgreement {
 
     /// The key paths (snake_case, as in the JSON) whose values differ, with both values.
     static func differences<T: Encodable>(_ a: T, _ b: T) -> [(field: String, a: String, b: String)] {
-        let left = flatten(a), right = flatten(b)
+        guard let left = flatten(a), let right = flatten(b) else {
+            return [(field: "(record)", a: "a value JSON cannot hold", b: "a comparable record")]
+        }
         // The fields that say whose record it is come first, then the rest in key order.
         let first = ["job.id", "job.set", "seed", "parameters.seed", "source.sha256"]
         let keys = first.filter { left[$0] != nil || right[$0] != nil } + Set(left.keys).union(right.keys).subtracting(first).sorted()
@@ -139,11 +141,18 @@ public enum StimulusAgreement {
         return Array(all.prefix(8)) + [(field: "…", a: "\(all.count - 8) more fields differ", b: "other values")]
     }
 
-    static func flatten<T: Encodable>(_ value: T) -> [String: String] {
+    static func flatten<T: Encodable>(_ value: T) -> [String: String]? {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return [:] }
+        // Non-finite numbers as the records write them; nil for a value that still cannot be encoded
+        // (an empty map would make every comparison pass).
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
+        } catch { return nil }
         var result: [String: String] = [:]
         func visit(_ node: Any, _ path: String) {
             if let dictionary = node as? [String: Any] {

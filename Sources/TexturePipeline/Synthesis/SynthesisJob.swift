@@ -222,5 +222,9 @@ public enum SynthesisJob {
         guard request.threads >= 1 else {
             throw .invalidArgument(name: "--threads", value: "\(request.threads)", hint: "use at least 1 thread")
         }
+        // Before the source is read or a model loaded: a record's settings may have been edited.
+        if let problem = parameters.optimizer.problem {
+            throw .invalidArgument(name: problem.name, value: problem.value, hint: problem.hint)
+        }
     }
 }
