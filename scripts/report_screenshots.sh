@@ -2,13 +2,14 @@
 # report_screenshots.sh: make a small real set, then check its validation.html in headless
 # Chromium: screenshots at 1400 and 700 px, every image loaded, nothing wider than the window.
 # Run by hand (not by `swift test`): bash scripts/report_screenshots.sh [OUT] (default /tmp/texstim-report).
-# Needs chromium (apt-get install -y chromium); SKIP_BUILD=1 uses the existing release build.
+# Needs chromium (apt-get install -y chromium); SKIP_BUILD=1 uses the existing build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-/tmp/texstim-report}")
 chromium=$(command -v chromium || command -v chromium-browser || command -v google-chrome) || {
     echo "chromium is not installed (apt-get install -y chromium)" >&2; exit 2; }
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release
+texstim=${TEXSTIM:-.build/release/texstim}  # TEXSTIM=.build/debug/texstim SKIP_BUILD=1: a debug build
 rm -rf "$out" && mkdir -p "$out"
 
 # 2 sources × 2 conditions × 2 samples at 64 px; `stopped` gets 1 iteration, so it does not
@@ -26,7 +27,7 @@ conditions:
   - {name: stopped, layers: [level0, level1, level2], iterations: 1}
 samples: 2
 YAML
-.build/release/texstim run "$out/report.yaml" --output "$out/set" --workers 2 || true  # exits 1: `stopped` fails
+"$texstim" run "$out/report.yaml" --output "$out/set" --workers 2 || true  # exits 1: `stopped` fails
 set_folder="$out/set"
 test -f "$set_folder/validation.html" && test -f "$set_folder/contact_sheet.png"
 
@@ -41,7 +42,8 @@ check='<script>addEventListener("load", () => {
     `page=${document.documentElement.scrollWidth} window=${vw} ` + wide.slice(0, 5).map(e => e.tagName).join(",");
   document.body.append(pre);
 });</script>'
-sed "s#</body>#${check//$'\n'/ }</body>#" "$set_folder/validation.html" > "$out/check.html"
+sed 's#</body></html>$##' "$set_folder/validation.html" > "$out/check.html"
+printf '%s</body></html>\n' "$check" >> "$out/check.html"
 
 status=0
 for width in 1400 700; do

@@ -53,7 +53,9 @@ enum SVGPlot {
             var svg = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                              + "font-family=\"sans-serif\" font-size=\"10\">", totalWidth ?? width, height)
             svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fafafa\" stroke=\"#999\"/>", left, top, right - left, bottom - top)
-            svg += "<text x=\"\(width / 2)\" y=\"14\" text-anchor=\"middle\" font-size=\"12\">\(escape(title))</text>"
+            // A title longer than the plot is squeezed to its width rather than cut off.
+            let squeeze = Double(title.count) * 6.2 > width - 8 ? " textLength=\"\(width - 8)\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+            svg += "<text x=\"\(width / 2)\" y=\"14\" text-anchor=\"middle\" font-size=\"12\"\(squeeze)>\(escape(title))</text>"
             svg += "<text x=\"\(width / 2)\" y=\"\(height - 4)\" text-anchor=\"middle\">\(escape(xLabel))</text>"
             svg += "<text x=\"12\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(height / 2))\">\(escape(yLabel))</text>"
             for fraction in [0.0, 0.5, 1.0] {

@@ -49,7 +49,7 @@ public enum ValidationHTML {
     static let style = """
         body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}h2{margin-top:32px;\
         border-bottom:1px solid #ccc}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;\
-        font-size:12px;text-align:left;overflow-wrap:anywhere}.pass{color:#1a7f37}.warn{color:#9a6700}\
+        font-size:12px;text-align:left}.findings td:nth-child(2){overflow-wrap:anywhere}.pass{color:#1a7f37}.warn{color:#9a6700}\
         .fail{color:#cf222e;font-weight:bold}.plots{display:flex;flex-wrap:wrap;gap:12px}\
         .scroll{overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}
         """
@@ -79,7 +79,7 @@ public enum ValidationHTML {
                 + "\(SVGPlot.escape((finding.file as NSString).lastPathComponent))</a></td><td>\(finding.statistic)</td>"
                 + "<td>\(SVGPlot.escape(finding.message))</td></tr>"
         }
-        return "<h2>Findings</h2><div class=\"scroll\"><table><tr><th>level</th><th>file</th><th>statistic</th>"
+        return "<h2>Findings</h2><div class=\"scroll\"><table class=\"findings\"><tr><th>level</th><th>file</th><th>statistic</th>"
             + "<th>message</th></tr>" + rows.joined() + "</table></div>"
     }
 
