@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
         for failure in summary.failed { print("  failed \(failure.id): \(failure.message)") }
         if let validation = summary.validation {
             print(ValidationOutput.summary(validation))
-            print("reports: \(summary.outputFolder)/validation.html and validation.json")
+            print("reports: \(summary.outputFolder)/validation.html, validation.json and contact_sheet.png")
         }
         if !summary.failed.isEmpty { throw PipelineError.jobsFailed(count: summary.failed.count, total: summary.total) }
         try CommandStatus.check(summary.validation?.verdict.exitStatus ?? .success)

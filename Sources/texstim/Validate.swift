@@ -33,7 +33,7 @@ struct Validate: ParsableCommand {
                                          allowUnverifiedWeights: allowUnverifiedWeights)
         let result = try ValidationOutput.write(plan: plan, htmlPath: report, jsonPath: json)
         print(ValidationOutput.summary(result.report))
-        print("reports: \(result.htmlPath) and \(result.jsonPath)")
+        print("reports: \(result.htmlPath), \(result.jsonPath) and \(result.contactSheetPath)")
         try CommandStatus.check(result.report.verdict.exitStatus)
     }
 }

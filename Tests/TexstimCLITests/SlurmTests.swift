@@ -47,8 +47,9 @@ func slurmCommand(_ executable: String, _ arguments: [String]) throws -> (Int32,
     return (result.status, result.output)
 }
 
+/// The stimulus PNGs below a set folder (not the report's contact_sheet.png).
 func pngFiles(_ folder: String) -> [String] {
-    files(under: folder).filter { $0.hasSuffix(".png") }.sorted()
+    files(under: folder).filter { $0.hasSuffix(".png") && $0 != "contact_sheet.png" }.sorted()
 }
 
 @Suite(.serialized) struct SlurmTests {

@@ -1,7 +1,7 @@
 // SetFolder: the output root of a set, which texstim writes only if it is its own, never through a link.
 //
 // texstim's files in a set are the stimuli (PNG + sidecar), index.csv/json, stimuli.tsv/json, validation.html/json,
-// the locks, slurm/ and the marker `.texstim-set` (naming the set), written when texstim takes a
+// contact_sheet.png, the locks, slurm/ and the marker `.texstim-set` (naming the set), written when texstim takes a
 // folder. An existing non-empty folder without the marker is taken only when everything in it is
 // texstim's (a set written before the marker existed); else it is refused, naming what is not.
 // Below the root every folder is checked with lstat and created one level at a time, so a
@@ -12,7 +12,8 @@ import TextureImages
 
 public struct SetFolder: Sendable {
     public static let markerName = ".texstim-set"
-    static let setFiles: Set<String> = ["index.csv", "index.json", "stimuli.tsv", "stimuli.json", "validation.html", "validation.json"]
+    static let setFiles: Set<String> = ["index.csv", "index.json", "stimuli.tsv", "stimuli.json", "validation.html",
+                                        "validation.json", "contact_sheet.png"]
 
     public let root: String
     public let setName: String

@@ -50,7 +50,8 @@ public enum Reproduction {
         }
         guard isDirectory.boolValue else { return [path] }
         let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
-            .filter { $0.hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }.sorted()
+            .filter { $0.hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }
+            .filter { $0 != ValidationOutput.contactSheetName }.sorted()  // the report's picture, not a stimulus
         // Nothing checked is not "all identical": an empty or wrong folder is bad input.
         guard !files.isEmpty else {
             throw .invalidArgument(name: path, value: "a folder without stimuli", hint: "give a stimulus PNG or a set folder that holds some")

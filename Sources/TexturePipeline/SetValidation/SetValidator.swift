@@ -101,9 +101,9 @@ public enum SetValidator {
         }
     }
 
-    /// PNG files in the set folder that no job of the manifest produces.
+    /// PNG files in the set folder that no job of the manifest produces (the contact sheet is the report's).
     static func extraFiles(_ plan: SetPlan) -> [Finding] {
-        let expected = Set(plan.jobs.map(\.relativePNGPath))
+        let expected = Set(plan.jobs.map(\.relativePNGPath) + [ValidationOutput.contactSheetName])
         let present = (FileManager.default.enumerator(atPath: plan.outputFolder)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }
         return present.filter { !expected.contains($0) }.sorted().map {

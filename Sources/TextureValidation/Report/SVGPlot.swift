@@ -33,21 +33,6 @@ enum SVGPlot {
         return svg + "</svg>"
     }
 
-    /// A scatter plot; each point has a colour and a tooltip.
-    static func scatter(_ points: [(x: Double, y: Double, colour: String, label: String)], title: String, xLabel: String, yLabel: String,
-                        width: Double = 420, height: Double = 300) -> String {
-        guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(), let maxY = points.map(\.y).max() else {
-            return "<p>\(escape(title)): no data</p>"
-        }
-        let frame = Frame(minX: minX, maxX: maxX, minY: minY, maxY: maxY, width: width, height: height)
-        var svg = frame.open(title: title, xLabel: xLabel, yLabel: yLabel)
-        for point in points {
-            svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\" fill-opacity=\"0.8\"><title>%@</title></circle>",
-                          frame.x(point.x), frame.y(point.y), point.colour, escape(point.label))
-        }
-        return svg + "</svg>"
-    }
-
     struct Frame {
         var minX, maxX, minY, maxY, width, height: Double
         let margin = (left: 48.0, right: 10.0, top: 22.0, bottom: 34.0)
@@ -61,11 +46,16 @@ enum SVGPlot {
         func x(_ value: Double) -> Double { margin.left + (value - minX) / (maxX - minX) * (width - margin.left - margin.right) }
         func y(_ value: Double) -> Double { height - margin.bottom - (value - minY) / (maxY - minY) * (height - margin.top - margin.bottom) }
 
-        func open(title: String, xLabel: String, yLabel: String) -> String {
+        /// The SVG's opening tag, the plot area, the title, the labels and the ticks; `totalWidth`
+        /// (default: the plot's width) leaves room at the right for a legend.
+        func open(title: String, xLabel: String, yLabel: String, totalWidth: Double? = nil) -> String {
             let (left, bottom, right, top) = (margin.left, height - margin.bottom, width - margin.right, margin.top)
-            var svg = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" font-size=\"10\">", width, height)
+            var svg = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                             + "font-family=\"sans-serif\" font-size=\"10\">", totalWidth ?? width, height)
             svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fafafa\" stroke=\"#999\"/>", left, top, right - left, bottom - top)
-            svg += "<text x=\"\(width / 2)\" y=\"14\" text-anchor=\"middle\" font-size=\"12\">\(escape(title))</text>"
+            // A title longer than the plot is squeezed to its width rather than cut off.
+            let squeeze = Double(title.count) * 6.2 > width - 8 ? " textLength=\"\(width - 8)\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+            svg += "<text x=\"\(width / 2)\" y=\"14\" text-anchor=\"middle\" font-size=\"12\"\(squeeze)>\(escape(title))</text>"
             svg += "<text x=\"\(width / 2)\" y=\"\(height - 4)\" text-anchor=\"middle\">\(escape(xLabel))</text>"
             svg += "<text x=\"12\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(height / 2))\">\(escape(yLabel))</text>"
             for fraction in [0.0, 0.5, 1.0] {

@@ -1,4 +1,9 @@
-// ValidationHTML: one self-contained HTML report (images as data URIs, plots as inline SVG).
+// ValidationHTML: one self-contained HTML report (thumbnails as data URIs, plots as inline SVG,
+// no scripts, no fetches), so that it still works when the set folder is moved, zipped or mailed.
+//
+// Order: verdict and counts, findings, the overview grid of the whole set (OverviewGrid), the
+// mean luminance × RMS contrast scatter (SVGPlot+Scatter) and condition means, then per source
+// its loss curves, losses around histogram matching, histograms, spectra and figures (SourceSection).
 
 import Foundation
 import TextureCore
@@ -11,114 +16,92 @@ public enum ValidationHTML {
     ///   - sources: the set's source ids, in the manifest's order (one section each).
     ///   - reportPath: where the report will be written (links to the stimuli are relative to it).
     ///   - sourcePixels: a source's pixels as its synthesis saw them (prepared: size, crop, grey),
-    ///     for the contact sheet; nil when they cannot be had (shown as "–").
+    ///     for the grid; nil when they cannot be had (shown as unreadable).
     public static func render(_ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
                               sourcePixels: (String) -> Tensor?) -> String {
-        let colours = Dictionary(uniqueKeysWithValues: conditions.enumerated().map {
-            ($1, SVGPlot.palette[$0 % SVGPlot.palette.count])
-        })
-        var html = """
-            <!DOCTYPE html><html><head><meta charset="utf-8"><title>texstim validation: \(SVGPlot.escape(report.set))</title>
-            <style>body{font-family:sans-serif;margin:24px;color:#222}h2{margin-top:32px;border-bottom:1px solid #ccc}
-            table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;font-size:12px;text-align:left}
-            .pass{color:#1a7f37}.warn{color:#9a6700}.fail{color:#cf222e;font-weight:bold}
-            .sheet td{border:none;text-align:center;font-size:11px}.sheet img{width:128px;height:128px;image-rendering:pixelated}
-            .plots{display:flex;flex-wrap:wrap;gap:12px}</style></head><body>
-            <h1>Validation of set “\(SVGPlot.escape(report.set))”: <span class="\(report.verdict.rawValue)">\(report.verdict.rawValue.uppercased())</span></h1>
-            <p>Manifest \(SVGPlot.escape(report.manifest)) · folder \(SVGPlot.escape(report.folder)) · \(report.stimuli.count) stimuli ·
-            \(report.findings.filter { $0.level == .fail }.count) failures · \(report.findings.filter { $0.level == .warn }.count) warnings.
-            Luminance is Rec. 709 luma of the stored values (display-agnostic).</p>
-            """
-        html += findingsTable(report.findings, reportPath: reportPath)
-        html += "<h2>Set: mean luminance × RMS contrast</h2>" + SVGPlot.scatter(
-            report.stimuli.compactMap { s in s.statistics.map { ($0.luminance.mean, $0.luminance.rmsContrast, colours[s.condition] ?? "#000", "\(s.jobId)") } },
-            title: "each stimulus, coloured by condition", xLabel: "mean luminance", yLabel: "RMS contrast")
-        html += legend(conditions, colours) + conditionTable(report.conditions)
+        render(report, conditions: conditions, sources: sources, reportPath: reportPath,
+               thumbnails: ReportThumbnails(report, sources: sources, sourcePixels: sourcePixels))
+    }
+
+    /// The report from thumbnails already made (ValidationOutput shares them with contact_sheet.png).
+    public static func render(_ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
+                              thumbnails: ReportThumbnails) -> String {
+        let colours = conditionColours(conditions)
+        let folder = (reportPath as NSString).deletingLastPathComponent
+        var html = header(report) + findingsTable(report.findings, folder: folder)
+        html += OverviewGrid.render(report, conditions: conditions, sources: sources, colours: colours,
+                                    thumbnails: thumbnails, folder: folder)
+        html += "<h2>Set: mean luminance × RMS contrast</h2>"
+            + scatter(report, conditions: conditions, colours: colours)
+        html += conditionTable(report.conditions)
         for source in sources {
-            html += sourceSection(source, report: report, conditions: conditions, pixels: sourcePixels(source), colours: colours)
+            html += SourceSection.render(source, report: report, conditions: conditions, colours: colours)
         }
         return html + "</body></html>\n"
     }
 
-    static func findingsTable(_ findings: [Finding], reportPath: String) -> String {
-        guard !findings.isEmpty else { return "<h2>Findings</h2><p class=\"pass\">No warnings or failures.</p>" }
-        let folder = (reportPath as NSString).deletingLastPathComponent
-        let rows = findings.sorted { $0.level > $1.level }.map { finding in
-            "<tr><td class=\"\(finding.level.rawValue)\">\(finding.level.rawValue)</td><td><a href=\"\(SVGPlot.escape(relative(finding.file, from: folder)))\">"
-                + "\(SVGPlot.escape((finding.file as NSString).lastPathComponent))</a></td><td>\(finding.statistic)</td><td>\(SVGPlot.escape(finding.message))</td></tr>"
-        }
-        return "<h2>Findings</h2><table><tr><th>level</th><th>file</th><th>statistic</th><th>message</th></tr>" + rows.joined() + "</table>"
+    /// Condition name → colour, in the manifest's order (the palette repeats after 8).
+    static func conditionColours(_ conditions: [String]) -> [String: String] {
+        Dictionary(conditions.enumerated().map { ($1, SVGPlot.palette[$0 % SVGPlot.palette.count]) },
+                   uniquingKeysWith: { first, _ in first })
     }
 
-    static func legend(_ conditions: [String], _ colours: [String: String]) -> String {
-        "<p>" + conditions.map { "<span style=\"color:\(colours[$0]!)\">■</span> \(SVGPlot.escape($0))" }.joined(separator: " &nbsp; ") + "</p>"
+    static let style = """
+        body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}h2{margin-top:32px;\
+        border-bottom:1px solid #ccc}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;\
+        font-size:12px;text-align:left}.findings td:nth-child(2){overflow-wrap:anywhere}.pass{color:#1a7f37}.warn{color:#9a6700}\
+        .fail{color:#cf222e;font-weight:bold}.plots{display:flex;flex-wrap:wrap;gap:12px}\
+        .scroll{overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}
+        """
+
+    static func header(_ report: ValidationReport) -> String {
+        let set = SVGPlot.escape(report.set), verdict = report.verdict.rawValue
+        let failures = report.findings.filter { $0.level == .fail }.count
+        let warnings = report.findings.filter { $0.level == .warn }.count
+        return """
+            <!DOCTYPE html><html><head><meta charset="utf-8">\
+            <meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>texstim validation: \(set)</title><style>\(style)\(OverviewGrid.style)</style></head><body>
+            <h1>Validation of set “\(set)”: <span class="\(verdict)">\(verdict.uppercased())</span></h1>
+            <p>Manifest \(SVGPlot.escape(report.manifest)) · folder \(SVGPlot.escape(report.folder)) · \
+            \(report.stimuli.count) stimuli · \(failures) failures · \(warnings) warnings.
+            Luminance is Rec. 709 luma of the stored values (display-agnostic).</p>
+            """
+    }
+
+    static func findingsTable(_ findings: [Finding], folder: String) -> String {
+        guard !findings.isEmpty else {
+            return "<h2>Findings</h2><p class=\"pass\">No warnings or failures.</p>"
+        }
+        let rows = findings.sorted { $0.level > $1.level }.map { finding in
+            "<tr><td class=\"\(finding.level.rawValue)\">\(finding.level.rawValue)</td><td><a href=\""
+                + "\(SVGPlot.escape(relative(finding.file, from: folder)))\">"
+                + "\(SVGPlot.escape((finding.file as NSString).lastPathComponent))</a></td><td>\(finding.statistic)</td>"
+                + "<td>\(SVGPlot.escape(finding.message))</td></tr>"
+        }
+        return "<h2>Findings</h2><div class=\"scroll\"><table class=\"findings\"><tr><th>level</th><th>file</th><th>statistic</th>"
+            + "<th>message</th></tr>" + rows.joined() + "</table></div>"
+    }
+
+    /// Every measured stimulus, in its condition's colour and ring size (see SVGPlot+Scatter).
+    static func scatter(_ report: ValidationReport, conditions: [String], colours: [String: String]) -> String {
+        let points = report.stimuli.compactMap { s -> SVGPlot.ScatterPoint? in
+            guard let t = s.statistics, let k = conditions.firstIndex(of: s.condition) else { return nil }
+            return SVGPlot.ScatterPoint(x: t.luminance.mean, y: t.luminance.rmsContrast, condition: k, label: s.jobId)
+        }
+        return SVGPlot.scatter(points, conditions: conditions.map { ($0, colours[$0]!) },
+                               title: "each stimulus, coloured by condition", xLabel: "mean luminance",
+                               yLabel: "RMS contrast")
+            + "<p>Conditions are size-coded (the first the largest ring) so that stimuli at the same spot "
+            + "show as concentric rings rather than hiding each other; positions are exact, not jittered.</p>"
     }
 
     static func conditionTable(_ conditions: [ConditionSummary]) -> String {
         "<table><tr><th>condition</th><th>stimuli</th><th>mean luminance</th><th>RMS contrast</th></tr>"
-            + conditions.map { String(format: "<tr><td>%@</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>", SVGPlot.escape($0.condition), $0.stimuli, $0.meanLuminance, $0.rmsContrast) }.joined()
-            + "</table>"
-    }
-
-    /// Contact sheet (source, then a row per condition), histograms and spectra, per-layer losses.
-    static func sourceSection(_ id: String, report: ValidationReport, conditions: [String], pixels: Tensor?,
-                              colours: [String: String]) -> String {
-        let stimuli = report.stimuli.filter { $0.source == id }
-        var html = "<h2>Source \(SVGPlot.escape(id))</h2><table class=\"sheet\"><tr><td>" + sourceImage(id, pixels: pixels)
-            + "<br>source</td></tr>"
-        for condition in conditions {
-            let row = stimuli.filter { $0.condition == condition }
-            guard !row.isEmpty else { continue }
-            html += "<tr><td style=\"color:\(colours[condition]!)\">\(SVGPlot.escape(condition))</td>" + row.map { s in
-                let stalled = s.statistics?.converged == false ? "<br><span class=\"fail\">NOT CONVERGED</span>" : ""
-                return "<td>" + image(s.file) + "<br><span class=\"\(s.verdict.rawValue)\">s\(s.sample) \(s.verdict.rawValue)</span>\(stalled)</td>"
-            }.joined() + "</tr>"
-        }
-        html += "</table><div class=\"plots\">"
-        let sourceHistogram = SVGPlot.Series(label: "source", points: (report.sourceHistograms[id] ?? []).enumerated().map { (Double($0) / 64, $1) }, colour: "#000", width: 2.5)
-        html += SVGPlot.lines([sourceHistogram] + stimuli.map { s in
-            SVGPlot.Series(label: s.jobId, points: s.lumaHistogram.enumerated().map { (Double($0) / 64, $1) }, colour: colours[s.condition] ?? "#888")
-        }, title: "luma histograms (source in black)", xLabel: "luma", yLabel: "fraction")
-        let sourceSpectrum = SVGPlot.Series(label: "source", points: (report.sourceSpectra[id] ?? []).enumerated().map { (Double($0 + 1), $1) }, colour: "#000", width: 2.5)
-        html += SVGPlot.lines([sourceSpectrum] + stimuli.map { s in
-            SVGPlot.Series(label: s.jobId, points: s.spectrum.enumerated().map { (Double($0 + 1), $1) }, colour: colours[s.condition] ?? "#888")
-        }, title: "amplitude spectra (source in black)", xLabel: "cycles per image", yLabel: "amplitude", logX: true, logY: true)
-        for condition in conditions {
-            let row = stimuli.filter { $0.condition == condition }
-            if !row.isEmpty { html += lossCurves(row, condition: condition, colour: colours[condition] ?? "#888") }
-        }
-        html += "</div><table><tr><th>stimulus</th><th>mean lum.</th><th>RMS</th><th>clipped</th><th>hist. dist.</th><th>slope</th><th>spec. dist.</th><th>copy r</th><th>dup. r</th><th>Gram loss (per layer)</th></tr>"
-        for s in stimuli {
-            guard let t = s.statistics else { html += "<tr><td>\(s.jobId)</td><td colspan=\"9\" class=\"fail\">not measured</td></tr>"; continue }
-            let layers = t.gramLoss.map { loss in loss.layers.sorted { $0.key < $1.key }.map { String(format: "%@ %.3g", $0.key, $0.value) }.joined(separator: ", ") } ?? "–"
-            html += String(format: "<tr><td class=\"%@\">%@</td><td>%.3f</td><td>%.3f</td><td>%.3f%%</td><td>%.4f</td><td>%.2f</td><td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%@</td></tr>",
-                           s.verdict.rawValue, s.jobId, t.luminance.mean, t.luminance.rmsContrast, 100 * (t.clippedAtMinimum + t.clippedAtMaximum),
-                           t.histogramDistance, t.spectrumSlope, t.spectrumDistance, t.copyCorrelation, t.duplicateCorrelation, layers)
-        }
-        return html + "</table>"
-    }
-
-    /// The recorded loss per iteration of the samples of one source × condition; a run that did
-    /// not converge is drawn thick, dashed and red, and named in the title.
-    static func lossCurves(_ stimuli: [StimulusValidation], condition: String, colour: String) -> String {
-        let stalled = stimuli.filter { $0.statistics?.converged == false }.map(\.jobId)
-        let series = stimuli.map { s in
-            let failed = stalled.contains(s.jobId)
-            return SVGPlot.Series(label: s.jobId + (failed ? " (NOT CONVERGED)" : ""), points: s.lossTrace.enumerated().map { (Double($0), $1) },
-                                  colour: failed ? "#cf222e" : colour, width: failed ? 3 : 1.2, dashed: failed)
-        }
-        let verdict = stalled.isEmpty ? "all converged" : "NOT CONVERGED: " + stalled.joined(separator: ", ")
-        return SVGPlot.lines(series, title: "\(condition): loss per iteration (\(verdict))", xLabel: "iteration", yLabel: "loss", logY: true)
-    }
-
-    static func image(_ path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "<span class=\"fail\">missing</span>" }
-        return "<img src=\"data:image/png;base64,\(data.base64EncodedString())\" alt=\"\(SVGPlot.escape((path as NSString).lastPathComponent))\">"
-    }
-
-    static func sourceImage(_ id: String, pixels: Tensor?) -> String {
-        guard let pixels, let png = try? PNGFile.encode(pixels, bitDepth: 8, text: nil) else { return "–" }
-        return "<img src=\"data:image/png;base64,\(png.base64EncodedString())\" alt=\"source \(SVGPlot.escape(id))\">"
+            + conditions.map {
+                String(format: "<tr><td>%@</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>",
+                       SVGPlot.escape($0.condition), $0.stimuli, $0.meanLuminance, $0.rmsContrast)
+            }.joined() + "</table>"
     }
 
     /// `path` relative to `folder` (both relative to the current directory or both absolute).
