@@ -50,7 +50,7 @@ let badManifests: [(String, String)] = [
      "9:9: output: '/tmp/elsewhere' leaves the output root. Hint: use a relative folder without '..', e.g. stimuli/my-set; pass --output for another place"),
     (validManifest.replacingOccurrences(of: "id: pebbles", with: "id: peb/bles"),
      "5:10: sources[0].id: 'peb/bles' is not a safe file name. Hint: use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)"),
-    (validManifest + "\ndefaults: {model: alexnet}", "9:19: defaults.model: unknown model 'alexnet'. Hint: choose from random-pyramid, vgg19, vgg19-random"),
+    (validManifest + "\ndefaults: {model: alexnet}", "9:19: defaults.model: unknown model 'alexnet'. Hint: choose from random-pyramid, vgg19, vgg19-random, portilla-simoncelli"),
     (validManifest + "\ndefaults: {model: vgg19, weights: /nonexistent/w.safetensors}",
      "7:5: conditions[0].model: /nonexistent/w.safetensors: weights file not found. Hint: fetch or import the real VGG-19 (`texstim weights fetch vgg19`, `texstim weights import FILE`; see the README), pass --weights FILE, or set TEXSTIM_WEIGHTS_DIR; for the random-weights control use --model vgg19-random."),
     (validManifest + "\ndefaults: {bit_depth: 12}", "9:23: defaults.bit_depth: expected 8 or 16, got 12"),

@@ -14,6 +14,12 @@ extension SetPlanner.Planning {
         parameters.equalize = manifest.equalization
         parameters = PortillaSimoncelliRules.resolved(parameters)
         var reported: Set<String> = []
+        // A weights path from `defaults` (a vgg19 set with a PS condition) is not this model's; one
+        // the condition itself gives is a mistake.
+        if let weights = condition.settings.weights {
+            report(condition.mark, "conditions[\(index)].weights",
+                   "model portilla-simoncelli takes no weights file (weights: \(weights))", hint: "remove weights")
+        }
         for source in manifest.sources {
             guard let (shape, sha) = shapes[source.id] else { continue }
             let (height, width) = (parameters.size ?? shape.height, parameters.size ?? shape.width)

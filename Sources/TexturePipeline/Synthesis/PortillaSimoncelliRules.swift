@@ -16,12 +16,12 @@ public enum PortillaSimoncelliRules {
         public var hint: String
     }
 
-    /// `parameters` with the Portilla–Simoncelli settings filled in (plenoptic's defaults) and
-    /// no network fields: what the record holds.
+    /// `parameters` with the Portilla–Simoncelli settings filled in (plenoptic's defaults) and no
+    /// weights: what the record holds (layers and a spectrum weight are left for `problems` to refuse).
     public static func resolved(_ parameters: StimulusParameters) -> StimulusParameters {
         var resolved = parameters
         resolved.portillaSimoncelli = parameters.portillaSimoncelli ?? PortillaSimoncelliSettings()
-        (resolved.weightsSha256, resolved.layers) = (nil, nil)
+        resolved.weightsSha256 = nil
         return resolved
     }
 
