@@ -22,9 +22,9 @@ public final class PortillaSimoncelliObjective: SynthesisObjective {
     public let settings: PortillaSimoncelliSettings
 
     /// The convergence factor of a Portilla–Simoncelli synthesis: 100. Measured (docs/portilla-simoncelli.md,
-    /// "Convergence"): 200 L-BFGS-B iterations at 128² reach a loss 10³–10⁵ times below the start
-    /// noise's on the shared textures, so 100 separates a finished run from a stalled one with margin
-    /// (the network models' 10 would pass runs that stopped after a few iterations).
+    /// "Convergence measurements"): 200 L-BFGS-B iterations at 128² (S4 K4 W7, seed 0) reach
+    /// 756× (brick wall), 1.9·10⁴× (grass) and 6.2·10⁴× (pebbles) below the start noise's loss;
+    /// 100 lies 7.5× under the worst, and 10× above the network models' 10.
     public static let defaultRequiredLossReduction: Double = 100
 
     /// - Parameter source: pixels in [0, 1], (1, H, W) grey or (3, H, W) RGB (made grey by
