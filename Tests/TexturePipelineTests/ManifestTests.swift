@@ -67,7 +67,7 @@ let badManifests: [(String, String)] = [
     ("version: 1\nname: [a, b", "3:1: YAML syntax error: did not find expected ',' or ']'. Hint: check indentation and quoting near this line"),
     (validManifest.replacingOccurrences(of: "[level0]}", with: "[level0], preset: \"gatys2015:pool1\"}"), "7:5: conditions[0]: give either preset or layers, not both"),
     (validManifest + "\ndefaults: {itrations: 10}",
-     "9:12: defaults.itrations: unknown key 'itrations'. Hint: did you mean 'iterations'? allowed keys: model, weights, size, output_size, crop, grey, iterations, histogram_match, bit_depth, init, stopping, allow_unverified_weights"),
+     "9:12: defaults.itrations: unknown key 'itrations'. Hint: did you mean 'iterations'? allowed keys: model, weights, size, output_size, crop, grey, iterations, histogram_match, bit_depth, init, stopping, allow_unverified_weights, n_scales, n_orientations, spatial_corr_width, statistics"),
     (validManifest.replacingOccurrences(of: "{id: pebbles, path: \(sourcesFolder)/pebbles_256.png}", with: "{glob: \"nothing/*.png\"}"),
      "5:12: sources[0].glob: 'nothing/*.png' matches no file. Hint: patterns are relative to the manifest's folder"),
     (aliasBomb,
