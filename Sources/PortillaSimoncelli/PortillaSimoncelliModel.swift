@@ -29,6 +29,15 @@ public struct PortillaSimoncelliModel: Sendable {
 
     /// Checks plenoptic's rules for the image size and parameters and builds the pyramid's masks.
     public init(height: Int, width: Int, scales: Int = 4, orientations: Int = 4, correlationWidth: Int = 7) throws(PortillaSimoncelliError) {
+        try Self.check(height: height, width: width, scales: scales, orientations: orientations,
+                       correlationWidth: correlationWidth)
+        (self.height, self.width, self.scales, self.orientations, self.correlationWidth) = (height, width, scales, orientations, correlationWidth)
+        pyramid = SteerablePyramid(height: height, width: width, scales: scales, orientations: orientations)
+    }
+
+    /// plenoptic's rules for the image size and parameters, without building anything.
+    public static func check(height: Int, width: Int, scales: Int, orientations: Int,
+                             correlationWidth: Int) throws(PortillaSimoncelliError) {
         guard scales >= 1 else { throw .scalesOutOfRange(scales) }
         guard (2...16).contains(orientations) else { throw .orientationsOutOfRange(orientations) }
         guard correlationWidth >= 1 else { throw .correlationWidthOutOfRange(correlationWidth) }
@@ -40,8 +49,6 @@ public struct PortillaSimoncelliModel: Sendable {
         guard correlationWidth <= min(height, width) >> scales else {
             throw .correlationWidthTooLarge(height: height, width: width, scales: scales, correlationWidth: correlationWidth)
         }
-        (self.height, self.width, self.scales, self.orientations, self.correlationWidth) = (height, width, scales, orientations, correlationWidth)
-        pyramid = SteerablePyramid(height: height, width: width, scales: scales, orientations: orientations)
     }
 
     /// The statistic groups of an (H, W) image, in plenoptic's order, then magnitude_means.

@@ -15,6 +15,8 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
     case inputTooSmall(side: Int, minimum: Int, layers: [String])
     // Last, so that the cases before keep their tags in builds that were not redone.
     case weightsValuesInvalid(path: String, tensor: String, problem: String)
+    /// A model that is not a feature network (portilla-simoncelli) asked for as one.
+    case notANetwork(model: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,9 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
                 + "or wallis2017:<conv1|conv2|conv3|conv4|conv5|powerspec>."
         case .unknownModel(let name):
             return "unknown model '\(name)'. Hint: choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))."
+        case .notANetwork(let model):
+            return "model \(model) is not a feature network (it matches statistics, not Gram matrices of layers). "
+                + "Hint: its synthesis builds a PortillaSimoncelliObjective; use random-pyramid, vgg19 or vgg19-random here."
         case .inputTooSmall(let side, let minimum, let layers):
             return "image side \(side) is too small for layers \(layers.joined(separator: ",")): "
                 + "at least \(minimum) pixels are needed. Hint: use a larger --size or shallower layers."

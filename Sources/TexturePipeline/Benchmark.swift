@@ -35,8 +35,10 @@ public enum Benchmark {
     /// algorithm, and the embedded model, at each size: `warmups` untimed evaluations, then the
     /// median of `repeats`. GFLOP/s always counts direct-convolution FLOPs, so the algorithms
     /// compare by time.
+    /// Then portilla-simoncelli (plenoptic's defaults, a grey plane; one thread, FFTW) at each size.
+    /// `only` (names of models or cutoffs) restricts the cases; nil: all.
     public static func run(sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
-                           repeats: Int = 5, warmups: Int = 3,
+                           repeats: Int = 5, warmups: Int = 3, only: [String]? = nil,
                            report: (BenchmarkRow) -> Void = { _ in }) throws(PipelineError) -> BenchmarkReport {
         let sgemm = sgemmRate(threads: threads)
         let vgg = VGG19Weights.random(seed: ModelCatalog.defaultRandomWeightsSeed)
@@ -61,9 +63,15 @@ public enum Benchmark {
                 cases.append((pyramid, "levels+spectrum", pyramid.defaultLayers(sourceShape: source.shape), convolution,
                               SpectrumSetting(weight: 0.01, grey: false)))
             }
-            for (model, cutoff, layers, convolution, spectrum) in cases {
+            for (model, cutoff, layers, convolution, spectrum) in cases
+            where only.map({ $0.contains(model.name) && $0.contains(cutoff) }) ?? true {
                 let row = try time(model: model, cutoff: cutoff, layers: layers, convolution: convolution, source: source,
                                    threads: threads, repeats: repeats, warmups: warmups, spectrum: spectrum)
+                rows.append(row)
+                report(row)
+            }
+            if only.map({ $0.contains(ModelName.portillaSimoncelli.rawValue) }) ?? true {
+                let row = try timePortillaSimoncelli(source: source, repeats: repeats, warmups: warmups)
                 rows.append(row)
                 report(row)
             }
@@ -96,6 +104,31 @@ public enum Benchmark {
         return BenchmarkRow(model: model.name, size: source.shape.height, cutoff: cutoff, convolution: convolution.rawValue, medianSeconds: median,
                             minSeconds: seconds.first!, maxSeconds: seconds.last!, gflopPerEvaluation: flops / 1e9,
                             gflopPerSecond: flops / 1e9 / median, peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
+    }
+
+    /// One Portilla–Simoncelli loss + gradient evaluation of the source's luma (double precision,
+    /// single-threaded FFTW); its FLOPs are not counted (0).
+    static func timePortillaSimoncelli(source: Tensor, repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow {
+        let objective: PortillaSimoncelliObjective
+        do { objective = try PortillaSimoncelliObjective(source: source) } catch {
+            throw .invalidArgument(name: "--sizes", value: "\(source.shape.height)", hint: error.description)
+        }
+        let shape = Shape(1, source.shape.height, source.shape.width)
+        let x = ImagePreparation.luma(source).data.map(Double.init)
+        var gradient = [Double](repeating: 0, count: x.count)
+        let clock = ContinuousClock()
+        var seconds: [Double] = []
+        for run in 0..<(warmups + repeats) {
+            let start = clock.now
+            _ = objective.lossAndGradient(variable: x, shape: shape, grey: true, gradient: &gradient)
+            if run >= warmups { seconds.append((clock.now - start) / .seconds(1)) }
+        }
+        seconds.sort()
+        let median = seconds[seconds.count / 2]
+        return BenchmarkRow(model: ModelName.portillaSimoncelli.rawValue, size: shape.height, cutoff: "S4 K4 W7",
+                            convolution: "fft", medianSeconds: median, minSeconds: seconds.first!,
+                            maxSeconds: seconds.last!, gflopPerEvaluation: 0, gflopPerSecond: 0,
+                            peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
     }
 
     /// cblas_sgemm GFLOP/s on 2048 × 2048 matrices (best of 3) with `threads` threads, split

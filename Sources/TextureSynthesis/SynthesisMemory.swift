@@ -48,3 +48,20 @@ public enum SynthesisMemory {
         return MemoryEstimate(bytes: processBytes + Int(counted * headroom))
     }
 }
+
+extension MemoryEstimate {
+    /// A Portilla–Simoncelli synthesis of an H × W grey plane: the forward tape and its backward
+    /// pass hold about (8K + 16) complex (16-byte) planes of the full size, K orientations (the
+    /// bands with their coarser scales, magnitudes, phase-doubled bands, reconstructed low-passes,
+    /// masks and gradients; a deliberately generous count, not a measured peak), plus L-BFGS-B's
+    /// work arrays for the grey variable and the images, as `SynthesisMemory.estimate`.
+    public static func portillaSimoncelli(height: Int, width: Int, orientations: Int = 4,
+                                          memory: Int = 20) -> MemoryEstimate {
+        let n = height * width
+        let planes = 16 * (8 * orientations + 16) * n
+        let optimizer = 8 * ((2 * memory + 5) * n + 11 * memory * memory + 8 * memory) + 8 * 8 * n + 4 * 4 * n
+        let images = 4 * 12 * 3 * n
+        return MemoryEstimate(bytes: SynthesisMemory.processBytes
+                              + Int(Double(planes + optimizer + images) * SynthesisMemory.headroom))
+    }
+}

@@ -7,7 +7,7 @@ import TexturePipeline
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs and the embedded model).",
+        abstract: "Benchmark loss + gradient evaluations (vgg19 cutoffs, the embedded model, portilla-simoncelli).",
         discussion: exitCodesHelp)
 
     @Option(help: ArgumentHelp("Comma-separated image sides, each 16 to 4096.", valueName: "side,…"))
@@ -22,6 +22,10 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed evaluations per case (median reported).")
     var repeats: Int = 5
 
+    @Option(help: ArgumentHelp("Only these models or cutoffs, e.g. vgg19-random,pool2,portilla-simoncelli "
+                               + "(a network case needs its model and its cutoff named).", valueName: "name,…"))
+    var only: CommaSeparated<String>?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -35,7 +39,7 @@ struct Bench: ParsableCommand {
 
     /// One table row: the first and third columns left-aligned, the others right-aligned.
     func row(_ cells: [String]) -> String {
-        let widths = [15, 5, 11, 9, 9, 9, 8, 8, 8]
+        let widths = [19, 5, 11, 9, 9, 9, 8, 8, 8]
         return zip(cells, widths).enumerated().map { index, pair in
             let padding = String(repeating: " ", count: max(0, pair.1 - pair.0.count))
             return [0, 2, 3].contains(index) ? pair.0 + padding : padding + pair.0
@@ -45,7 +49,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         if !json { print(row(["model", "size", "cutoff", "conv", "s/eval", "spread", "GFLOP", "GFLOP/s", "peak MB"])) }
         let report = try Benchmark.run(sizes: sizes.values, threads: threads, convolutions: conv.values,
-                                        repeats: repeats) { result in
+                                        repeats: repeats, only: only?.values) { result in
             guard !json else { return }
             print(self.row([result.model, "\(result.size)", result.cutoff, result.convolution,
                             String(format: "%.4f", result.medianSeconds),

@@ -9,7 +9,8 @@ import TextureSynthesis
 /// The model and what of it is matched: shared by synthesize and compare.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Texture model: random-pyramid (embedded, not the paper's), vgg19 (the paper's; needs "
-                               + "weights), vgg19-random (the random-weights control)."))
+                               + "weights), vgg19-random (the random-weights control), portilla-simoncelli "
+                               + "(Portilla & Simoncelli 2000's statistics; grey only, at the source's size)."))
     var model: ModelName = ModelCatalog.defaultModel
 
     @Option(help: "vgg19 weights file (default: weights/vgg19.safetensors, or $TEXSTIM_WEIGHTS_DIR/vgg19.safetensors).",
@@ -58,6 +59,8 @@ struct ComputeOptions: ParsableArguments {
 /// Every parameter of one stimulus, as `texstim synthesize` takes them; `parameters` is the record.
 struct StimulusOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
+
+    @OptionGroup(title: "Portilla–Simoncelli") var portillaSimoncelli: PortillaSimoncelliOptions
 
     @Option(parsing: .unconditional, help: "Centre-square crop the source and resize it to N×N (bicubic) before use.")
     var size: Int?
@@ -110,6 +113,7 @@ struct StimulusOptions: ParsableArguments {
         for (name, value) in [("--size", size), ("--output-size", outputSize)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1 pixel; got \(value).") }
         }
+        _ = try portillaSimoncelli.settings(for: modelOptions.model)
     }
 
     /// The parameter record these options give (layers and spectrum weight still unresolved when
@@ -120,6 +124,7 @@ struct StimulusOptions: ParsableArguments {
                            initImage: initImage, iterations: iterations, seed: seed, histogramMatch: histogramMatch,
                            bitDepth: bitDepth,
                            stopping: StoppingRules(window: stopWindow, relativeChange: stopRelativeChange,
-                                                   lossTarget: lossTarget))
+                                                   lossTarget: lossTarget),
+                           portillaSimoncelli: try? portillaSimoncelli.settings(for: modelOptions.model))
     }
 }

@@ -12,7 +12,7 @@ import TexturePipeline
         let folder = try temporaryFolder("model")
         let result = try texstim(["synthesize", pebbles, "--out", folder + "/out.png", "--model", "alexnet"])
         #expect(result.status == 2, "\(result.error)")
-        let listing = "Please provide one of 'random-pyramid', 'vgg19' or 'vgg19-random'."
+        let listing = "Please provide one of 'random-pyramid', 'vgg19', 'vgg19-random' or 'portilla-simoncelli'."
         #expect(result.error.contains("The value 'alexnet' is invalid for '--model <model>'. " + listing), "\(result.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }

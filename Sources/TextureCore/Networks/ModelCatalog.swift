@@ -9,6 +9,12 @@ public enum ModelName: String, Sendable, CaseIterable, Codable {
     case vgg19
     /// VGG-19 with seeded He-initialised weights (the paper's control).
     case vgg19Random = "vgg19-random"
+    /// The Portilla–Simoncelli (2000) statistics of a grey image, as plenoptic 2.1.1 (not a feature
+    /// network: no layers, no Gram matrices; its synthesis objective is PortillaSimoncelliObjective).
+    case portillaSimoncelli = "portilla-simoncelli"
+
+    /// Whether the model is a feature network (a `TextureModel` from `ModelCatalog.load`).
+    public var isNetwork: Bool { self != .portillaSimoncelli }
 }
 
 public enum ModelCatalog {
@@ -32,6 +38,7 @@ public enum ModelCatalog {
         case .randomPyramid: return RandomPyramid(seed: seed ?? RandomPyramid.defaultSeed)
         case .vgg19: return try VGG19Weights.load(path: weightsPath ?? defaultWeightsPath())
         case .vgg19Random: return VGG19Weights.random(seed: seed ?? defaultRandomWeightsSeed)
+        case .portillaSimoncelli: throw .notANetwork(model: name)
         }
     }
 }

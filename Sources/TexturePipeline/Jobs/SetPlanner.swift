@@ -14,7 +14,7 @@ import TextureWeights
 public struct SetPlan: Sendable {
     public var manifest: Manifest
     public var jobs: [StimulusJob]
-    /// One loaded model per (model name, weights path).
+    /// One loaded network per (model name, weights path); portilla-simoncelli jobs have none.
     public var models: [String: any TextureModel]
     public var outputFolder: String
     /// Things that are allowed but probably not meant (a grey source in a colour condition).
@@ -35,7 +35,10 @@ public struct SetPlan: Sendable {
                                   hint: "use fewer --workers (each worker holds one job's networks)")
     }
 
-    func model(for job: StimulusJob) -> any TextureModel { models[SetPlanner.modelKey(job)]! }
+    /// The job's network (nil for portilla-simoncelli, which loads nothing).
+    func model(for job: StimulusJob) -> (any TextureModel)? {
+        job.parameters.model.isNetwork ? models[SetPlanner.modelKey(job)]! : nil
+    }
 
     func weightsOrigin(for job: StimulusJob) -> WeightsOrigin? { weightsOrigins[SetPlanner.modelKey(job)] }
 }
@@ -57,6 +60,17 @@ public enum SetPlanner {
         // Condition by condition (model, then jobs), so that problems are listed in manifest order.
         for (index, condition) in planning.manifest.conditions.enumerated() {
             let settings = planning.manifest.defaults.overridden(by: condition.settings)
+            if settings.model == .portillaSimoncelli {
+                planning.expandPortillaSimoncelli(condition, index: index, settings: settings)
+                continue
+            }
+            if let key = settings.portillaSimoncelliKeys.first {
+                planning.report(condition.mark, "conditions[\(index)].\(key)",
+                                "\(key) is a setting of model portilla-simoncelli, not of "
+                                + (settings.model ?? ModelCatalog.defaultModel).rawValue,
+                                hint: "remove \(key), or set model: portilla-simoncelli")
+                continue
+            }
             guard let model = planning.loadModel(condition, index: index, settings: settings,
                                                  allowUnverifiedWeights: allowUnverifiedWeights) else { continue }
             planning.expand(condition, index: index, settings: settings, model: model)

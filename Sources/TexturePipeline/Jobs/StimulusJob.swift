@@ -28,8 +28,9 @@ public struct StimulusJob: Sendable, Equatable {
         return "\(source)__\(condition)__s\(String(repeating: "0", count: max(0, digits - number.count)))\(number)"
     }
 
-    /// The request that synthesises this job (the model comes from the caller's cache).
-    public func request(outputFolder: String, model: any TextureModel, manifest: Manifest,
+    /// The request that synthesises this job (the network comes from the caller's cache; nil for
+    /// portilla-simoncelli, which loads none).
+    public func request(outputFolder: String, model: (any TextureModel)?, manifest: Manifest,
                         convolution: ConvolutionChoice = .default) -> SynthesisRequest {
         var request = SynthesisRequest(sourcePath: sourcePath,
                                        outputPath: (outputFolder as NSString).appendingPathComponent(relativePNGPath),

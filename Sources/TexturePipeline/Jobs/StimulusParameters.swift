@@ -46,6 +46,10 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
     public var stopping: StoppingRules
     /// L-BFGS-B's memory m, factr and pgtol, exactly as the optimiser is given them.
     public var optimizer: OptimizerSettings
+    /// `portilla-simoncelli` only: the statistics' scales, orientations, correlation width and
+    /// matched groups (nil in a request: plenoptic's defaults, all groups; a record and a job hold
+    /// them resolved). nil for the network models, whose records do not have the key.
+    public var portillaSimoncelli: PortillaSimoncelliSettings?
 
     /// The defaults of `texstim synthesize` and of a manifest: the embedded model, 1000
     /// iterations, seed 0, 8-bit colour, no post-processing, the reference optimiser settings.
@@ -53,7 +57,8 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
                 layerWeights: [Double]? = nil, spectrumWeight: Double? = nil, size: Int? = nil, crop: Bool = true,
                 outputSize: Int? = nil, grey: Bool = false, initImage: String? = nil, iterations: Int = 1000,
                 seed: UInt64 = 0, histogramMatch: Bool = false, bitDepth: Int = 8, equalize: Equalization? = nil,
-                stopping: StoppingRules = StoppingRules(), optimizer: OptimizerSettings = OptimizerSettings()) {
+                stopping: StoppingRules = StoppingRules(), optimizer: OptimizerSettings = OptimizerSettings(),
+                portillaSimoncelli: PortillaSimoncelliSettings? = nil) {
         self.model = model
         self.weightsSha256 = weightsSha256
         self.layers = layers
@@ -71,6 +76,7 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
         self.equalize = equalize
         self.stopping = stopping
         self.optimizer = optimizer
+        self.portillaSimoncelli = portillaSimoncelli
     }
 }
 

@@ -30,8 +30,29 @@ public struct ManifestSettings: Sendable, Equatable {
     public var stopping: StoppingRules?
     /// Use `vgg19` weights that are not a published VGG-19 (provenance then says unverified).
     public var allowUnverifiedWeights: Bool?
+    /// portilla-simoncelli only: `n_scales`, `n_orientations`, `spatial_corr_width` and the matched
+    /// `statistics` groups (each nil: plenoptic's default; statistics: all groups).
+    public var nScales: Int?
+    public var nOrientations: Int?
+    public var spatialCorrWidth: Int?
+    public var statistics: [String]?
 
     public init() {}
+
+    /// The manifest keys of the Portilla–Simoncelli settings these settings give (an error for
+    /// another model: they would do nothing).
+    public var portillaSimoncelliKeys: [String] {
+        [("n_scales", nScales != nil), ("n_orientations", nOrientations != nil),
+         ("spatial_corr_width", spatialCorrWidth != nil), ("statistics", statistics != nil)].filter(\.1).map(\.0)
+    }
+
+    /// The Portilla–Simoncelli settings these give, plenoptic's defaults for the rest.
+    public var portillaSimoncelliSettings: PortillaSimoncelliSettings {
+        PortillaSimoncelliSettings(nScales: nScales ?? PortillaSimoncelliSettings.defaultScales,
+                                   nOrientations: nOrientations ?? PortillaSimoncelliSettings.defaultOrientations,
+                                   spatialCorrWidth: spatialCorrWidth ?? PortillaSimoncelliSettings.defaultCorrelationWidth,
+                                   statistics: statistics)
+    }
 
     /// `self` with every field that `other` sets replaced by `other`'s.
     public func overridden(by other: ManifestSettings) -> ManifestSettings {
@@ -39,9 +60,12 @@ public struct ManifestSettings: Sendable, Equatable {
     }
 
     /// `base` with every parameter these settings set replaced (the rest keep `base`'s values,
-    /// StimulusParameters' defaults for a manifest's jobs).
+    /// StimulusParameters' defaults for a manifest's jobs); the Portilla–Simoncelli settings for
+    /// that model only (nil for the others, whose records do not have them).
     public func applied(to base: StimulusParameters) -> StimulusParameters {
-        Self.fields.reduce(into: base) { parameters, field in field.apply(self, &parameters) }
+        var parameters = Self.fields.reduce(into: base) { parameters, field in field.apply(self, &parameters) }
+        parameters.portillaSimoncelli = parameters.model == .portillaSimoncelli ? portillaSimoncelliSettings : nil
+        return parameters
     }
 
     /// One setting: how a condition's value overrides the defaults', and which stimulus
@@ -57,7 +81,8 @@ public struct ManifestSettings: Sendable, Equatable {
          .optionalParameter(\.outputSize, \.outputSize), .parameter(\.crop, \.crop), .parameter(\.grey, \.grey),
          .parameter(\.iterations, \.iterations), .parameter(\.histogramMatch, \.histogramMatch),
          .parameter(\.bitDepth, \.bitDepth), .parameter(\.stopping, \.stopping),
-         .setting(\.weights), .setting(\.initMode), .setting(\.allowUnverifiedWeights)]
+         .setting(\.weights), .setting(\.initMode), .setting(\.allowUnverifiedWeights), .setting(\.nScales),
+         .setting(\.nOrientations), .setting(\.spatialCorrWidth), .setting(\.statistics)]
     }
 }
 

@@ -4,7 +4,8 @@
 //   version: 1                      name: set name (filename-safe)      seed: set seed (integer ≥ 0)
 //   output: folder (relative to the current directory; default stimuli/<name>)
 //   defaults: {model, weights, size, output_size, crop, grey, iterations, histogram_match,
-//              bit_depth, init: shared | per-condition, allow_unverified_weights}
+//              bit_depth, init: shared | per-condition, allow_unverified_weights,
+//              n_scales, n_orientations, spatial_corr_width, statistics (portilla-simoncelli only)}
 //   sources: [{id, path} | {glob}]  paths relative to the manifest file
 //   conditions: [{name, preset} | {name, layers, layer_weights}] + spectrum_weight + any defaults key as override
 //   samples: syntheses per source × condition
@@ -20,7 +21,8 @@ import Yams
 public enum ManifestReader {
     static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "postprocess", "validate"]
     static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init",
-                              "stopping", "allow_unverified_weights"]
+                              "stopping", "allow_unverified_weights", "n_scales", "n_orientations", "spatial_corr_width",
+                              "statistics"]
     static let maximumFileBytes = 1 << 20
 
     /// Reads and checks the manifest's syntax and types (not yet the files it names).
@@ -176,7 +178,35 @@ public enum ManifestReader {
             if result.initMode == nil { fields.report(node, "\(path).init", "expected shared or per-condition, got '\(text)'") }
         }
         result.stopping = entries["stopping"].flatMap { stoppingBlock($0, "\(path).stopping", &fields) }
+        portillaSimoncelliSettings(entries, path, &fields, into: &result)
         return result
+    }
+
+    /// `n_scales`, `n_orientations`, `spatial_corr_width` (integers; the size rules are the
+    /// planner's) and `statistics` (plenoptic's group names, each once).
+    static func portillaSimoncelliSettings(_ entries: [String: Node], _ path: String, _ fields: inout YAMLFields,
+                                           into result: inout ManifestSettings) {
+        result.nScales = entries["n_scales"].flatMap { fields.integer($0, "\(path).n_scales", minimum: 1, maximum: 12) }
+        result.nOrientations = entries["n_orientations"].flatMap {
+            fields.integer($0, "\(path).n_orientations", minimum: 2, maximum: 16)
+        }
+        result.spatialCorrWidth = entries["spatial_corr_width"].flatMap {
+            fields.integer($0, "\(path).spatial_corr_width", minimum: 1, maximum: 1024)
+        }
+        guard let node = entries["statistics"], let names = fields.strings(node, "\(path).statistics") else { return }
+        let groups = PortillaSimoncelliSettings.groupNames
+        for name in names where !groups.contains(name) {
+            fields.report(node, "\(path).statistics", "unknown statistic group '\(name)'",
+                          hint: "choose from \(groups.joined(separator: ", ")) (plenoptic's names)")
+        }
+        if names.isEmpty {
+            fields.report(node, "\(path).statistics", "the list is empty, so the loss would be 0",
+                          hint: "select at least one group, or drop statistics to match all")
+        }
+        if Set(names).count != names.count {
+            fields.report(node, "\(path).statistics", "a group is named twice", hint: "name each group once")
+        }
+        result.statistics = names
     }
 
     /// `stopping: {window: N, relative_change: r, loss_target: L}`: window and relative_change

@@ -10,8 +10,7 @@ enum ProvenanceBuilder {
     /// SynthesisJob.resolve); the descriptive blocks are derived from them and from the result,
     /// the optimiser's settings from what L-BFGS-B was given (`result.optimizer`).
     static func record(_ request: SynthesisRequest, parameters: StimulusParameters, source: DecodedImage,
-                       sourceSHA256: String, model: any TextureModel, objective: TextureObjective,
-                       result: SynthesisResult) -> StimulusRecord {
+                       sourceSHA256: String, model: ModelDescription, result: SynthesisResult) -> StimulusRecord {
         let p = parameters
         let stimulusFolder = (request.outputPath as NSString).deletingLastPathComponent
         return StimulusRecord(
@@ -22,18 +21,15 @@ enum ProvenanceBuilder {
             preparation: .init(size: p.size, crop: p.cropDescription,
                                resizeFilter: "bicubic (Keys a=-0.5), antialiased when shrinking",
                                grey: p.grey, greyConversion: p.grey ? "Rec. 709 luma" : nil,
-                               modelInput: model.preprocessing.rawValue),
-            model: .init(name: model.name,
-                         weightsPath: model.weightsSHA256 == nil ? nil : (request.weightsPath ?? ModelCatalog.defaultWeightsPath()),
-                         weightsSha256: model.weightsSHA256),
-            layers: objective.terms, spectrumWeight: objective.spectrum?.weight, seed: p.seed,
+                               modelInput: model.modelInput),
+            model: model.record, layers: model.layers, spectrumWeight: model.spectrumWeight, seed: p.seed,
             optimizer: .init(memory: result.optimizer.memory, maxIterations: p.iterations,
                              factr: result.optimizer.factr,
                              pgtol: result.optimizer.pgtol,
                              stopping: result.convergence.stoppingRules.isEmpty ? nil : result.convergence.stoppingRules,
                              bounds: result.bounds.map { [$0.lowerBound, $0.upperBound] }, start: p.startDescription,
                              variable: p.grey
-                                ? "grey pixels v in [0, 1]; the model sees (v, v, v), ∂L/∂v is the sum over channels"
+                                ? model.greyVariable
                                 : "model input (preprocessed RGB)"),
             iterations: result.iterations, evaluations: result.evaluations, stopReason: result.stopReason,
             convergence: result.convergence,

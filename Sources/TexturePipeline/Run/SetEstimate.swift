@@ -14,16 +14,40 @@ public struct SetEstimate: Sendable {
     /// L-BFGS-B takes about 1.06 evaluations per iteration on these problems (measured on the demo).
     static let evaluationsPerIteration = 1.06
 
+    /// Network jobs from FLOPs at the calibrated rate; portilla-simoncelli jobs from one timed
+    /// evaluation at their size and settings (its cost is FFTs, not FLOP-counted convolutions).
     public static func estimate(_ plan: SetPlan) -> SetEstimate {
-        guard let first = plan.jobs.first else { return SetEstimate(gflopPerSecond: 0, secondsPerJob: []) }
-        let rate = calibrate(model: plan.model(for: first), layers: first.parameters.layers ?? [])
+        guard !plan.jobs.isEmpty else { return SetEstimate(gflopPerSecond: 0, secondsPerJob: []) }
+        let firstNetwork = plan.jobs.first { plan.model(for: $0) != nil }
+        let rate = firstNetwork.map { calibrate(model: plan.model(for: $0)!, layers: $0.parameters.layers ?? []) } ?? 0
+        var evaluationSeconds: [String: Double] = [:]
         let seconds = plan.jobs.map { job -> Double in
             let side = job.parameters.outputSize ?? job.parameters.size ?? 256
-            let flops = plan.model(for: job).evaluationFLOPs(input: Shape(3, side, side),
-                                                             layers: job.parameters.layers ?? [])
-            return flops / 1e9 / rate * Double(job.parameters.iterations) * evaluationsPerIteration
+            let evaluation: Double
+            if let model = plan.model(for: job) {
+                evaluation = model.evaluationFLOPs(input: Shape(3, side, side), layers: job.parameters.layers ?? []) / 1e9 / rate
+            } else {
+                let settings = job.parameters.portillaSimoncelli ?? PortillaSimoncelliSettings()
+                let key = "\(side)|\(settings)"
+                evaluation = evaluationSeconds[key] ?? portillaSimoncelliSeconds(side: side, settings: settings)
+                evaluationSeconds[key] = evaluation
+            }
+            return evaluation * Double(job.parameters.iterations) * evaluationsPerIteration
         }
         return SetEstimate(gflopPerSecond: rate, secondsPerJob: seconds)
+    }
+
+    /// Seconds of one Portilla–Simoncelli evaluation (loss and gradient) at side², one warm-up, two timed.
+    static func portillaSimoncelliSeconds(side: Int, settings: PortillaSimoncelliSettings) -> Double {
+        var sampler = NormalSampler(seed: 1)
+        let source = Tensor(Shape(1, side, side), data: sampler.fill(count: side * side).map { min(max(0.5 + 0.2 * $0, 0), 1) })
+        guard let objective = try? PortillaSimoncelliObjective(source: source, settings: settings) else { return 0 }
+        let x = source.data.map(Double.init), shape = Shape(1, side, side)
+        var gradient = [Double](repeating: 0, count: x.count)
+        _ = objective.lossAndGradient(variable: x, shape: shape, grey: true, gradient: &gradient)
+        let clock = ContinuousClock(), start = clock.now
+        for _ in 0..<2 { _ = objective.lossAndGradient(variable: x, shape: shape, grey: true, gradient: &gradient) }
+        return (clock.now - start) / .seconds(1) / 2
     }
 
     /// Times three evaluations at 96² with one thread after one warm-up.

@@ -34,7 +34,7 @@ struct StimulusValidator {
     let plan: SetPlan
     let thresholds: [ValidationStatistic: Threshold]
     private var sources: [String: PreparedSource] = [:]
-    private var objectives: [String: TextureObjective] = [:]
+    private var objectives: [String: any SynthesisObjective] = [:]
 
     init(plan: SetPlan, thresholds: [ValidationStatistic: Threshold]) {
         self.plan = plan
@@ -127,7 +127,8 @@ struct StimulusValidator {
             }
         }
         if let loss = statistics.gramLoss {
-            flag(.gramLoss, threshold(.gramLoss, loss.total), String(format: "Gram loss to the source %.4g", loss.total))
+            let what = job.parameters.model.isNetwork ? "Gram" : "Portilla–Simoncelli"
+            flag(.gramLoss, threshold(.gramLoss, loss.total), String(format: "%@ loss to the source %.4g", what, loss.total))
         }
         return StimulusMeasurement(statistics: statistics, pixels: pixels, lumaHistogram: Self.coarseHistogram(luma),
                                    spectrum: spectrum.amplitudes, lossTrace: record?.convergence?.lossTrace ?? [])
@@ -212,17 +213,29 @@ struct StimulusValidator {
         }
     }
 
-    /// The Gram loss of the file's pixels to the prepared source, with the job's model and layers.
+    /// The model's loss of the file's pixels to the prepared source, recomputed: the Gram loss with
+    /// the job's network and layers, or the Portilla–Simoncelli loss with the job's settings and
+    /// statistic groups (reported as `gram_loss` either way). nil when the sizes do not fit.
     mutating func gramLoss(_ job: StimulusJob, pixels: Tensor, source: PreparedSource) -> LossBreakdown? {
         let key = "\(job.sourcePath)|\(job.condition)"
+        let p = job.parameters
         if objectives[key] == nil {
-            let model = plan.model(for: job)
-            objectives[key] = try? TextureObjective(model: model, source: source.pixels,
-                                                    terms: model.terms(layers: job.parameters.layers ?? [],
-                                                                       weights: job.parameters.layerWeights),
-                                                    spectrum: job.parameters.spectrumWeight.map { SpectrumSetting(weight: $0, grey: job.parameters.grey) })
+            if let model = plan.model(for: job) {
+                objectives[key] = try? TextureObjective(model: model, source: source.pixels,
+                                                        terms: model.terms(layers: p.layers ?? [], weights: p.layerWeights),
+                                                        spectrum: p.spectrumWeight.map { SpectrumSetting(weight: $0, grey: p.grey) })
+            } else {
+                objectives[key] = try? PortillaSimoncelliObjective(source: source.pixels,
+                                                                   settings: p.portillaSimoncelli ?? .init())
+            }
         }
-        guard let objective = objectives[key], (try? objective.checkSize(ImagePreparation.rgb(pixels).shape)) != nil else { return nil }
+        guard let objective = objectives[key] else { return nil }
+        let shape = ImagePreparation.rgb(pixels).shape
+        if let network = objective as? TextureObjective {
+            guard (try? network.checkSize(shape)) != nil else { return nil }
+        } else if (try? objective.checkSynthesis(shape, grey: true)) == nil {
+            return nil
+        }
         return objective.loss(pixels: pixels)
     }
 }

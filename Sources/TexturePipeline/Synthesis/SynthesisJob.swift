@@ -87,22 +87,17 @@ public enum SynthesisJob {
             sourceBytes = try ImageFile.readFile(path: request.sourcePath, role: "source image")
             source = try ImageFile.decode(sourceBytes, path: request.sourcePath, maxSide: request.maxSide)
         } catch { throw .image(error) }
-        let loaded: LoadedModel
-        if let model = request.loadedModel { loaded = LoadedModel(model: model, weights: request.weightsOrigin) } else {
-            do {
-                loaded = try ModelLoader.load(request.parameters.model.rawValue, weightsPath: request.weightsPath,
-                                              allowUnverified: request.allowUnverifiedWeights)
-            } catch { throw PipelineError(error) }
-        }
-        let model = loaded.model
+        let synthesisModel = try SynthesisModel.of(request)
         let asked = request.parameters
         // The prepared source's shape, known before it is made: the memory check comes first.
         let preparedShape = asked.size.map { Shape(3, $0, $0) }
             ?? Shape(3, source.pixels.shape.height, source.pixels.shape.width)
-        let parameters = try resolve(request, model: model, sourceShape: preparedShape)
+        let parameters = try resolve(request, model: synthesisModel, sourceShape: preparedShape)
         let height = asked.outputSize ?? preparedShape.height, width = asked.outputSize ?? preparedShape.width
-        try checkMemory(request, model: model, layers: parameters.layers ?? [], source: preparedShape,
-                        output: Shape(3, height, width))
+        if case .network(let loaded) = synthesisModel {
+            try checkMemory(request, model: loaded.model, layers: parameters.layers ?? [], source: preparedShape,
+                            output: Shape(3, height, width))
+        }
         let prepared = ImagePreparation.prepareSource(source.pixels, size: asked.size, crop: asked.crop,
                                                       grey: asked.grey)
         var initImage: Tensor?
@@ -119,7 +114,7 @@ public enum SynthesisJob {
             initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)
             warnings += decoded.warnings
         }
-        let (objective, result) = try optimise(parameters, request: request, model: model, prepared: prepared,
+        let (objective, result) = try optimise(parameters, request: request, model: synthesisModel, prepared: prepared,
                                                options: SynthesisOptions(parameters, height: height, width: width,
                                                                          initImage: initImage),
                                                progress: progress, shouldContinue: shouldContinue)
@@ -130,8 +125,8 @@ public enum SynthesisJob {
         }
         var record = ProvenanceBuilder.record(request, parameters: parameters, source: source,
                                               sourceSHA256: SHA256.hex(sourceBytes),
-                                              model: model, objective: objective, result: final)
-        (record.model.weightsOrigin, record.model.verification) = (loaded.weights?.description, loaded.weights?.label)
+                                              model: synthesisModel.description(request: request, objective: objective),
+                                              result: final)
         record.postprocessing.equalizeClampedFraction = equalizeClamped
         var withoutTiming = record
         withoutTiming.timing = nil
@@ -144,9 +139,22 @@ public enum SynthesisJob {
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
     }
 
-    /// The request's parameters as the record keeps them: the layers and spectrum weight resolved
-    /// (from the preset, else the model's default layers) and the weights' SHA-256 filled in. A
-    /// SHA-256 the request asks for (a reproduced record's) must be the loaded weights'.
+    /// The request's parameters as the record keeps them. A network's: the layers and spectrum
+    /// weight resolved (from the preset, else the model's default layers) and the weights' SHA-256
+    /// filled in; a SHA-256 the request asks for (a reproduced record's) must be the loaded
+    /// weights'. Portilla–Simoncelli's: its settings filled in and its rules checked.
+    static func resolve(_ request: SynthesisRequest, model: SynthesisModel,
+                        sourceShape: Shape) throws(PipelineError) -> StimulusParameters {
+        switch model {
+        case .network(let loaded): return try resolve(request, model: loaded.model, sourceShape: sourceShape)
+        case .portillaSimoncelli:
+            let parameters = PortillaSimoncelliRules.resolved(request.parameters)
+            try PortillaSimoncelliRules.check(parameters, height: sourceShape.height, width: sourceShape.width,
+                                              preset: request.preset)
+            return parameters
+        }
+    }
+
     static func resolve(_ request: SynthesisRequest, model: any TextureModel,
                         sourceShape: Shape) throws(PipelineError) -> StimulusParameters {
         var parameters = request.parameters
@@ -169,16 +177,11 @@ public enum SynthesisJob {
     }
 
     /// The objective of the resolved `parameters` and the optimisation's result.
-    static func optimise(_ parameters: StimulusParameters, request: SynthesisRequest, model: any TextureModel,
+    static func optimise(_ parameters: StimulusParameters, request: SynthesisRequest, model: SynthesisModel,
                          prepared: Tensor, options: SynthesisOptions, progress: (SynthesisProgress) -> Void,
-                         shouldContinue: () -> Bool) throws(PipelineError) -> (TextureObjective, SynthesisResult) {
-        let spectrum = parameters.spectrumWeight.map { SpectrumSetting(weight: $0, grey: parameters.grey) }
+                         shouldContinue: () -> Bool) throws(PipelineError) -> (any SynthesisObjective, SynthesisResult) {
+        let objective = try model.objective(parameters, request: request, prepared: prepared)
         do {
-            let objective = try TextureObjective(model: model, source: prepared,
-                                                 terms: model.terms(layers: parameters.layers ?? [],
-                                                                    weights: parameters.layerWeights),
-                                                 threads: request.threads, convolution: request.convolution.algorithm,
-                                                 spectrum: spectrum)
             let result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress,
                                                            shouldContinue: shouldContinue)
             return (objective, result)
