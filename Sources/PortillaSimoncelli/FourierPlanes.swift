@@ -15,7 +15,8 @@ enum Fourier {
     static func ifft2(_ plane: ComplexPlane) -> ComplexPlane {
         let fft = ComplexFFT2D.plan(height: plane.height, width: plane.width)
         let scale = 1 / Double(plane.count)
-        return ComplexPlane(height: plane.height, width: plane.width, interleaved: fft.inverse(plane.interleaved).map { $0 * scale })
+        return ComplexPlane(
+            height: plane.height, width: plane.width, interleaved: fft.inverse(plane.interleaved).map { $0 * scale })
     }
 
     /// out[(y + H/2) mod H, (x + W/2) mod W] = in[y, x] (numpy's fftshift).
@@ -48,10 +49,14 @@ enum Fourier {
     static func ifft2Backward(_ dOut: ComplexPlane) -> ComplexPlane { fft2(dOut).scaled(by: 1 / Double(dOut.count)) }
 
     /// Backward of `centredSpectrum` (real x ↦ fftshift(fft2(x))): Re fft2ᴴ(ifftshift(G)).
-    static func centredSpectrumBackward(_ dSpectrum: ComplexPlane) -> RealPlane { fft2Backward(ifftshift(dSpectrum)).real }
+    static func centredSpectrumBackward(_ dSpectrum: ComplexPlane) -> RealPlane {
+        fft2Backward(ifftshift(dSpectrum)).real
+    }
 
     /// Backward of fftshift(fft2(z)) for a complex z: fft2ᴴ(ifftshift(G)).
-    static func complexSpectrumBackward(_ dSpectrum: ComplexPlane) -> ComplexPlane { fft2Backward(ifftshift(dSpectrum)) }
+    static func complexSpectrumBackward(_ dSpectrum: ComplexPlane) -> ComplexPlane {
+        fft2Backward(ifftshift(dSpectrum))
+    }
 
     /// Backward of `spatial` (S ↦ ifft2(ifftshift(S))): fftshift(ifft2ᴴ(G)).
     static func spatialBackward(_ dOut: ComplexPlane) -> ComplexPlane { fftshift(ifft2Backward(dOut)) }

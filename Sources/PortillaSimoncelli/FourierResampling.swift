@@ -13,11 +13,14 @@ enum FourierResampling {
     /// the two rows (columns) just outside that window, and (0, 0) the average of its 4 corners.
     /// Returns the real part of the inverse transform (x is real here).
     static func shrink(_ x: RealPlane, factor: Int) -> RealPlane {
-        precondition(factor > 1 && x.height % factor == 0 && x.width % factor == 0, "shrink \(x.height)×\(x.width) by \(factor)")
+        precondition(
+            factor > 1 && x.height % factor == 0 && x.width % factor == 0, "shrink \(x.height)×\(x.width) by \(factor)")
         let f = Fourier.centredSpectrum(x).scaled(by: 1 / Double(factor * factor))
         let (h, w) = (x.height / factor, x.width / factor)
-        let y1 = Int((Double(x.height) / 2 + 1 - Double(h) / 2).rounded(.up)), y2 = Int((Double(x.height) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(x.width) / 2 + 1 - Double(w) / 2).rounded(.up)), x2 = Int((Double(x.width) / 2 + Double(w) / 2).rounded(.up))
+        let y1 = Int((Double(x.height) / 2 + 1 - Double(h) / 2).rounded(.up)),
+            y2 = Int((Double(x.height) / 2 + Double(h) / 2).rounded(.up))
+        let x1 = Int((Double(x.width) / 2 + 1 - Double(w) / 2).rounded(.up)),
+            x2 = Int((Double(x.width) / 2 + Double(w) / 2).rounded(.up))
         var small = ComplexPlane(zeros: h, w)
         for y in 1..<h {
             for c in 1..<w { small[y, c] = f[y1 + y - 1, x1 + c - 1] }
@@ -36,8 +39,10 @@ enum FourierResampling {
         precondition(factor > 1)
         let f = Fourier.fftshift(Fourier.fft2(x)).scaled(by: Double(factor * factor))
         let (h, w) = (x.height, x.width), (bigH, bigW) = (x.height * factor, x.width * factor)
-        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)), y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)), x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
+        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)),
+            y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
+        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)),
+            x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
         var large = ComplexPlane(zeros: bigH, bigW)
         for y in 1..<h {
             for c in 1..<w { large[y1 + y - 1, x1 + c - 1] = f[y, c] }
@@ -65,8 +70,10 @@ enum FourierResampling {
         let dSmall = Fourier.spatialBackward(dOut.complex)
         let (h, w) = (dOut.height, dOut.width)
         precondition(h * factor == height && w * factor == width)
-        let y1 = Int((Double(height) / 2 + 1 - Double(h) / 2).rounded(.up)), y2 = Int((Double(height) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(width) / 2 + 1 - Double(w) / 2).rounded(.up)), x2 = Int((Double(width) / 2 + Double(w) / 2).rounded(.up))
+        let y1 = Int((Double(height) / 2 + 1 - Double(h) / 2).rounded(.up)),
+            y2 = Int((Double(height) / 2 + Double(h) / 2).rounded(.up))
+        let x1 = Int((Double(width) / 2 + 1 - Double(w) / 2).rounded(.up)),
+            x2 = Int((Double(width) / 2 + Double(w) / 2).rounded(.up))
         var dF = ComplexPlane(zeros: height, width)
         func add(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), _ weight: Double) {
             let old = dF[y, x]
@@ -93,8 +100,10 @@ enum FourierResampling {
     static func expandBackward(_ dOut: ComplexPlane, factor: Int) -> ComplexPlane {
         let dLarge = Fourier.spatialBackward(dOut)
         let (bigH, bigW) = (dOut.height, dOut.width), (h, w) = (dOut.height / factor, dOut.width / factor)
-        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)), y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)), x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
+        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)),
+            y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
+        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)),
+            x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
         var dF = ComplexPlane(zeros: h, w)
         func add(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), _ weight: Double) {
             let old = dF[y, x]

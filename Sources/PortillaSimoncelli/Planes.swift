@@ -41,7 +41,9 @@ public struct RealPlane: Sendable, Equatable {
     public static func centredBackward(_ dOut: RealPlane) -> RealPlane { dOut.centred() }
 
     /// v · s.
-    public func scaled(by s: Double) -> RealPlane { RealPlane(height: height, width: width, values: values.map { $0 * s }) }
+    public func scaled(by s: Double) -> RealPlane {
+        RealPlane(height: height, width: width, values: values.map { $0 * s })
+    }
 
     public static func + (a: RealPlane, b: RealPlane) -> RealPlane {
         precondition(a.height == b.height && a.width == b.width)
@@ -57,7 +59,9 @@ public struct ComplexPlane: Sendable, Equatable {
     public var interleaved: [Double]
 
     public init(height: Int, width: Int, interleaved: [Double]) {
-        precondition(interleaved.count == 2 * height * width, "\(interleaved.count) doubles for a \(height)×\(width) complex plane")
+        precondition(
+            interleaved.count == 2 * height * width,
+            "\(interleaved.count) doubles for a \(height)×\(width) complex plane")
         self.height = height
         self.width = width
         self.interleaved = interleaved
@@ -78,7 +82,9 @@ public struct ComplexPlane: Sendable, Equatable {
 
     /// |z| = √(re² + im²) (hypot, as torch's abs of a complex tensor).
     public var magnitude: RealPlane {
-        RealPlane(height: height, width: width, values: (0..<count).map { hypot(interleaved[2 * $0], interleaved[2 * $0 + 1]) })
+        RealPlane(
+            height: height, width: width,
+            values: (0..<count).map { hypot(interleaved[2 * $0], interleaved[2 * $0 + 1]) })
     }
 
     /// Backward of `magnitude` (z ↦ |z|): G_z = G · z / |z|. |z| has no derivative at z = 0;
@@ -124,7 +130,8 @@ public struct ComplexPlane: Sendable, Equatable {
 
     public static func + (a: ComplexPlane, b: ComplexPlane) -> ComplexPlane {
         precondition(a.height == b.height && a.width == b.width)
-        return ComplexPlane(height: a.height, width: a.width, interleaved: zip(a.interleaved, b.interleaved).map { $0 + $1 })
+        return ComplexPlane(
+            height: a.height, width: a.width, interleaved: zip(a.interleaved, b.interleaved).map { $0 + $1 })
     }
 
     /// Rows top..<bottom and columns left..<right.

@@ -28,16 +28,23 @@ public struct PortillaSimoncelliModel: Sendable {
     let pyramid: SteerablePyramid
 
     /// Checks plenoptic's rules for the image size and parameters and builds the pyramid's masks.
-    public init(height: Int, width: Int, scales: Int = 4, orientations: Int = 4, correlationWidth: Int = 7) throws(PortillaSimoncelliError) {
-        try Self.check(height: height, width: width, scales: scales, orientations: orientations,
-                       correlationWidth: correlationWidth)
-        (self.height, self.width, self.scales, self.orientations, self.correlationWidth) = (height, width, scales, orientations, correlationWidth)
+    public init(
+        height: Int, width: Int, scales: Int = 4, orientations: Int = 4, correlationWidth: Int = 7
+    ) throws(PortillaSimoncelliError) {
+        try Self.check(
+            height: height, width: width, scales: scales, orientations: orientations,
+            correlationWidth: correlationWidth)
+        (self.height, self.width, self.scales, self.orientations, self.correlationWidth) = (
+            height, width, scales, orientations, correlationWidth
+        )
         pyramid = SteerablePyramid(height: height, width: width, scales: scales, orientations: orientations)
     }
 
     /// plenoptic's rules for the image size and parameters, without building anything.
-    public static func check(height: Int, width: Int, scales: Int, orientations: Int,
-                             correlationWidth: Int) throws(PortillaSimoncelliError) {
+    public static func check(
+        height: Int, width: Int, scales: Int, orientations: Int,
+        correlationWidth: Int
+    ) throws(PortillaSimoncelliError) {
         guard scales >= 1 else { throw .scalesOutOfRange(scales) }
         guard (2...16).contains(orientations) else { throw .orientationsOutOfRange(orientations) }
         guard correlationWidth >= 1 else { throw .correlationWidthOutOfRange(correlationWidth) }
@@ -45,9 +52,12 @@ public struct PortillaSimoncelliModel: Sendable {
             throw .sideNotDivisible(height: height, width: width, scales: scales)
         }
         let maximum = Int.bitWidth - 1 - min(height, width).leadingZeroBitCount - 2  // ⌊log₂ min⌋ − 2
-        guard scales <= maximum else { throw .tooManyScales(height: height, width: width, scales: scales, maximum: maximum) }
+        guard scales <= maximum else {
+            throw .tooManyScales(height: height, width: width, scales: scales, maximum: maximum)
+        }
         guard correlationWidth <= min(height, width) >> scales else {
-            throw .correlationWidthTooLarge(height: height, width: width, scales: scales, correlationWidth: correlationWidth)
+            throw .correlationWidthTooLarge(
+                height: height, width: width, scales: scales, correlationWidth: correlationWidth)
         }
     }
 
@@ -71,7 +81,9 @@ public struct PortillaSimoncelliModel: Sendable {
 
     /// The forward pass, keeping its intermediates.
     public func record(_ image: RealPlane) -> Tape {
-        precondition(image.height == height && image.width == width, "image \(image.height)×\(image.width), model \(height)×\(width)")
+        precondition(
+            image.height == height && image.width == width,
+            "image \(image.height)×\(image.width), model \(height)×\(width)")
         var coefficients = pyramid.decompose(image)
         coefficients.lowpass = coefficients.lowpass.centred()
         let (S, K, W) = (scales, orientations, correlationWidth)
@@ -88,49 +100,72 @@ public struct PortillaSimoncelliModel: Sendable {
         }
         var groups = [
             StatisticLayout.full("pixel_statistics", shape: [6], values: pixels),
-            StatisticGroup(name: "auto_correlation_magnitude", shape: [W, W, K, S],
-                           values: Self.interleave(lags: W * W, K, S) { lag, k, s in magnitudeLags[s][k].normalised[lag] },
-                           kept: StatisticLayout.keptAutoCorrelation(width: W, trailing: K * S)),
+            StatisticGroup(
+                name: "auto_correlation_magnitude", shape: [W, W, K, S],
+                values: Self.interleave(lags: W * W, K, S) { lag, k, s in magnitudeLags[s][k].normalised[lag] },
+                kept: StatisticLayout.keptAutoCorrelation(width: W, trailing: K * S)),
             StatisticLayout.full("skew_reconstructed", shape: [S + 1], values: moments.map(\.skew)),
             StatisticLayout.full("kurtosis_reconstructed", shape: [S + 1], values: moments.map(\.kurtosis)),
-            StatisticGroup(name: "auto_correlation_reconstructed", shape: [W, W, S + 1],
-                           values: Self.interleave(lags: W * W, 1, S + 1) { lag, _, s in reconstructedLags[s].normalised[lag] },
-                           kept: StatisticLayout.keptAutoCorrelation(width: W, trailing: S + 1)),
-            StatisticLayout.full("std_reconstructed", shape: [S + 1], values: reconstructedLags.map { $0.zeroLag.squareRoot() }),
-            StatisticGroup(name: "cross_orientation_correlation_magnitude", shape: [K, K, S],
-                           values: Self.stackScales((0..<S).map {
-                               CrossCorrelation.correlations(magnitudes[$0], magnitudes[$0], varianceA: magnitudeVariance[$0], varianceB: magnitudeVariance[$0])
-                           }),
-                           kept: StatisticLayout.keptCrossOrientation(orientations: K, scales: S)),
-            StatisticLayout.full("magnitude_std", shape: [K, S],
-                                 values: Self.interleave(lags: 1, K, S) { _, k, s in magnitudeVariance[s][k].squareRoot() }),
+            StatisticGroup(
+                name: "auto_correlation_reconstructed", shape: [W, W, S + 1],
+                values: Self.interleave(lags: W * W, 1, S + 1) { lag, _, s in reconstructedLags[s].normalised[lag] },
+                kept: StatisticLayout.keptAutoCorrelation(width: W, trailing: S + 1)),
+            StatisticLayout.full(
+                "std_reconstructed", shape: [S + 1], values: reconstructedLags.map { $0.zeroLag.squareRoot() }),
+            StatisticGroup(
+                name: "cross_orientation_correlation_magnitude", shape: [K, K, S],
+                values: Self.stackScales(
+                    (0..<S).map {
+                        CrossCorrelation.correlations(
+                            magnitudes[$0], magnitudes[$0], varianceA: magnitudeVariance[$0],
+                            varianceB: magnitudeVariance[$0])
+                    }),
+                kept: StatisticLayout.keptCrossOrientation(orientations: K, scales: S)),
+            StatisticLayout.full(
+                "magnitude_std", shape: [K, S],
+                values: Self.interleave(lags: 1, K, S) { _, k, s in magnitudeVariance[s][k].squareRoot() }),
         ]
         let doubled = (0..<max(0, S - 1)).map { coefficients.bands[$0 + 1].map(PhaseDoubling.doubled) }
         let doubledMagnitudes = doubled.map { $0.map { $0.magnitude.centred() } }
         if S > 1 {
-            groups += crossScaleGroups(coefficients, magnitudes: magnitudes, magnitudeVariance: magnitudeVariance,
-                                       doubled: doubled, doubledMagnitudes: doubledMagnitudes)
+            groups += crossScaleGroups(
+                coefficients, magnitudes: magnitudes, magnitudeVariance: magnitudeVariance,
+                doubled: doubled, doubledMagnitudes: doubledMagnitudes)
         }
-        groups.append(StatisticLayout.full("var_highpass_residual", shape: [1], values: [CrossCorrelation.meanSquare(coefficients.highpass)]))
-        groups.append(StatisticLayout.full("magnitude_means", shape: [K, S],
-                                           values: Self.interleave(lags: 1, K, S) { _, k, s in rawMagnitudes[s][k].mean }))
-        return Tape(groups: groups, image: image, coefficients: coefficients, magnitudes: magnitudes, magnitudeLags: magnitudeLags,
-                    reconstructed: reconstructed, reconstructedLags: reconstructedLags, doubled: doubled, doubledMagnitudes: doubledMagnitudes)
+        groups.append(
+            StatisticLayout.full(
+                "var_highpass_residual", shape: [1], values: [CrossCorrelation.meanSquare(coefficients.highpass)]))
+        groups.append(
+            StatisticLayout.full(
+                "magnitude_means", shape: [K, S],
+                values: Self.interleave(lags: 1, K, S) { _, k, s in rawMagnitudes[s][k].mean }))
+        return Tape(
+            groups: groups, image: image, coefficients: coefficients, magnitudes: magnitudes,
+            magnitudeLags: magnitudeLags,
+            reconstructed: reconstructed, reconstructedLags: reconstructedLags, doubled: doubled,
+            doubledMagnitudes: doubledMagnitudes)
     }
 
     /// cross_scale_correlation_magnitude (K, K, S−1) and cross_scale_correlation_real (K, 2K, S−1):
     /// scale s (0 … S−2) against the phase-doubled, upsampled bands of scale s + 1.
-    private func crossScaleGroups(_ coefficients: PyramidCoefficients, magnitudes: [[RealPlane]], magnitudeVariance: [[Double]],
-                                  doubled: [[ComplexPlane]], doubledMagnitudes: [[RealPlane]]) -> [StatisticGroup] {
+    private func crossScaleGroups(
+        _ coefficients: PyramidCoefficients, magnitudes: [[RealPlane]], magnitudeVariance: [[Double]],
+        doubled: [[ComplexPlane]], doubledMagnitudes: [[RealPlane]]
+    ) -> [StatisticGroup] {
         let (S, K) = (scales, orientations)
         var magnitudeBlocks: [[Double]] = [], realBlocks: [[Double]] = []
         for s in 0..<(S - 1) {
-            magnitudeBlocks.append(CrossCorrelation.correlations(magnitudes[s], doubledMagnitudes[s], varianceA: magnitudeVariance[s]))
-            realBlocks.append(CrossCorrelation.correlations(coefficients.bands[s].map(\.real), doubled[s].map(\.real) + doubled[s].map(\.imaginary)))
+            magnitudeBlocks.append(
+                CrossCorrelation.correlations(magnitudes[s], doubledMagnitudes[s], varianceA: magnitudeVariance[s]))
+            realBlocks.append(
+                CrossCorrelation.correlations(
+                    coefficients.bands[s].map(\.real), doubled[s].map(\.real) + doubled[s].map(\.imaginary)))
         }
         return [
-            StatisticLayout.full("cross_scale_correlation_magnitude", shape: [K, K, S - 1], values: Self.stackScales(magnitudeBlocks)),
-            StatisticLayout.full("cross_scale_correlation_real", shape: [K, 2 * K, S - 1], values: Self.stackScales(realBlocks)),
+            StatisticLayout.full(
+                "cross_scale_correlation_magnitude", shape: [K, K, S - 1], values: Self.stackScales(magnitudeBlocks)),
+            StatisticLayout.full(
+                "cross_scale_correlation_real", shape: [K, 2 * K, S - 1], values: Self.stackScales(realBlocks)),
         ]
     }
 
@@ -141,7 +176,8 @@ public struct PortillaSimoncelliModel: Sendable {
     /// images and their zero lags, the high-pass, the image), then the magnitudes, phase
     /// doubling, reconstructions and the pyramid go back to the pixels.
     public func backward(_ tape: Tape, dGroups: [[Double]]) -> RealPlane {
-        precondition(dGroups.count == tape.groups.count && zip(dGroups, tape.groups).allSatisfy { $0.count == $1.values.count })
+        precondition(
+            dGroups.count == tape.groups.count && zip(dGroups, tape.groups).allSatisfy { $0.count == $1.values.count })
         let (S, K, W) = (scales, orientations, correlationWidth)
         let c = tape.coefficients
         var d: [String: [Double]] = [:]
@@ -160,8 +196,9 @@ public struct PortillaSimoncelliModel: Sendable {
         for s in 0...S {
             let (dSkew, dKurtosis) = (d["skew_reconstructed"]![s], d["kurtosis_reconstructed"]![s])
             let v = tape.reconstructedLags[s].zeroLag
-            let moments = PixelStatistics.skewKurtosisAboutZeroBackward(dSkew: dSkew, dKurtosis: dKurtosis, tape.reconstructed[s],
-                                                                        variance: v, imageVariance: imageVariance)
+            let moments = PixelStatistics.skewKurtosisAboutZeroBackward(
+                dSkew: dSkew, dKurtosis: dKurtosis, tape.reconstructed[s],
+                variance: v, imageVariance: imageVariance)
             dReconstructed[s] = dReconstructed[s] + moments.dImage
             dReconstructedVariance[s] += moments.dVariance + d["std_reconstructed"]![s] / (2 * v.squareRoot())
         }
@@ -170,25 +207,35 @@ public struct PortillaSimoncelliModel: Sendable {
         for s in 0..<S {
             let block = (0..<(K * K)).map { crossOrientation[$0 * S + s] }
             let variance = tape.magnitudeLags[s].map(\.zeroLag)
-            let back = CrossCorrelation.correlationsBackward(block, tape.magnitudes[s], tape.magnitudes[s], varianceA: variance, varianceB: variance)
+            let back = CrossCorrelation.correlationsBackward(
+                block, tape.magnitudes[s], tape.magnitudes[s], varianceA: variance, varianceB: variance)
             for k in 0..<K {
                 dMagnitudes[s][k] = dMagnitudes[s][k] + back.dA[k] + back.dB[k]
                 dMagnitudeVariance[s][k] += back.dVarianceA[k] + back.dVarianceB[k]
                 dMagnitudeVariance[s][k] += d["magnitude_std"]![k * S + s] / (2 * variance[k].squareRoot())
-                dRawMagnitudes[s][k] = dRawMagnitudes[s][k] + RealPlane(height: c.bands[s][k].height, width: c.bands[s][k].width,
-                    values: [Double](repeating: d["magnitude_means"]![k * S + s] / Double(c.bands[s][k].count), count: c.bands[s][k].count))
+                dRawMagnitudes[s][k] =
+                    dRawMagnitudes[s][k]
+                    + RealPlane(
+                        height: c.bands[s][k].height, width: c.bands[s][k].width,
+                        values: [Double](
+                            repeating: d["magnitude_means"]![k * S + s] / Double(c.bands[s][k].count),
+                            count: c.bands[s][k].count))
             }
         }
         // Cross-scale correlations: scale s against the phase-doubled bands of scale s + 1.
         if S > 1 {
-            let (dMagnitudeScale, dRealScale) = (d["cross_scale_correlation_magnitude"]!, d["cross_scale_correlation_real"]!)
+            let (dMagnitudeScale, dRealScale) = (
+                d["cross_scale_correlation_magnitude"]!, d["cross_scale_correlation_real"]!
+            )
             for s in 0..<(S - 1) {
                 let variance = tape.magnitudeLags[s].map(\.zeroLag)
-                let magnitude = CrossCorrelation.correlationsBackward((0..<(K * K)).map { dMagnitudeScale[$0 * (S - 1) + s] },
-                                                                      tape.magnitudes[s], tape.doubledMagnitudes[s], varianceA: variance)
+                let magnitude = CrossCorrelation.correlationsBackward(
+                    (0..<(K * K)).map { dMagnitudeScale[$0 * (S - 1) + s] },
+                    tape.magnitudes[s], tape.doubledMagnitudes[s], varianceA: variance)
                 let doubled = tape.doubled[s]
-                let real = CrossCorrelation.correlationsBackward((0..<(2 * K * K)).map { dRealScale[$0 * (S - 1) + s] },
-                                                                 c.bands[s].map(\.real), doubled.map(\.real) + doubled.map(\.imaginary))
+                let real = CrossCorrelation.correlationsBackward(
+                    (0..<(2 * K * K)).map { dRealScale[$0 * (S - 1) + s] },
+                    c.bands[s].map(\.real), doubled.map(\.real) + doubled.map(\.imaginary))
                 for k in 0..<K {
                     dMagnitudes[s][k] = dMagnitudes[s][k] + magnitude.dA[k]
                     dMagnitudeVariance[s][k] += magnitude.dVarianceA[k]
@@ -210,9 +257,11 @@ public struct PortillaSimoncelliModel: Sendable {
             for k in 0..<K {
                 let dLags = (0..<(W * W)).map { autoMagnitude[($0 * K + k) * S + s] }
                 let lags = tape.magnitudeLags[s][k]
-                dMagnitudes[s][k] = dMagnitudes[s][k] + AutoCorrelation.centralLagsBackward(
-                    dNormalised: dLags, dZeroLag: dMagnitudeVariance[s][k], tape.magnitudes[s][k],
-                    normalised: lags.normalised, zeroLag: lags.zeroLag, width: W)
+                dMagnitudes[s][k] =
+                    dMagnitudes[s][k]
+                    + AutoCorrelation.centralLagsBackward(
+                        dNormalised: dLags, dZeroLag: dMagnitudeVariance[s][k], tape.magnitudes[s][k],
+                        normalised: lags.normalised, zeroLag: lags.zeroLag, width: W)
                 dRawMagnitudes[s][k] = dRawMagnitudes[s][k] + RealPlane.centredBackward(dMagnitudes[s][k])
                 dBands[s][k] = dBands[s][k] + ComplexPlane.magnitudeBackward(dRawMagnitudes[s][k], c.bands[s][k])
             }
@@ -221,16 +270,20 @@ public struct PortillaSimoncelliModel: Sendable {
         let autoReconstructed = d["auto_correlation_reconstructed"]!
         for s in 0...S {
             let lags = tape.reconstructedLags[s]
-            dReconstructed[s] = dReconstructed[s] + AutoCorrelation.centralLagsBackward(
-                dNormalised: (0..<(W * W)).map { autoReconstructed[$0 * (S + 1) + s] }, dZeroLag: dReconstructedVariance[s],
-                tape.reconstructed[s], normalised: lags.normalised, zeroLag: lags.zeroLag, width: W)
+            dReconstructed[s] =
+                dReconstructed[s]
+                + AutoCorrelation.centralLagsBackward(
+                    dNormalised: (0..<(W * W)).map { autoReconstructed[$0 * (S + 1) + s] },
+                    dZeroLag: dReconstructedVariance[s],
+                    tape.reconstructed[s], normalised: lags.normalised, zeroLag: lags.zeroLag, width: W)
         }
         let reconstruction = ReconstructedLowpass.imagesBackward(dReconstructed, pyramid: pyramid)
         for s in 0..<S {
             for k in 0..<K { dBands[s][k] = dBands[s][k] + reconstruction.dBands[s][k] }
         }
         let dHighpass = c.highpass.scaled(by: 2 * d["var_highpass_residual"]![0] / Double(c.highpass.count))
-        let dCoefficients = PyramidCoefficients(highpass: dHighpass, bands: dBands, lowpass: RealPlane.centredBackward(reconstruction.dLowpass))
+        let dCoefficients = PyramidCoefficients(
+            highpass: dHighpass, bands: dBands, lowpass: RealPlane.centredBackward(reconstruction.dLowpass))
         dImage = dImage + pyramid.decomposeBackward(dCoefficients)
         return dImage
     }

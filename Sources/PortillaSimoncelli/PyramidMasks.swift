@@ -59,9 +59,11 @@ struct PyramidMasks: Sendable {
             }
             let rows = Self.centreHalf(grid.height), columns = Self.centreHalf(grid.width)
             let next = grid.cropped(rows: rows, columns: columns)
-            levels.append(Level(height: grid.height, width: grid.width, highpass: grid.logRadius.map { Self.stored(hp($0)) },
-                                analysis: angularMasks(analysisProfile), synthesis: angularMasks(synthesisProfile),
-                                lowpassRows: rows, lowpassColumns: columns, lowpass: next.logRadius.map { Self.stored(lp($0)) }))
+            levels.append(
+                Level(
+                    height: grid.height, width: grid.width, highpass: grid.logRadius.map { Self.stored(hp($0)) },
+                    analysis: angularMasks(analysisProfile), synthesis: angularMasks(synthesisProfile),
+                    lowpassRows: rows, lowpassColumns: columns, lowpass: next.logRadius.map { Self.stored(lp($0)) }))
             grid = next
         }
         self.levels = levels

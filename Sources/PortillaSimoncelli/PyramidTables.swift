@@ -36,7 +36,7 @@ struct LookupTable {
     /// the first and last samples repeat their neighbours.
     static func radialTransition() -> (highpass: LookupTable, lowpass: LookupTable) {
         let size = 256
-        let t = (-size - 1 ... 1).map { Double.pi * Double($0) / Double(2 * size) }
+        let t = (-size - 1...1).map { Double.pi * Double($0) / Double(2 * size) }
         var y = t.map { cos($0) * cos($0) }
         y[0] = y[1]
         y[size + 2] = y[size + 1]
@@ -51,7 +51,7 @@ struct LookupTable {
     static func angularProfile(orientations: Int, analysis: Bool) -> LookupTable {
         let order = orientations - 1, lutSize = 1024
         let c = pow(2, Double(2 * order)) * pow(factorial(order), 2) / (Double(orientations) * factorial(2 * order))
-        let a = (-(2 * lutSize + 1) ... (lutSize + 1)).map { Double.pi * Double($0) / Double(lutSize) }
+        let a = (-(2 * lutSize + 1)...(lutSize + 1)).map { Double.pi * Double($0) / Double(lutSize) }
         let y = a.map { angle -> Double in
             let profile = pow(cos(angle), Double(order))
             guard analysis else { return c.squareRoot() * profile }

@@ -51,18 +51,22 @@ public struct SteerablePyramid: Sendable {
 
     /// The pyramid of a real (H, W) image.
     public func decompose(_ image: RealPlane) -> PyramidCoefficients {
-        precondition(image.height == height && image.width == width, "image \(image.height)×\(image.width), pyramid \(height)×\(width)")
+        precondition(
+            image.height == height && image.width == width,
+            "image \(image.height)×\(image.width), pyramid \(height)×\(width)")
         let spectrum = Fourier.centredSpectrum(image)
         let highpass = Fourier.spatial(spectrum.multiplied(by: masks.highpass0)).real
         var lowpass = spectrum.multiplied(by: masks.lowpass0)
         let constant = orderConstant(analysis: true)
         var bands: [[ComplexPlane]] = []
         for level in masks.levels {
-            bands.append(level.analysis.map { angular in
-                let mask = zip(angular, level.highpass).map { $0 * $1 }
-                return Fourier.spatial(lowpass.multiplied(by: constant).multiplied(by: mask))
-            })
-            lowpass = lowpass.cropped(rows: level.lowpassRows, columns: level.lowpassColumns).multiplied(by: level.lowpass)
+            bands.append(
+                level.analysis.map { angular in
+                    let mask = zip(angular, level.highpass).map { $0 * $1 }
+                    return Fourier.spatial(lowpass.multiplied(by: constant).multiplied(by: mask))
+                })
+            lowpass = lowpass.cropped(rows: level.lowpassRows, columns: level.lowpassColumns).multiplied(
+                by: level.lowpass)
         }
         return PyramidCoefficients(highpass: highpass, bands: bands, lowpass: Fourier.spatial(lowpass).real)
     }
@@ -78,7 +82,9 @@ public struct SteerablePyramid: Sendable {
             (self.highpass, self.bandScales, self.lowpass) = (highpass, bandScales, lowpass)
         }
 
-        public static func all(scales: Int) -> Levels { Levels(highpass: true, bandScales: Set(0..<scales), lowpass: true) }
+        public static func all(scales: Int) -> Levels {
+            Levels(highpass: true, bandScales: Set(0..<scales), lowpass: true)
+        }
     }
 
     /// The (H, W) image made from the chosen levels alone (plenoptic's `recon_pyr(levels:)`),
@@ -88,17 +94,22 @@ public struct SteerablePyramid: Sendable {
     /// image = Re ifft2(ifftshift(R₀ · L₀mask + fftshift(fft2(highpass)) · H₀)).
     /// With every level, this inverts `decompose` up to rounding (for even sides).
     public func reconstruct(_ coefficients: PyramidCoefficients, levels: Levels) -> RealPlane {
-        var spectrum = levels.lowpass ? Fourier.centredSpectrum(coefficients.lowpass)
+        var spectrum =
+            levels.lowpass
+            ? Fourier.centredSpectrum(coefficients.lowpass)
             : ComplexPlane(zeros: coefficients.lowpass.height, coefficients.lowpass.width)
         let constant = orderConstant(analysis: false)
         for s in stride(from: scales - 1, through: 0, by: -1) {
             let level = masks.levels[s]
             var band = spectrum.multiplied(by: level.lowpass)
-                .padded(height: level.height, width: level.width, top: level.lowpassRows.lowerBound, left: level.lowpassColumns.lowerBound)
+                .padded(
+                    height: level.height, width: level.width, top: level.lowpassRows.lowerBound,
+                    left: level.lowpassColumns.lowerBound)
             if levels.bandScales.contains(s) {
                 for (k, angular) in level.synthesis.enumerated() {
                     let mask = zip(angular, level.highpass).map { $0 * $1 }
-                    let oriented = Fourier.fftshift(Fourier.fft2(coefficients.bands[s][k])).multiplied(by: constant).multiplied(by: mask)
+                    let oriented = Fourier.fftshift(Fourier.fft2(coefficients.bands[s][k])).multiplied(by: constant)
+                        .multiplied(by: mask)
                     band = band + oriented
                 }
             }
@@ -124,14 +135,19 @@ public struct SteerablePyramid: Sendable {
         for s in stride(from: scales - 1, through: 0, by: -1) {
             let level = masks.levels[s]
             var dLevel = dLowpass.multiplied(by: level.lowpass)
-                .padded(height: level.height, width: level.width, top: level.lowpassRows.lowerBound, left: level.lowpassColumns.lowerBound)
+                .padded(
+                    height: level.height, width: level.width, top: level.lowpassRows.lowerBound,
+                    left: level.lowpassColumns.lowerBound)
             for (k, angular) in level.analysis.enumerated() {
                 let mask = zip(angular, level.highpass).map { $0 * $1 }
-                dLevel = dLevel + Fourier.spatialBackward(dCoefficients.bands[s][k]).multiplied(by: mask).multiplied(by: constant)
+                dLevel =
+                    dLevel
+                    + Fourier.spatialBackward(dCoefficients.bands[s][k]).multiplied(by: mask).multiplied(by: constant)
             }
             dLowpass = dLevel
         }
-        let dSpectrum = dLowpass.multiplied(by: masks.lowpass0)
+        let dSpectrum =
+            dLowpass.multiplied(by: masks.lowpass0)
             + Fourier.spatialBackward(dCoefficients.highpass.complex).multiplied(by: masks.highpass0)
         return Fourier.centredSpectrumBackward(dSpectrum)
     }
@@ -142,19 +158,25 @@ public struct SteerablePyramid: Sendable {
         let synthesis = orderConstant(analysis: false)
         let constant = (re: synthesis.re, im: -synthesis.im)  // conj(i^{K−1})
         let dOutput = Fourier.spatialBackward(dImage.complex)
-        let highpass = levels.highpass ? Fourier.centredSpectrumBackward(dOutput.multiplied(by: masks.highpass0)) : RealPlane(zeros: height, width)
+        let highpass =
+            levels.highpass
+            ? Fourier.centredSpectrumBackward(dOutput.multiplied(by: masks.highpass0)) : RealPlane(zeros: height, width)
         var dSpectrum = dOutput.multiplied(by: masks.lowpass0)
         var bands: [[ComplexPlane]] = []
         for s in 0..<scales {
             let level = masks.levels[s]
-            bands.append(level.synthesis.map { angular in
-                guard levels.bandScales.contains(s) else { return ComplexPlane(zeros: level.height, level.width) }
-                let mask = zip(angular, level.highpass).map { $0 * $1 }
-                return Fourier.complexSpectrumBackward(dSpectrum.multiplied(by: mask).multiplied(by: constant))
-            })
-            dSpectrum = dSpectrum.cropped(rows: level.lowpassRows, columns: level.lowpassColumns).multiplied(by: level.lowpass)
+            bands.append(
+                level.synthesis.map { angular in
+                    guard levels.bandScales.contains(s) else { return ComplexPlane(zeros: level.height, level.width) }
+                    let mask = zip(angular, level.highpass).map { $0 * $1 }
+                    return Fourier.complexSpectrumBackward(dSpectrum.multiplied(by: mask).multiplied(by: constant))
+                })
+            dSpectrum = dSpectrum.cropped(rows: level.lowpassRows, columns: level.lowpassColumns).multiplied(
+                by: level.lowpass)
         }
-        let lowpass = levels.lowpass ? Fourier.centredSpectrumBackward(dSpectrum) : RealPlane(zeros: dSpectrum.height, dSpectrum.width)
+        let lowpass =
+            levels.lowpass
+            ? Fourier.centredSpectrumBackward(dSpectrum) : RealPlane(zeros: dSpectrum.height, dSpectrum.width)
         return PyramidCoefficients(highpass: highpass, bands: bands, lowpass: lowpass)
     }
 }

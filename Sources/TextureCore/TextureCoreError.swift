@@ -37,17 +37,20 @@ public enum TextureCoreError: Error, Equatable, CustomStringConvertible {
         case .weightsMetadataInvalid(let path, let key, let value, let allowed):
             return "\(path): __metadata__.\(key) is '\(value)'; expected one of \(allowed.joined(separator: ", "))."
         case .weightsValuesInvalid(let path, let tensor, let problem):
-            return "\(path): tensor '\(tensor)' is unusable: \(problem). Hint: the file is damaged or was converted wrongly; "
+            return
+                "\(path): tensor '\(tensor)' is unusable: \(problem). Hint: the file is damaged or was converted wrongly; "
                 + "fetch or import the original weights again."
         case .unknownLayer(let layer, let model, let available):
-            return "unknown layer '\(layer)' for model \(model). Hint: choose from \(available.joined(separator: ", "))."
+            return
+                "unknown layer '\(layer)' for model \(model). Hint: choose from \(available.joined(separator: ", "))."
         case .noLayers(let model):
             return "no layers selected for model \(model). Hint: pass --layers or --preset."
         case .unknownPreset(let text):
             return "unknown preset '\(text)'. Hint: use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> "
                 + "or wallis2017:<conv1|conv2|conv3|conv4|conv5|powerspec>."
         case .unknownModel(let name):
-            return "unknown model '\(name)'. Hint: choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))."
+            return
+                "unknown model '\(name)'. Hint: choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))."
         case .notANetwork(let model):
             return "model \(model) is not a feature network (it matches statistics, not Gram matrices of layers). "
                 + "Hint: its synthesis builds a PortillaSimoncelliObjective; use random-pyramid, vgg19 or vgg19-random here."

@@ -8,14 +8,20 @@ public enum ImageFile {
     public static let defaultMaxSide = 8192
 
     /// Reads a PNG or JPEG file.
-    public static func load(path: String, maxSide: Int = defaultMaxSide, role: String = "image")
-        throws(ImageFileError) -> DecodedImage {
+    public static func load(
+        path: String, maxSide: Int = defaultMaxSide, role: String = "image"
+    )
+        throws(ImageFileError) -> DecodedImage
+    {
         try decode(readFile(path: path, role: role), path: path, maxSide: maxSide)
     }
 
     /// Decodes PNG or JPEG bytes already read (for callers that also hash them).
-    public static func decode(_ data: Data, path: String, maxSide: Int = defaultMaxSide)
-        throws(ImageFileError) -> DecodedImage {
+    public static func decode(
+        _ data: Data, path: String, maxSide: Int = defaultMaxSide
+    )
+        throws(ImageFileError) -> DecodedImage
+    {
         if data.starts(with: PNGFile.signature) { return try PNGFile.decode(data, path: path, maxSide: maxSide) }
         if JPEGFile.isJPEG(data) { return try JPEGFile.decode(data, path: path, maxSide: maxSide) }
         throw .unsupportedImageFormat(path: path)
@@ -36,7 +42,8 @@ public enum ImageFile {
         let directory = folder.isEmpty ? "." : folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
+            isDirectory.boolValue
+        else {
             throw .outputNotWritable(path: path, reason: "folder '\(directory)' does not exist")
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {
@@ -49,7 +56,8 @@ public enum ImageFile {
     public static func jsonData(_ document: Any, for path: String) throws(ImageFileError) -> Data {
         // Checked first: JSONSerialization traps (on Darwin) rather than throw on some invalid objects.
         guard JSONSerialization.isValidJSONObject(document) else {
-            throw .jsonEncodingFailed(path: path, reason: "not a JSON document (a non-finite number or a non-JSON value)")
+            throw .jsonEncodingFailed(
+                path: path, reason: "not a JSON document (a non-finite number or a non-JSON value)")
         }
         do {
             let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

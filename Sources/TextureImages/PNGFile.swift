@@ -25,8 +25,9 @@ public enum PNGFile {
         var samples: UnsafeMutablePointer<UInt16>?
         var error = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBytes { raw in
-            texstim_png_decode(raw.bindMemory(to: UInt8.self).baseAddress, data.count, UInt32(maxSide),
-                               &info, &samples, &error, error.count)
+            texstim_png_decode(
+                raw.bindMemory(to: UInt8.self).baseAddress, data.count, UInt32(maxSide),
+                &info, &samples, &error, error.count)
         }
         guard status == 0, let samples else {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -47,8 +48,11 @@ public enum PNGFile {
             }
         }
         var warnings: [String] = []
-        if info.had_alpha != 0 { warnings.append("\(path): transparency (alpha) was dropped; texstim uses colour only") }
-        return DecodedImage(pixels: pixels, bitDepth: Int(info.bit_depth), warnings: warnings, text: provenanceText(data))
+        if info.had_alpha != 0 {
+            warnings.append("\(path): transparency (alpha) was dropped; texstim uses colour only")
+        }
+        return DecodedImage(
+            pixels: pixels, bitDepth: Int(info.bit_depth), warnings: warnings, text: provenanceText(data))
     }
 
     /// Encodes (1 or 3, H, W) pixels in [0, 1] at 8 or 16 bits, rounding to the nearest code,
@@ -68,11 +72,15 @@ public enum PNGFile {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
         var error = [CChar](repeating: 0, count: 256)
-        let status = text.map { text in
-            texstim_png_encode(samples, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
-                               provenanceKey, text, &output, &length, &error, error.count)
-        } ?? texstim_png_encode(samples, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
-                                nil, nil, &output, &length, &error, error.count)
+        let status =
+            text.map { text in
+                texstim_png_encode(
+                    samples, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
+                    provenanceKey, text, &output, &length, &error, error.count)
+            }
+            ?? texstim_png_encode(
+                samples, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
+                nil, nil, &output, &length, &error, error.count)
         guard status == 0, let output else {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw .encodingFailed(channels: channels, bitDepth: bitDepth, reason: reason)
@@ -86,7 +94,8 @@ public enum PNGFile {
         let bytes = [UInt8](data)
         var offset = 8
         while offset + 8 <= bytes.count {
-            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16
+            let length =
+                Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16
                 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
             let body = offset + 8
@@ -95,10 +104,11 @@ public enum PNGFile {
                 let chunk = Array(bytes[body..<(body + length)])
                 // keyword \0 compression-flag compression-method language \0 translated-key \0 text
                 if let keyEnd = chunk.firstIndex(of: 0),
-                   String(decoding: chunk[..<keyEnd], as: UTF8.self) == provenanceKey,
-                   keyEnd + 2 < chunk.count, chunk[keyEnd + 1] == 0,
-                   let languageEnd = chunk[(keyEnd + 3)...].firstIndex(of: 0),
-                   let translatedEnd = chunk[(languageEnd + 1)...].firstIndex(of: 0) {
+                    String(decoding: chunk[..<keyEnd], as: UTF8.self) == provenanceKey,
+                    keyEnd + 2 < chunk.count, chunk[keyEnd + 1] == 0,
+                    let languageEnd = chunk[(keyEnd + 3)...].firstIndex(of: 0),
+                    let translatedEnd = chunk[(languageEnd + 1)...].firstIndex(of: 0)
+                {
                     return String(decoding: chunk[(translatedEnd + 1)...], as: UTF8.self)
                 }
             }

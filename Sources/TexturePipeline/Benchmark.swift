@@ -37,36 +37,51 @@ public enum Benchmark {
     /// compare by time.
     /// Then portilla-simoncelli (plenoptic's defaults, a grey plane; one thread, FFTW) at each size.
     /// `only` (names of models or cutoffs) restricts the cases; nil: all.
-    public static func run(sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
-                           repeats: Int = 5, warmups: Int = 3, only: [String]? = nil,
-                           report: (BenchmarkRow) -> Void = { _ in }) throws(PipelineError) -> BenchmarkReport {
+    public static func run(
+        sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
+        repeats: Int = 5, warmups: Int = 3, only: [String]? = nil,
+        report: (BenchmarkRow) -> Void = { _ in }
+    ) throws(PipelineError) -> BenchmarkReport {
         let sgemm = sgemmRate(threads: threads)
         let vgg = VGG19Weights.random(seed: ModelCatalog.defaultRandomWeightsSeed)
         let pyramid = RandomPyramid()
         var rows: [BenchmarkRow] = []
         for size in sizes {
             var noise = NormalSampler(seed: 7)
-            let source = Tensor(Shape(3, size, size), data: noise.fill(count: 3 * size * size).map { min(max(0.5 + 0.2 * $0, 0), 1) })
+            let source = Tensor(
+                Shape(3, size, size), data: noise.fill(count: 3 * size * size).map { min(max(0.5 + 0.2 * $0, 0), 1) })
             var cases: [(any TextureModel, String, [String], ConvolutionChoice, SpectrumSetting?)] = []
             for convolution in convolutions {
                 cases += cutoffs.map { cutoff in
-                    (vgg, cutoff, Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: cutoff)!)), convolution, nil)
+                    (
+                        vgg, cutoff,
+                        Array(LayerPresets.gatysReferenceLayers.prefix(through: cutoffs.firstIndex(of: cutoff)!)),
+                        convolution, nil
+                    )
                 }
                 // wallis2017:powerspec: pool4 plus the spectrum term (3 forward + 3 inverse FFTs).
-                cases.append((vgg, "pool4+spectrum", LayerPresets.gatysReferenceLayers, convolution,
-                              SpectrumSetting(weight: LayerPresets.powerspecSpectrumWeight, grey: false)))
+                cases.append(
+                    (
+                        vgg, "pool4+spectrum", LayerPresets.gatysReferenceLayers, convolution,
+                        SpectrumSetting(weight: LayerPresets.powerspecSpectrumWeight, grey: false)
+                    ))
             }
             // The pyramid's 5×5 filters on 3 channels run as im2col either way, but with `winograd`
             // their products and the Gram gradient use the machine's ProductKernel.
             for convolution in convolutions {
-                cases.append((pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), convolution, nil))
-                cases.append((pyramid, "levels+spectrum", pyramid.defaultLayers(sourceShape: source.shape), convolution,
-                              SpectrumSetting(weight: 0.01, grey: false)))
+                cases.append(
+                    (pyramid, "all levels", pyramid.defaultLayers(sourceShape: source.shape), convolution, nil))
+                cases.append(
+                    (
+                        pyramid, "levels+spectrum", pyramid.defaultLayers(sourceShape: source.shape), convolution,
+                        SpectrumSetting(weight: 0.01, grey: false)
+                    ))
             }
             for (model, cutoff, layers, convolution, spectrum) in cases
             where only.map({ $0.contains(model.name) && $0.contains(cutoff) }) ?? true {
-                let row = try time(model: model, cutoff: cutoff, layers: layers, convolution: convolution, source: source,
-                                   threads: threads, repeats: repeats, warmups: warmups, spectrum: spectrum)
+                let row = try time(
+                    model: model, cutoff: cutoff, layers: layers, convolution: convolution, source: source,
+                    threads: threads, repeats: repeats, warmups: warmups, spectrum: spectrum)
                 rows.append(row)
                 report(row)
             }
@@ -76,17 +91,21 @@ public enum Benchmark {
                 report(row)
             }
         }
-        return BenchmarkReport(cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
-                               winogradProducts: ProductKernel.machine.rawValue, threads: threads,
-                               sgemmGflopPerSecond: sgemm, rows: rows)
+        return BenchmarkReport(
+            cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
+            winogradProducts: ProductKernel.machine.rawValue, threads: threads,
+            sgemmGflopPerSecond: sgemm, rows: rows)
     }
 
-    static func time(model: any TextureModel, cutoff: String, layers: [String], convolution: ConvolutionChoice, source: Tensor,
-                     threads: Int, repeats: Int, warmups: Int, spectrum: SpectrumSetting? = nil) throws(PipelineError) -> BenchmarkRow {
+    static func time(
+        model: any TextureModel, cutoff: String, layers: [String], convolution: ConvolutionChoice, source: Tensor,
+        threads: Int, repeats: Int, warmups: Int, spectrum: SpectrumSetting? = nil
+    ) throws(PipelineError) -> BenchmarkRow {
         let objective: TextureObjective
         do {
-            objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: threads,
-                                             convolution: convolution.algorithm, spectrum: spectrum)
+            objective = try TextureObjective(
+                model: model, source: source, terms: model.terms(layers: layers), threads: threads,
+                convolution: convolution.algorithm, spectrum: spectrum)
         } catch {
             throw .synthesis(error)
         }
@@ -101,14 +120,17 @@ public enum Benchmark {
         seconds.sort()
         let median = seconds[seconds.count / 2]
         let flops = model.evaluationFLOPs(input: input.shape, layers: layers)
-        return BenchmarkRow(model: model.name, size: source.shape.height, cutoff: cutoff, convolution: convolution.rawValue, medianSeconds: median,
-                            minSeconds: seconds.first!, maxSeconds: seconds.last!, gflopPerEvaluation: flops / 1e9,
-                            gflopPerSecond: flops / 1e9 / median, peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
+        return BenchmarkRow(
+            model: model.name, size: source.shape.height, cutoff: cutoff, convolution: convolution.rawValue,
+            medianSeconds: median,
+            minSeconds: seconds.first!, maxSeconds: seconds.last!, gflopPerEvaluation: flops / 1e9,
+            gflopPerSecond: flops / 1e9 / median, peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
     }
 
     /// One Portilla–Simoncelli loss + gradient evaluation of the source's luma (double precision,
     /// single-threaded FFTW); its FLOPs are not counted (0).
-    static func timePortillaSimoncelli(source: Tensor, repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow {
+    static func timePortillaSimoncelli(source: Tensor, repeats: Int, warmups: Int) throws(PipelineError) -> BenchmarkRow
+    {
         let objective: PortillaSimoncelliObjective
         do { objective = try PortillaSimoncelliObjective(source: source) } catch {
             throw .invalidArgument(name: "--sizes", value: "\(source.shape.height)", hint: error.description)
@@ -125,10 +147,11 @@ public enum Benchmark {
         }
         seconds.sort()
         let median = seconds[seconds.count / 2]
-        return BenchmarkRow(model: ModelName.portillaSimoncelli.rawValue, size: shape.height, cutoff: "S4 K4 W7",
-                            convolution: "fft", medianSeconds: median, minSeconds: seconds.first!,
-                            maxSeconds: seconds.last!, gflopPerEvaluation: 0, gflopPerSecond: 0,
-                            peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
+        return BenchmarkRow(
+            model: ModelName.portillaSimoncelli.rawValue, size: shape.height, cutoff: "S4 K4 W7",
+            convolution: "fft", medianSeconds: median, minSeconds: seconds.first!,
+            maxSeconds: seconds.last!, gflopPerEvaluation: 0, gflopPerSecond: 0,
+            peakResidentMB: Double(MachineInfo.peakResidentBytes) / 1e6)
     }
 
     /// cblas_sgemm GFLOP/s on 2048 × 2048 matrices (best of 3) with `threads` threads, split
@@ -143,8 +166,9 @@ public enum Benchmark {
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
-                        BLAS.parallelSgemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n,
-                                           c: c.baseAddress!, ldc: n, threads: threads)
+                        BLAS.parallelSgemm(
+                            m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n,
+                            c: c.baseAddress!, ldc: n, threads: threads)
                     }
                 }
             }

@@ -47,22 +47,27 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case .core(let error): return error.description
         case .manifest(let error): return error.description
         case .runLocked(let path):
-            return "\(path): another texstim run is writing this set. Hint: wait for it to finish (a lock from a run that died is released by the system)."
+            return
+                "\(path): another texstim run is writing this set. Hint: wait for it to finish (a lock from a run that died is released by the system)."
         case .jobsFailed(let count, let total):
-            return "\(count) of \(total) jobs failed (see the messages above). Hint: rerun the same command to redo only those."
+            return
+                "\(count) of \(total) jobs failed (see the messages above). Hint: rerun the same command to redo only those."
         case .cancelled:
             return "interrupted; finished stimuli are kept. Hint: rerun the same command to resume."
         case .synthesis(let error): return error.description
         case .notConverged(let path, let detail):
-            return "\(path): \(detail). The file is kept for inspection and its provenance says converged: false; do not use it as a "
+            return
+                "\(path): \(detail). The file is kept for inspection and its provenance says converged: false; do not use it as a "
                 + "stimulus. Hint: more iterations, another seed, or more layers; see the loss trace in the sidecar."
         case .inputNotFound(let role, let recorded, let tried, let hint):
             return "\(recorded): \(role) not found; looked at " + tried.joined(separator: "; ") + ". Hint: \(hint)."
         case .symbolicLink(let path, let target, let root):
-            return "\(path): is a symbolic link (to \(target)) inside the output folder \(root); texstim does not write through links. "
+            return
+                "\(path): is a symbolic link (to \(target)) inside the output folder \(root); texstim does not write through links. "
                 + "Hint: replace the link with a real folder, or point --output at the folder the link leads to."
         case .foreignFiles(let folder, let files, let more):
-            return "\(folder): the output folder holds files texstim did not write: \(files.joined(separator: ", "))\(more ? ", …" : ""). "
+            return
+                "\(folder): the output folder holds files texstim did not write: \(files.joined(separator: ", "))\(more ? ", …" : ""). "
                 + "Hint: choose a new or empty folder (e.g. stimuli/<set name>), or move those files away; texstim never writes over them."
         case .otherSet(let folder, let owner, let set):
             return "\(folder): the output folder holds the set '\(owner)' (\(SetFolder.markerName)), not '\(set)'. "
@@ -73,7 +78,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
             return "\(what): needs about \(MachineMemory.format(estimate)) of memory (\(detail)), but this machine has "
                 + "\(MachineMemory.format(limit)) (\(limitSource)); texstim refuses it rather than be killed midway. Hint: \(hint)."
         case .tableValue(let file, let column, let row, let value):
-            return "\(file): column '\(column)' of row '\(row)' would hold \(value.debugDescription), which has a tab or line break; "
+            return
+                "\(file): column '\(column)' of row '\(row)' would hold \(value.debugDescription), which has a tab or line break; "
                 + "a BIDS TSV file cannot quote it. Hint: rename the source or condition so that no id or path has tabs or line breaks."
         case .fileExists(let path, let hint):
             return "\(path): already exists; texstim does not overwrite it. Hint: \(hint)."

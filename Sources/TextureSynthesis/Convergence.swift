@@ -96,7 +96,9 @@ struct ConvergenceRecorder {
     }
 
     /// The record of a finished run; L-BFGS-B's projected gradient is divided by the objective scale.
-    func finish(result: LBFGSBResult, finalLoss: LossBreakdown, objectiveScale: Double, requiredReduction: Double) -> ConvergenceRecord {
+    func finish(
+        result: LBFGSBResult, finalLoss: LossBreakdown, objectiveScale: Double, requiredReduction: Double
+    ) -> ConvergenceRecord {
         var layers = layerTrace
         if layers.last?.iteration != result.iterations {
             layers.append(LayerLossSample(iteration: result.iterations, layers: finalLoss.layers))
@@ -107,6 +109,7 @@ struct ConvergenceRecorder {
             acceptedUpdates: result.last?.acceptedUpdates, skippedUpdates: result.last?.skippedUpdates,
             activeBounds: result.last?.activeBounds, objectiveScale: objectiveScale,
             stopReason: firedRule ?? result.stopReason, stoppingRules: stopping, requiredReduction: requiredReduction,
-            converged: ConvergenceRecord.converged(initial: trace[0], final: finalLoss.total, requiredReduction: requiredReduction))
+            converged: ConvergenceRecord.converged(
+                initial: trace[0], final: finalLoss.total, requiredReduction: requiredReduction))
     }
 }

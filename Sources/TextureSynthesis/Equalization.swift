@@ -31,7 +31,8 @@ public struct Equalization: Codable, Sendable, Equatable {
         let mean = luma.reduce(0, +) / Double(luma.count)
         let deviation = (luma.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(luma.count)).squareRoot()
         guard deviation > 0 else {
-            throw .invalidSetting(name: "equalize", value: "flat image", hint: "a constant image has no contrast to rescale")
+            throw .invalidSetting(
+                name: "equalize", value: "flat image", hint: "a constant image has no contrast to rescale")
         }
         let a = rmsContrast * meanLuminance / deviation, b = meanLuminance - a * mean
         var output = pixels
@@ -43,8 +44,9 @@ public struct Equalization: Codable, Sendable, Equatable {
         }
         let fraction = Double(clamped) / Double(output.data.count)
         if clamped > 0 && clipping == .fail {
-            throw .invalidSetting(name: "equalize", value: String(format: "%.2f%% of values outside [0, 1]", 100 * fraction),
-                                  hint: "lower rms_contrast, move mean_luminance towards 0.5, or set clipping: clip")
+            throw .invalidSetting(
+                name: "equalize", value: String(format: "%.2f%% of values outside [0, 1]", 100 * fraction),
+                hint: "lower rms_contrast, move mean_luminance towards 0.5, or set clipping: clip")
         }
         return (output, fraction)
     }

@@ -34,7 +34,9 @@ public enum ImagePreparation {
         let m = image.shape.positions
         var output = Tensor(Shape(1, image.shape.height, image.shape.width))
         for i in 0..<m {
-            output.data[i] = lumaWeights[0] * image.data[i] + lumaWeights[1] * image.data[m + i] + lumaWeights[2] * image.data[2 * m + i]
+            output.data[i] =
+                lumaWeights[0] * image.data[i] + lumaWeights[1] * image.data[m + i] + lumaWeights[2]
+                * image.data[2 * m + i]
         }
         return output
     }

@@ -54,7 +54,8 @@ public struct LBFGSBSettings: Sendable, Codable, Equatable {
     }
 
     public init(maxIterations: Int, memory: Int = 20, factr: Double = 0, pgtol: Double = 0) {
-        self.init(maxIterations: maxIterations, optimizer: OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol))
+        self.init(
+            maxIterations: maxIterations, optimizer: OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol))
     }
 }
 
@@ -127,8 +128,9 @@ public enum LBFGSB {
         var reason = ""
         var last: LBFGSBIteration?
         while true {
-            setulb_(&n, &m, &x, &low, &high, &nbd, &f, &gradient, &factr, &pgtol, &wa, &iwa,
-                    &task, &iprint, &csave, &lsave, &isave, &dsave, 60, 60)
+            setulb_(
+                &n, &m, &x, &low, &high, &nbd, &f, &gradient, &factr, &pgtol, &wa, &iwa,
+                &task, &iprint, &csave, &lsave, &isave, &dsave, 60, 60)
             let message = swiftString(task)
             if message.hasPrefix("FG") {
                 f = objective(x, &gradient)
@@ -146,7 +148,8 @@ public enum LBFGSB {
                 break
             }
         }
-        return LBFGSBResult(x: x, f: f, iterations: iterations, evaluations: evaluations, stopReason: reason, last: last)
+        return LBFGSBResult(
+            x: x, f: f, iterations: iterations, evaluations: evaluations, stopReason: reason, last: last)
     }
 
     /// A blank-padded CHARACTER*60 value.

@@ -29,18 +29,24 @@ public final class PortillaSimoncelliObjective: SynthesisObjective {
 
     /// - Parameter source: pixels in [0, 1], (1, H, W) grey or (3, H, W) RGB (made grey by
     ///   `ImagePreparation.luma`, Rec. 709).
-    public convenience init(source: Tensor, scales: Int = 4, orientations: Int = 4,
-                            correlationWidth: Int = 7) throws(PortillaSimoncelliError) {
-        try self.init(source: source, settings: PortillaSimoncelliSettings(nScales: scales, nOrientations: orientations,
-                                                                           spatialCorrWidth: correlationWidth))
+    public convenience init(
+        source: Tensor, scales: Int = 4, orientations: Int = 4,
+        correlationWidth: Int = 7
+    ) throws(PortillaSimoncelliError) {
+        try self.init(
+            source: source,
+            settings: PortillaSimoncelliSettings(
+                nScales: scales, nOrientations: orientations,
+                spatialCorrWidth: correlationWidth))
     }
 
     /// The objective of `settings` (unselected statistic groups weigh 0) for `source` (as above).
     public init(source: Tensor, settings: PortillaSimoncelliSettings) throws(PortillaSimoncelliError) {
         let grey = ImagePreparation.luma(source)
-        let model = try PortillaSimoncelliModel(height: grey.shape.height, width: grey.shape.width,
-                                                scales: settings.nScales, orientations: settings.nOrientations,
-                                                correlationWidth: settings.spatialCorrWidth)
+        let model = try PortillaSimoncelliModel(
+            height: grey.shape.height, width: grey.shape.width,
+            scales: settings.nScales, orientations: settings.nOrientations,
+            correlationWidth: settings.spatialCorrWidth)
         loss = PortillaSimoncelliLoss(model: model, source: Self.plane(grey), reweighting: settings.reweighting)
         self.source = ImagePreparation.rgb(grey)
         self.settings = settings
@@ -49,15 +55,22 @@ public final class PortillaSimoncelliObjective: SynthesisObjective {
 
     public func checkSynthesis(_ shape: Shape, grey: Bool) throws(SynthesisError) {
         guard grey else {
-            throw .invalidSetting(name: "grey", value: "false", hint: "the Portilla–Simoncelli statistics are greyscale only: synthesise with grey: true")
+            throw .invalidSetting(
+                name: "grey", value: "false",
+                hint: "the Portilla–Simoncelli statistics are greyscale only: synthesise with grey: true")
         }
         guard shape.height == loss.model.height && shape.width == loss.model.width else {
-            throw .invalidSetting(name: "output size", value: "\(shape.width)×\(shape.height)",
-                                  hint: "the Portilla–Simoncelli statistics are matched at the source's size, \(loss.model.width)×\(loss.model.height)")
+            throw .invalidSetting(
+                name: "output size", value: "\(shape.width)×\(shape.height)",
+                hint:
+                    "the Portilla–Simoncelli statistics are matched at the source's size, \(loss.model.width)×\(loss.model.height)"
+            )
         }
     }
 
-    public func lossAndGradient(variable x: [Double], shape: Shape, grey: Bool, gradient: inout [Double]) -> LossBreakdown {
+    public func lossAndGradient(
+        variable x: [Double], shape: Shape, grey: Bool, gradient: inout [Double]
+    ) -> LossBreakdown {
         let (breakdown, dImage) = loss.lossAndGradient(RealPlane(height: shape.height, width: shape.width, values: x))
         for i in gradient.indices { gradient[i] = dImage.values[i] }
         return breakdown

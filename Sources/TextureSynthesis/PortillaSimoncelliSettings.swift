@@ -27,8 +27,10 @@ public struct PortillaSimoncelliSettings: Codable, Sendable, Equatable {
 
     /// The selection is kept in plenoptic's order (so [a, b] and [b, a] are the same parameters);
     /// names that are not groups are kept at the end for `checkStatistics` to refuse.
-    public init(nScales: Int = defaultScales, nOrientations: Int = defaultOrientations,
-                spatialCorrWidth: Int = defaultCorrelationWidth, statistics: [String]? = nil) {
+    public init(
+        nScales: Int = defaultScales, nOrientations: Int = defaultOrientations,
+        spatialCorrWidth: Int = defaultCorrelationWidth, statistics: [String]? = nil
+    ) {
         self.nScales = nScales
         self.nOrientations = nOrientations
         self.spatialCorrWidth = spatialCorrWidth
@@ -51,7 +53,8 @@ public struct PortillaSimoncelliSettings: Codable, Sendable, Equatable {
 
     /// Throws plenoptic's rule that an (H, W) image breaks with these scales, orientations and width.
     public func check(height: Int, width: Int) throws(PortillaSimoncelliError) {
-        try PortillaSimoncelliModel.check(height: height, width: width, scales: nScales, orientations: nOrientations,
-                                          correlationWidth: spatialCorrWidth)
+        try PortillaSimoncelliModel.check(
+            height: height, width: width, scales: nScales, orientations: nOrientations,
+            correlationWidth: spatialCorrWidth)
     }
 }

@@ -30,8 +30,9 @@ extension TextureObjective: SynthesisObjective {
     public func checkSynthesis(_ shape: Shape, grey: Bool) throws(SynthesisError) {
         try checkSize(shape)
         if let spectrum, (spectrum.channels == 1) != grey {
-            throw .invalidSetting(name: "spectrum grey", value: "\(spectrum.channels == 1)",
-                                  hint: "build the objective's spectrum setting with grey: \(grey), as the synthesis")
+            throw .invalidSetting(
+                name: "spectrum grey", value: "\(spectrum.channels == 1)",
+                hint: "build the objective's spectrum setting with grey: \(grey), as the synthesis")
         }
     }
 
@@ -41,7 +42,9 @@ extension TextureObjective: SynthesisObjective {
         return grey ? transform.apply(ImagePreparation.rgb(values)) : values
     }
 
-    public func lossAndGradient(variable x: [Double], shape: Shape, grey: Bool, gradient: inout [Double]) -> LossBreakdown {
+    public func lossAndGradient(
+        variable x: [Double], shape: Shape, grey: Bool, gradient: inout [Double]
+    ) -> LossBreakdown {
         let (breakdown, dInput) = lossAndGradient(input: modelInput(variable: x, shape: shape, grey: grey))
         if grey {
             // The model sees v in all three channels: the chain rule adds their gradients.

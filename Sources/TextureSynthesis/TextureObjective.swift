@@ -27,11 +27,15 @@ public final class TextureObjective {
     /// - Parameters:
     ///   - source: (3, H, W) RGB pixels in [0, 1] (grey sources with R = G = B).
     ///   - spectrum: the spectrum term's β and whether the synthesis is grey (one channel).
-    public init(model: any TextureModel, source: Tensor, terms: [LayerTerm], threads: Int = 1,
-                convolution: any ConvolutionAlgorithm = Im2ColConvolution(),
-                spectrum setting: SpectrumSetting? = nil) throws(SynthesisError) {
+    public init(
+        model: any TextureModel, source: Tensor, terms: [LayerTerm], threads: Int = 1,
+        convolution: any ConvolutionAlgorithm = Im2ColConvolution(),
+        spectrum setting: SpectrumSetting? = nil
+    ) throws(SynthesisError) {
         if let setting, !(setting.weight >= 0 && setting.weight.isFinite) {
-            throw .invalidSetting(name: "spectrum_weight", value: "\(setting.weight)", hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
+            throw .invalidSetting(
+                name: "spectrum_weight", value: "\(setting.weight)",
+                hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
         }
         let layers = terms.map(\.layer)
         do { try model.validate(layers: layers) } catch { throw .model(error) }
@@ -46,8 +50,9 @@ public final class TextureObjective {
         transform = model.preprocessing.transform(sourceMean: ImagePreparation.channelMeans(source))
         let input = transform.apply(source)
         let network = model.makeNetwork(input: input.shape, layers: layers, threads: threads, convolution: convolution)
-        loss = TextureLoss(terms: terms, sourceFeatures: network.forward(input), threads: threads,
-                           products: convolution.products)
+        loss = TextureLoss(
+            terms: terms, sourceFeatures: network.forward(input), threads: threads,
+            products: convolution.products)
         cachedNetwork = network
         spectrum = setting.map { SpectrumConstraint(source: input, channels: $0.grey ? 1 : 3, weight: $0.weight) }
     }
@@ -55,7 +60,8 @@ public final class TextureObjective {
     /// The network for inputs of `shape` (replacing the cached one when the size changes).
     func network(for shape: Shape) -> FeatureNetwork {
         if cachedNetwork.inputShape != shape {
-            cachedNetwork = model.makeNetwork(input: shape, layers: terms.map(\.layer), threads: threads, convolution: convolution)
+            cachedNetwork = model.makeNetwork(
+                input: shape, layers: terms.map(\.layer), threads: threads, convolution: convolution)
         }
         return cachedNetwork
     }
@@ -67,9 +73,12 @@ public final class TextureObjective {
         let side = min(shape.height, shape.width)
         guard side >= minimum else { throw .model(.inputTooSmall(side: side, minimum: minimum, layers: layers)) }
         if let spectrum, !spectrum.accepts(shape) {
-            throw .invalidSetting(name: "output size", value: "\(shape.width)×\(shape.height)",
-                                  hint: "the spectrum term (spectrum_weight) needs the stimulus at the source's size, \(spectrum.width)×\(spectrum.height): "
-                                      + "the source's Fourier modulus has no values at other frequencies. Drop output_size (or set size to the side you want)")
+            throw .invalidSetting(
+                name: "output size", value: "\(shape.width)×\(shape.height)",
+                hint:
+                    "the spectrum term (spectrum_weight) needs the stimulus at the source's size, \(spectrum.width)×\(spectrum.height): "
+                    + "the source's Fourier modulus has no values at other frequencies. Drop output_size (or set size to the side you want)"
+            )
         }
     }
 
@@ -98,7 +107,9 @@ public final class TextureObjective {
         var breakdown = loss.evaluate(features, gradients: &featureGradients)
         var dInput = network.backward(featureGradients: featureGradients)
         if let spectrum, spectrum.accepts(input.shape) {
-            let energy = dInput.data.withUnsafeMutableBufferPointer { spectrum.evaluate(input, dInput: $0.baseAddress!) }
+            let energy = dInput.data.withUnsafeMutableBufferPointer {
+                spectrum.evaluate(input, dInput: $0.baseAddress!)
+            }
             add(energy, of: spectrum, to: &breakdown)
         }
         return (breakdown, dInput)

@@ -27,9 +27,11 @@ public struct SynthesisOptions: Sendable {
     /// Optional stopping rules besides the iteration limit (off by default).
     public var stopping = StoppingRules()
 
-    public init(height: Int, width: Int, iterations: Int, seed: UInt64, grey: Bool = false,
-                histogramMatch: Bool = false, initImage: Tensor? = nil,
-                optimizer: OptimizerSettings = OptimizerSettings()) {
+    public init(
+        height: Int, width: Int, iterations: Int, seed: UInt64, grey: Bool = false,
+        histogramMatch: Bool = false, initImage: Tensor? = nil,
+        optimizer: OptimizerSettings = OptimizerSettings()
+    ) {
         self.height = height
         self.width = width
         self.iterations = iterations
@@ -95,14 +97,17 @@ public enum TextureSynthesizer {
                 // The latest evaluation was at the accepted iterate: its breakdown is this iteration's.
                 let stop = recorder.record(iteration: state.iteration, loss: evaluation.latest)
                 let seconds = (clock.now - start) / .seconds(1)
-                progress(SynthesisProgress(iteration: state.iteration, totalIterations: options.iterations, loss: evaluation.latest.total,
-                                           seconds: seconds))
+                progress(
+                    SynthesisProgress(
+                        iteration: state.iteration, totalIterations: options.iterations, loss: evaluation.latest.total,
+                        seconds: seconds))
                 return !stop && shouldContinue()
             })
         if result.stopReason == "stopped" && recorder.firedRule == nil { throw .cancelled }
         let finalLoss = space.loss(result.x)
-        let convergence = recorder.finish(result: result, finalLoss: finalLoss, objectiveScale: evaluation.scale,
-                                          requiredReduction: objective.requiredLossReduction)
+        let convergence = recorder.finish(
+            result: result, finalLoss: finalLoss, objectiveScale: evaluation.scale,
+            requiredReduction: objective.requiredLossReduction)
         let (pixels, clamped) = space.pixels(result.x)
         var matchedLoss: LossBreakdown?
         var stimulus = pixels
@@ -112,7 +117,8 @@ public enum TextureSynthesizer {
             matchedLoss = objective.loss(pixels: stimulus)
         }
         return SynthesisResult(
-            pixels: stimulus, initialLoss: evaluation.startLoss, finalLoss: finalLoss, histogramMatchedLoss: matchedLoss,
+            pixels: stimulus, initialLoss: evaluation.startLoss, finalLoss: finalLoss,
+            histogramMatchedLoss: matchedLoss,
             iterations: result.iterations, evaluations: result.evaluations, stopReason: convergence.stopReason,
             convergence: convergence, optimizer: settings.optimizer, bounds: space.bounds, clampedFraction: clamped,
             seconds: (clock.now - start) / .seconds(1))

@@ -19,7 +19,9 @@ public struct LoadedModel: Sendable {
 
 public enum ModelLoader {
     /// Loads and checks: unverified `vgg19` weights are refused unless `allowUnverified`.
-    public static func load(_ name: String, weightsPath: String?, allowUnverified: Bool) throws(WeightsError) -> LoadedModel {
+    public static func load(
+        _ name: String, weightsPath: String?, allowUnverified: Bool
+    ) throws(WeightsError) -> LoadedModel {
         let loaded = try inspect(name, weightsPath: weightsPath)
         try check(loaded, allowUnverified: allowUnverified)
         return loaded
@@ -31,10 +33,12 @@ public enum ModelLoader {
             // A weights file named for a model that reads none is a mistake (a condition meant
             // for vgg19, or a typo in the model); ignoring it would run another model than meant.
             if let weightsPath, ModelName(rawValue: name) != nil {
-                throw .invalidArgument(name: "weights", value: weightsPath,
-                                       hint: "model \(name) takes no weights file; remove weights (--weights), or use model vgg19")
+                throw .invalidArgument(
+                    name: "weights", value: weightsPath,
+                    hint: "model \(name) takes no weights file; remove weights (--weights), or use model vgg19")
             }
-            do { return LoadedModel(model: try ModelCatalog.load(name, weightsPath: weightsPath), weights: nil) } catch { throw .core(error) }
+            do { return LoadedModel(model: try ModelCatalog.load(name, weightsPath: weightsPath), weights: nil) } catch
+            { throw .core(error) }
         }
         let path = weightsPath ?? ModelCatalog.defaultWeightsPath()
         do {

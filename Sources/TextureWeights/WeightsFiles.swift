@@ -62,22 +62,30 @@ extension WeightsFiles {
         do { file = try SafetensorsFile.read(path: path) } catch { throw .core(error) }
         let widths = (1...5).map { file.tensors["conv\($0)_1.weight"]?.shape.first ?? 0 }
         let model: VGG19
-        do { model = try VGG19Weights.load(file, path: path, architecture: VGGArchitecture(widths: widths)) } catch { throw .core(error) }
+        do { model = try VGG19Weights.load(file, path: path, architecture: VGGArchitecture(widths: widths)) } catch {
+            throw .core(error)
+        }
         let recorded = file.metadata[WeightsFingerprint.metadataKey]
-        let matches = fingerprint ? recorded.map { WeightsFingerprint.matches($0, WeightsFingerprint.compute(model)) } : nil
+        let matches =
+            fingerprint ? recorded.map { WeightsFingerprint.matches($0, WeightsFingerprint.compute(model)) } : nil
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return WeightsSummary(path: path, sha256: file.sha256, bytes: bytes, widths: widths, preprocessing: model.preprocessing.rawValue,
-                              source: file.metadata["texstim.source"] ?? "unknown", fingerprintMatches: matches,
-                              origin: WeightsOrigin.of(file, model: model, path: path))
+        return WeightsSummary(
+            path: path, sha256: file.sha256, bytes: bytes, widths: widths, preprocessing: model.preprocessing.rawValue,
+            source: file.metadata["texstim.source"] ?? "unknown", fingerprintMatches: matches,
+            origin: WeightsOrigin.of(file, model: model, path: path))
     }
 
     /// Every .safetensors file in the weights folder (TEXSTIM_WEIGHTS_DIR or weights/).
     public static func list(folder: String? = nil) -> [Result<WeightsSummary, WeightsError>] {
         let directory = folder ?? (ModelCatalog.defaultWeightsPath() as NSString).deletingLastPathComponent
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".safetensors") }.sorted()
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0.hasSuffix(".safetensors")
+        }.sorted()
         return files.map { name in
             let path = (directory as NSString).appendingPathComponent(name)
-            do throws(WeightsError) { return .success(try verify(path: path, fingerprint: false)) } catch { return .failure(error) }
+            do throws(WeightsError) { return .success(try verify(path: path, fingerprint: false)) } catch {
+                return .failure(error)
+            }
         }
     }
 }

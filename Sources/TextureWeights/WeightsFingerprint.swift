@@ -25,7 +25,8 @@ public enum WeightsFingerprint {
     /// "conv1_1 t=… s=…; conv2_1 …": trace and sum of each layer's Gram matrix (%.6e).
     public static func compute(_ model: VGG19) -> String {
         let input = model.preprocessing.transform(sourceMean: [0.5, 0.5, 0.5]).apply(testImage())
-        let network = model.makeNetwork(input: input.shape, layers: layers, threads: 1, convolution: Im2ColConvolution())
+        let network = model.makeNetwork(
+            input: input.shape, layers: layers, threads: 1, convolution: Im2ColConvolution())
         return zip(layers, network.forward(input)).map { layer, features in
             let gram = GramMatrix.compute(features), n = features.shape.channels
             let trace = (0..<n).reduce(0.0) { $0 + Double(gram[$1 * n + $1]) }
@@ -36,10 +37,13 @@ public enum WeightsFingerprint {
     /// Whether two fingerprints agree within a relative tolerance (BLAS kernels round differently).
     public static func matches(_ a: String, _ b: String, tolerance: Double = 1e-3) -> Bool {
         let (x, y) = (numbers(a), numbers(b))
-        return x.count == y.count && !x.isEmpty && zip(x, y).allSatisfy { abs($0 - $1) <= tolerance * max(abs($0), abs($1), 1e-30) }
+        return x.count == y.count && !x.isEmpty
+            && zip(x, y).allSatisfy { abs($0 - $1) <= tolerance * max(abs($0), abs($1), 1e-30) }
     }
 
     static func numbers(_ text: String) -> [Double] {
-        text.split(whereSeparator: { $0 == " " || $0 == ";" }).compactMap { part in part.split(separator: "=").last.flatMap { Double($0) } }
+        text.split(whereSeparator: { $0 == " " || $0 == ";" }).compactMap { part in
+            part.split(separator: "=").last.flatMap { Double($0) }
+        }
     }
 }

@@ -22,7 +22,9 @@ public enum WeightsNormalize {
         public var means: [String: [Double]]
     }
 
-    public static func run(input: String, output: String, imagesFolder: String, force: Bool) throws(WeightsError) -> Result {
+    public static func run(
+        input: String, output: String, imagesFolder: String, force: Bool
+    ) throws(WeightsError) -> Result {
         if FileManager.default.fileExists(atPath: output) && !force {
             throw .invalidArgument(name: "OUT", value: output, hint: "the file exists; pass --force to replace it")
         }
@@ -35,23 +37,30 @@ public enum WeightsNormalize {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: imagesFolder)) ?? [])
             .filter { ["png", "jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         guard !files.isEmpty else {
-            throw .invalidArgument(name: "--images", value: imagesFolder, hint: "give a folder with PNG or JPEG images (at least 16×16 pixels)")
+            throw .invalidArgument(
+                name: "--images", value: imagesFolder,
+                hint: "give a folder with PNG or JPEG images (at least 16×16 pixels)")
         }
         var images: [Tensor] = []
         for file in files {
             let path = (imagesFolder as NSString).appendingPathComponent(file)
-            do { images.append(ImagePreparation.rgb(try ImageFile.load(path: path).pixels)) } catch { throw .file(error) }
+            do { images.append(ImagePreparation.rgb(try ImageFile.load(path: path).pixels)) } catch {
+                throw .file(error)
+            }
         }
         let means = meanActivations(model, images: images)
         let normalized = apply(means, to: model)
         var metadata = WeightsOrigin.inherited(from: original, model: model)
         metadata.merge([
-            WeightsOrigin.normalizationKey: "mean post-ReLU activation of every filter = 1 over \(files.count) images: \(files.joined(separator: ", "))",
+            WeightsOrigin.normalizationKey:
+                "mean post-ReLU activation of every filter = 1 over \(files.count) images: \(files.joined(separator: ", "))",
             "texstim.widths": summary.widths.map(String.init).joined(separator: ","),
             "texstim.source": "normalised from \((input as NSString).lastPathComponent) (sha256 \(summary.sha256))",
         ]) { $1 }
         metadata[WeightsFingerprint.metadataKey] = WeightsFingerprint.compute(normalized)
-        if metadata[WeightsOrigin.sha256Key] != nil { metadata[WeightsOrigin.digestKey] = WeightsOrigin.digest(normalized) }
+        if metadata[WeightsOrigin.sha256Key] != nil {
+            metadata[WeightsOrigin.digestKey] = WeightsOrigin.digest(normalized)
+        }
         do {
             try ImageFile.createFolder(for: output)
             try ImageFile.writeAtomically(VGG19Weights.encode(normalized, metadata: metadata), to: output)
@@ -67,15 +76,20 @@ public enum WeightsNormalize {
             let input = model.preprocessing.transform(sourceMean: [0.5, 0.5, 0.5]).apply(image)
             // A mean activation needs one position only, not the 4×4 map a texture condition needs.
             let layers = names.filter { 1 << model.poolings(through: $0) <= min(input.shape.height, input.shape.width) }
-            let network = model.makeNetwork(input: input.shape, layers: layers, threads: 1, convolution: Im2ColConvolution())
+            let network = model.makeNetwork(
+                input: input.shape, layers: layers, threads: 1, convolution: Im2ColConvolution())
             for (name, features) in zip(layers, network.forward(input)) {
                 let m = features.shape.positions
-                let channelSums = (0..<features.shape.channels).map { c in features.data[(c * m)..<((c + 1) * m)].reduce(0.0) { $0 + Double($1) } }
+                let channelSums = (0..<features.shape.channels).map { c in
+                    features.data[(c * m)..<((c + 1) * m)].reduce(0.0) { $0 + Double($1) }
+                }
                 sums[name] = zip(sums[name] ?? [Double](repeating: 0, count: channelSums.count), channelSums).map(+)
                 positions[name, default: 0] += Double(m)
             }
         }
-        return sums.mapValues { $0 }.reduce(into: [:]) { result, entry in result[entry.key] = entry.value.map { $0 / positions[entry.key]! } }
+        return sums.mapValues { $0 }.reduce(into: [:]) { result, entry in
+            result[entry.key] = entry.value.map { $0 / positions[entry.key]! }
+        }
     }
 
     /// The rescaled model (see the file comment); layers without measurements stay as they are.
@@ -91,12 +105,19 @@ public enum WeightsNormalize {
             for o in 0..<conv.outChannels {
                 bias[o] = Float(Double(bias[o]) / own[o])
                 for c in 0..<conv.inChannels {
-                    for k in 0..<9 { weight[(o * conv.inChannels + c) * 9 + k] = Float(Double(weight[(o * conv.inChannels + c) * 9 + k]) * incoming[c] / own[o]) }
+                    for k in 0..<9 {
+                        weight[(o * conv.inChannels + c) * 9 + k] = Float(
+                            Double(weight[(o * conv.inChannels + c) * 9 + k]) * incoming[c] / own[o])
+                    }
                 }
             }
-            convolutions[name] = Conv2D(inChannels: conv.inChannels, outChannels: conv.outChannels, kernel: 3, padding: 1, weight: weight, bias: bias)
+            convolutions[name] = Conv2D(
+                inChannels: conv.inChannels, outChannels: conv.outChannels, kernel: 3, padding: 1, weight: weight,
+                bias: bias)
             previous = own
         }
-        return VGG19(name: model.name, architecture: model.architecture, convolutions: convolutions, preprocessing: model.preprocessing, weightsSHA256: nil)
+        return VGG19(
+            name: model.name, architecture: model.architecture, convolutions: convolutions,
+            preprocessing: model.preprocessing, weightsSHA256: nil)
     }
 }

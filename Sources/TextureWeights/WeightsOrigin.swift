@@ -28,7 +28,7 @@ public struct PublishedWeights: Sendable, Equatable {
     /// those, so texstim can check no more. The paper's Caffe file has no published checksum
     /// (its SHA-256 is recorded at import); until one is pinned here it imports as unverified.
     public static let known = [
-        PublishedWeights(name: "torchvision-vgg19", file: "vgg19-dcbb9e9d.pth", sha256Prefix: "dcbb9e9d"),
+        PublishedWeights(name: "torchvision-vgg19", file: "vgg19-dcbb9e9d.pth", sha256Prefix: "dcbb9e9d")
     ]
 
     func matches(_ sha256: String) -> Bool {
@@ -80,29 +80,41 @@ public struct WeightsOrigin: Sendable, Equatable {
     }
 
     /// The origin of a loaded file and its verification against `published`.
-    public static func of(_ file: SafetensorsFile, model: VGG19, path: String,
-                          published: [PublishedWeights] = PublishedWeights.known) -> WeightsOrigin {
+    public static func of(
+        _ file: SafetensorsFile, model: VGG19, path: String,
+        published: [PublishedWeights] = PublishedWeights.known
+    ) -> WeightsOrigin {
         of(metadata: file.metadata, model: model, path: path, published: published)
     }
 
     /// The same from a file's metadata and the model built from its tensors.
-    public static func of(metadata: [String: String], model: VGG19, path: String,
-                          published: [PublishedWeights] = PublishedWeights.known) -> WeightsOrigin {
+    public static func of(
+        metadata: [String: String], model: VGG19, path: String,
+        published: [PublishedWeights] = PublishedWeights.known
+    ) -> WeightsOrigin {
         guard let name = metadata[fileKey], let sha = metadata[sha256Key] else {
-            let source = metadata["texstim.source"].map { "its recorded source is '\($0)'" } ?? "it has no texstim metadata"
-            return WeightsOrigin(path: path, description: "no imported file recorded (\(source))",
-                                 verification: .unverified(reason: "it records no imported file: \(source)"))
+            let source =
+                metadata["texstim.source"].map { "its recorded source is '\($0)'" } ?? "it has no texstim metadata"
+            return WeightsOrigin(
+                path: path, description: "no imported file recorded (\(source))",
+                verification: .unverified(reason: "it records no imported file: \(source)"))
         }
         let normalization = metadata[normalizationKey].map { "normalised: \($0)" } ?? "not normalised"
-        let description = "imported from \(name) (\(metadata[formatKey] ?? "unknown format"), sha256 \(sha)), \(normalization)"
+        let description =
+            "imported from \(name) (\(metadata[formatKey] ?? "unknown format"), sha256 \(sha)), \(normalization)"
         guard let match = published.first(where: { $0.matches(sha) }) else {
             let names = published.map(\.file).joined(separator: ", ")
-            return WeightsOrigin(path: path, description: description,
-                                 verification: .unverified(reason: "the imported file \(name) (sha256 \(sha)) is not a published VGG-19 (known: \(names))"))
+            return WeightsOrigin(
+                path: path, description: description,
+                verification: .unverified(
+                    reason: "the imported file \(name) (sha256 \(sha)) is not a published VGG-19 (known: \(names))"))
         }
         guard metadata[digestKey] == digest(model) else {
-            return WeightsOrigin(path: path, description: description,
-                                 verification: .unverified(reason: "its tensors are not the ones written when \(name) was imported (the file was changed since)"))
+            return WeightsOrigin(
+                path: path, description: description,
+                verification: .unverified(
+                    reason:
+                        "its tensors are not the ones written when \(name) was imported (the file was changed since)"))
         }
         return WeightsOrigin(path: path, description: description, verification: .published(match.name))
     }

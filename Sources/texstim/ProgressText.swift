@@ -31,7 +31,9 @@ enum ProgressText {
     }
 
     /// The terminal's width in columns: the window size of `fd`'s terminal, else $COLUMNS, else 80.
-    static func columns(of fd: Int32 = STDERR_FILENO, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+    static func columns(
+        of fd: Int32 = STDERR_FILENO, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Int {
         columns(windowColumns: windowColumns(fd), environment: environment["COLUMNS"])
     }
 
@@ -39,7 +41,9 @@ enum ProgressText {
     /// pseudo-terminals) falls to $COLUMNS, and an unset or unreadable $COLUMNS to 80.
     static func columns(windowColumns: Int?, environment: String?) -> Int {
         if let windowColumns, windowColumns > 0 { return windowColumns }
-        if let text = environment, let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 { return value }
+        if let text = environment, let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 {
+            return value
+        }
         return 80
     }
 

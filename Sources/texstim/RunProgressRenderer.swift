@@ -21,9 +21,11 @@ final class RunProgressRenderer: @unchecked Sendable {
     /// - Parameters:
     ///   - write: where the text goes (stderr by default; tests collect it).
     ///   - columns: the terminal's width, asked at every redraw so a resized window is followed.
-    init(isTerminal: Bool = isatty(STDERR_FILENO) == 1,
-         write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
-         columns: @escaping () -> Int = { ProgressText.columns() }) {
+    init(
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1,
+        write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+        columns: @escaping () -> Int = { ProgressText.columns() }
+    ) {
         self.isTerminal = isTerminal
         self.write = write
         self.columns = columns
@@ -83,8 +85,9 @@ final class RunProgressRenderer: @unchecked Sendable {
         clear()
         // One column spare: some terminals wrap a line that fills the last column exactly.
         let width = max(1, columns() - 1)
-        let lines = Self.lines(width: width, jobs: jobs, finished: finished, failed: failed, workers: workers,
-                               eta: ProgressText.eta(finishedSeconds: jobSeconds, remaining: jobs - finished, workers: workers.count))
+        let lines = Self.lines(
+            width: width, jobs: jobs, finished: finished, failed: failed, workers: workers,
+            eta: ProgressText.eta(finishedSeconds: jobSeconds, remaining: jobs - finished, workers: workers.count))
         write(lines.joined(separator: "\n") + "\n")
         drawnLines = lines.count
     }

@@ -37,7 +37,9 @@ struct Stats: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if model != "portilla-simoncelli" { throw ValidationError("--model must be portilla-simoncelli; got '\(model)'.") }
+        if model != "portilla-simoncelli" {
+            throw ValidationError("--model must be portilla-simoncelli; got '\(model)'.")
+        }
         if let size, size < 1 { throw ValidationError("--size must be at least 1 pixel; got \(size).") }
     }
 
@@ -45,9 +47,11 @@ struct Stats: ParsableCommand {
         let decoded = try ImageFile.load(path: image)
         let prepared = ImagePreparation.prepareSource(decoded.pixels, size: size, grey: true)
         let (height, width) = (prepared.shape.height, prepared.shape.width)
-        let plane = RealPlane(height: height, width: width, values: (0..<height * width).map { Double(prepared.data[$0]) })
-        let model = try PortillaSimoncelliModel(height: height, width: width, scales: nScales,
-                                                orientations: nOrientations, correlationWidth: spatialCorrWidth)
+        let plane = RealPlane(
+            height: height, width: width, values: (0..<height * width).map { Double(prepared.data[$0]) })
+        let model = try PortillaSimoncelliModel(
+            height: height, width: width, scales: nScales,
+            orientations: nOrientations, correlationWidth: spatialCorrWidth)
         let groups = model.statistics(of: plane)
         print(json ? jsonText(groups, height: height, width: width) : summary(groups))
     }
@@ -58,11 +62,13 @@ struct Stats: ParsableCommand {
         func list(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
         func ints(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ", ") + "]" }
         func quoted(_ s: String) -> String {
-            let data = try? JSONSerialization.data(withJSONObject: s, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: s, options: [.fragmentsAllowed, .withoutEscapingSlashes])
             return data.map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
         }
         let statistics = groups.map { "    \(quoted($0.name)): \(list($0.vector))" }.joined(separator: ",\n")
-        let layout = groups.map { "    \(quoted($0.name)): {\"shape\": \(ints($0.shape)), \"kept\": \(ints($0.kept))}" }.joined(separator: ",\n")
+        let layout = groups.map { "    \(quoted($0.name)): {\"shape\": \(ints($0.shape)), \"kept\": \(ints($0.kept))}" }
+            .joined(separator: ",\n")
         return """
             {
               "model": "portilla-simoncelli",

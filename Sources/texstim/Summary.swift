@@ -5,7 +5,8 @@ import TexturePipeline
 
 struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a set folder: stimuli done per source × condition, verdicts, non-converged jobs, total CPU time.",
+        abstract:
+            "Summarise a set folder: stimuli done per source × condition, verdicts, non-converged jobs, total CPU time.",
         discussion: exitCodesHelp)
 
     @Argument(help: "The set's folder (the one with index.json).", completion: .directory)

@@ -22,7 +22,8 @@ final class TerminalProgress {
             let width = 24, filled = total > 0 ? width * done / total : 0
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             // Cut to the width (one column spare): a wrapped line is not overwritten by "\r".
-            let line = ProgressText.cut("\(label) [\(bar)] \(stats)\(ProgressText.duration(eta))", to: max(1, ProgressText.columns() - 1))
+            let line = ProgressText.cut(
+                "\(label) [\(bar)] \(stats)\(ProgressText.duration(eta))", to: max(1, ProgressText.columns() - 1))
             FileHandle.standardError.write(Data("\r\(line)\u{1B}[K".utf8))
             drawn = true
         } else if done % plainEvery == 0 || done == total {

@@ -7,7 +7,9 @@ enum AutoCorrelation {
     /// Returns the window divided by the zero lag c(0, 0) (row-major, W · W values) and c(0, 0)
     /// itself (Σ x² / (h w): the variance when x has mean 0). Needs W ≤ min(h, w).
     static func centralLags(_ plane: RealPlane, width: Int) -> (normalised: [Double], zeroLag: Double) {
-        precondition(width <= plane.height && width <= plane.width, "auto-correlation window \(width) on \(plane.height)×\(plane.width)")
+        precondition(
+            width <= plane.height && width <= plane.width,
+            "auto-correlation window \(width) on \(plane.height)×\(plane.width)")
         var power = Fourier.fft2(plane.complex)
         for i in 0..<power.count {
             let (re, im) = (power.interleaved[2 * i], power.interleaved[2 * i + 1])
@@ -20,7 +22,9 @@ enum AutoCorrelation {
         var window: [Double] = []
         window.reserveCapacity(width * width)
         for y in (h / 2 - width / 2)..<(h / 2 + (width + 1) / 2) {
-            for x in (w / 2 - width / 2)..<(w / 2 + (width + 1) / 2) { window.append(lags.values[y * w + x] * scale / zeroLag) }
+            for x in (w / 2 - width / 2)..<(w / 2 + (width + 1) / 2) {
+                window.append(lags.values[y * w + x] * scale / zeroLag)
+            }
         }
         return (window, zeroLag)
     }
@@ -30,8 +34,10 @@ enum AutoCorrelation {
     /// ∂L/∂c(u) = G_n(u) / c(0), plus at u = 0 the zero lag's own gradient and
     /// −Σ_u G_n(u) n(u) / c(0); and ∂c(u)/∂x(q) = (x(q + u) + x(q − u)) / (h w) (circular).
     /// Written as direct sums over the W² lags (O(W² h w), no FFT needed).
-    static func centralLagsBackward(dNormalised: [Double], dZeroLag: Double, _ plane: RealPlane,
-                                    normalised: [Double], zeroLag: Double, width: Int) -> RealPlane {
+    static func centralLagsBackward(
+        dNormalised: [Double], dZeroLag: Double, _ plane: RealPlane,
+        normalised: [Double], zeroLag: Double, width: Int
+    ) -> RealPlane {
         let (h, w) = (plane.height, plane.width)
         let n = Double(plane.count)
         var dLags = dNormalised.map { $0 / zeroLag }
@@ -48,7 +54,8 @@ enum AutoCorrelation {
                     for y in 0..<h {
                         let forward = ((y + u) % h + h) % h, backward = ((y - u) % h + h) % h
                         for c in 0..<w {
-                            out[y * w + c] += g * (x[forward * w + ((c + v) % w + w) % w] + x[backward * w + ((c - v) % w + w) % w])
+                            out[y * w + c] +=
+                                g * (x[forward * w + ((c + v) % w + w) % w] + x[backward * w + ((c - v) % w + w) % w])
                         }
                     }
                 }
@@ -64,7 +71,9 @@ enum AutoCorrelation {
         func lag(_ u: Int, _ v: Int) -> Double {
             var sum = 0.0
             for y in 0..<h {
-                for c in 0..<w { sum += plane.values[y * w + c] * plane.values[((y + u) % h + h) % h * w + ((c + v) % w + w) % w] }
+                for c in 0..<w {
+                    sum += plane.values[y * w + c] * plane.values[((y + u) % h + h) % h * w + ((c + v) % w + w) % w]
+                }
             }
             return sum / Double(h * w)
         }

@@ -5,7 +5,9 @@ enum CrossCorrelation {
     /// are given variances or, when nil, the mean squares Σ a_i² / N, Σ b_j² / N (plenoptic's
     /// `_compute_cross_correlation`; no mean is removed here: callers pass centred planes where
     /// they want covariances). Returns (count(a), count(b)) row-major.
-    static func correlations(_ a: [RealPlane], _ b: [RealPlane], varianceA: [Double]? = nil, varianceB: [Double]? = nil) -> [Double] {
+    static func correlations(
+        _ a: [RealPlane], _ b: [RealPlane], varianceA: [Double]? = nil, varianceB: [Double]? = nil
+    ) -> [Double] {
         let n = Double(a[0].count)
         let va = varianceA ?? a.map { meanSquare($0) }
         let vb = varianceB ?? b.map { meanSquare($0) }
@@ -30,8 +32,11 @@ enum CrossCorrelation {
     /// from); when a variance was computed here (nil), its gradient is folded into its plane
     /// (∂(Σ x² / N)/∂x = 2 x / N). With C = S / √(v w), S = Σ a b / N:
     /// ∂C/∂a = b / (N √(v w)), ∂C/∂v = −C / (2 v).
-    static func correlationsBackward(_ dC: [Double], _ a: [RealPlane], _ b: [RealPlane], varianceA: [Double]? = nil, varianceB: [Double]? = nil)
-        -> (dA: [RealPlane], dB: [RealPlane], dVarianceA: [Double], dVarianceB: [Double]) {
+    static func correlationsBackward(
+        _ dC: [Double], _ a: [RealPlane], _ b: [RealPlane], varianceA: [Double]? = nil, varianceB: [Double]? = nil
+    )
+        -> (dA: [RealPlane], dB: [RealPlane], dVarianceA: [Double], dVarianceB: [Double])
+    {
         let n = Double(a[0].count)
         let va = varianceA ?? a.map { meanSquare($0) }
         let vb = varianceB ?? b.map { meanSquare($0) }

@@ -11,7 +11,9 @@ enum PhaseDoubling {
         for i in 0..<upsampled.count {
             let (re, im) = (upsampled.interleaved[2 * i], upsampled.interleaved[2 * i + 1])
             let magnitude = hypot(re, im), angle = atan2(im, re)
-            (upsampled.interleaved[2 * i], upsampled.interleaved[2 * i + 1]) = (magnitude * cos(2 * angle), magnitude * sin(2 * angle))
+            (upsampled.interleaved[2 * i], upsampled.interleaved[2 * i + 1]) = (
+                magnitude * cos(2 * angle), magnitude * sin(2 * angle)
+            )
         }
         return upsampled
     }

@@ -32,14 +32,18 @@ enum ReconstructedLowpass {
     /// shrink ×f² goes back through `shrinkBackward` ×f²; image s sums the low-pass and bands
     /// s … S−1 reconstructions, so band scale s receives the gradients of images 0 … s, the
     /// low-pass those of all; then each reconstruction goes back through `reconstructBackward`.
-    static func imagesBackward(_ dImages: [RealPlane], pyramid: SteerablePyramid) -> (dBands: [[ComplexPlane]], dLowpass: RealPlane) {
+    static func imagesBackward(
+        _ dImages: [RealPlane], pyramid: SteerablePyramid
+    ) -> (dBands: [[ComplexPlane]], dLowpass: RealPlane) {
         let scales = pyramid.scales
         // dFull[s]: gradient of the full-size image of scale s.
         let dFull = (0...scales).map { s -> RealPlane in
             guard s > 0 else { return dImages[0] }
             let factor = 1 << s
-            return FourierResampling.shrinkBackward(dImages[s], height: pyramid.height, width: pyramid.width, factor: factor)
-                .scaled(by: Double(factor * factor))
+            return FourierResampling.shrinkBackward(
+                dImages[s], height: pyramid.height, width: pyramid.width, factor: factor
+            )
+            .scaled(by: Double(factor * factor))
         }
         var dBands: [[ComplexPlane]] = []
         var accumulated = RealPlane(zeros: pyramid.height, pyramid.width)

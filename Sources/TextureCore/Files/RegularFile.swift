@@ -24,7 +24,8 @@ public enum FileReadProblem: Error, Equatable, Sendable {
         case .directory: return "it is a directory, not a file"
         case .notRegular(let kind): return "it is a \(kind), not a regular file"
         case .tooLarge(let bytes, let limit):
-            return "it is \(bytes) bytes, above texstim's limit of \(limit) bytes for this kind of file (a sparse or wrong file?)"
+            return
+                "it is \(bytes) bytes, above texstim's limit of \(limit) bytes for this kind of file (a sparse or wrong file?)"
         case .unreadable(let reason): return reason
         }
     }
@@ -39,14 +40,17 @@ public enum RegularFile {
     public static func read(path: String, limit: Int = defaultLimit) -> Result<Data, FileReadProblem> {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            return .failure(errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable(reason: String(cString: strerror(errno))))
+            return .failure(
+                errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable(reason: String(cString: strerror(errno))))
         }
         if let problem = problem(info, limit: limit) { return .failure(problem) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return .failure(.unreadable(reason: String(cString: strerror(errno)))) }
         defer { close(descriptor) }
         // Checked again on the open file: the path may have been replaced since stat.
-        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(reason: String(cString: strerror(errno)))) }
+        guard fstat(descriptor, &info) == 0 else {
+            return .failure(.unreadable(reason: String(cString: strerror(errno))))
+        }
         if let problem = problem(info, limit: limit) { return .failure(problem) }
         return readAll(descriptor, expected: Int(info.st_size), limit: limit)
     }

@@ -17,7 +17,8 @@ public enum AveragePool2 {
                 let (x, y) = (x.baseAddress!, y.baseAddress!)
                 forEachOutputRow(input: input.shape, threads: threads) { top, bottom, row, width in
                     for ox in 0..<width {
-                        y[row + ox] = 0.25 * (x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1])
+                        y[row + ox] =
+                            0.25 * (x[top + 2 * ox] + x[top + 2 * ox + 1] + x[bottom + 2 * ox] + x[bottom + 2 * ox + 1])
                     }
                 }
             }
@@ -44,7 +45,9 @@ public enum AveragePool2 {
                             dx[bottom + 2 * ox] += g
                             dx[bottom + 2 * ox + 1] += g
                         } else {
-                            (dx[top + 2 * ox], dx[top + 2 * ox + 1], dx[bottom + 2 * ox], dx[bottom + 2 * ox + 1]) = (g, g, g, g)
+                            (dx[top + 2 * ox], dx[top + 2 * ox + 1], dx[bottom + 2 * ox], dx[bottom + 2 * ox + 1]) = (
+                                g, g, g, g
+                            )
                         }
                     }
                 }

@@ -39,7 +39,9 @@ public enum BinomialDownsample {
                 for x in 0..<out.width {
                     var sum: Float = 0
                     for k in 0..<5 {
-                        sum += taps[k] * rowsBlurred[(c * shape.height + reflect(2 * y + k - 2, shape.height)) * out.width + x]
+                        sum +=
+                            taps[k]
+                            * rowsBlurred[(c * shape.height + reflect(2 * y + k - 2, shape.height)) * out.width + x]
                     }
                     output[c, y, x] = sum
                 }

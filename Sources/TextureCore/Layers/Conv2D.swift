@@ -14,8 +14,9 @@ public protocol ConvolutionAlgorithm: Sendable {
     /// ∂L/∂input given dOutput (OC, HO, WO) = ∂L/∂output: added to dInput (C, H, W) when
     /// `accumulate`, else written over it. With `reluOutput` (the forward's post-ReLU output y),
     /// dOutput is taken as the gradient above the ReLU and masked by y > 0 first.
-    func backward(_ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
-                  scratch: ScratchBuffer, threads: Int)
+    func backward(
+        _ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
+        scratch: ScratchBuffer, threads: Int)
     /// Whether passing `reluOutput` to `backward` saves work over masking beforehand.
     func fusesReLUBackward(_ layer: Conv2D) -> Bool
     /// The code that computes this algorithm's matrix products; the loss computes its Gram
@@ -26,7 +27,9 @@ public protocol ConvolutionAlgorithm: Sendable {
 extension ConvolutionAlgorithm {
     /// dInput (C, H, W) += ∂L/∂input given dOutput (OC, HO, WO) = ∂L/∂output.
     public func backward(_ layer: Conv2D, dOutput: Tensor, dInput: inout Tensor, scratch: ScratchBuffer, threads: Int) {
-        backward(layer, dOutput: dOutput, reluOutput: nil, dInput: &dInput, accumulate: true, scratch: scratch, threads: threads)
+        backward(
+            layer, dOutput: dOutput, reluOutput: nil, dInput: &dInput, accumulate: true, scratch: scratch,
+            threads: threads)
     }
 }
 
@@ -47,17 +50,21 @@ public struct Conv2D: Sendable {
 
     public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, weight: [Float], bias: [Float]) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel)
-        self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
-                  weights: LayerWeights(values: weight))
+        self.init(
+            inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
+            weights: LayerWeights(values: weight))
     }
 
     /// A layer whose OC·C·K·K weights `drawWeights` makes the first time they are used, once
     /// for all copies (vgg19-random: a run never draws the layers deeper than its deepest
     /// matched one; a pool2 run draws 1.3% of VGG-19's 20 million weights).
-    public init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, bias: [Float],
-                drawWeights: @escaping @Sendable () -> [Float]) {
-        self.init(inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
-                  weights: LayerWeights(count: outChannels * inChannels * kernel * kernel, draw: drawWeights))
+    public init(
+        inChannels: Int, outChannels: Int, kernel: Int, padding: Int, bias: [Float],
+        drawWeights: @escaping @Sendable () -> [Float]
+    ) {
+        self.init(
+            inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, bias: bias,
+            weights: LayerWeights(count: outChannels * inChannels * kernel * kernel, draw: drawWeights))
     }
 
     private init(inChannels: Int, outChannels: Int, kernel: Int, padding: Int, bias: [Float], weights: LayerWeights) {

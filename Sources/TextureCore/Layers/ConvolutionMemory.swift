@@ -20,6 +20,7 @@ public enum ConvolutionMemory {
 
     /// Winograd keeps the 36 transformed 4×4 kernels of a 3×3 layer: four times its weights.
     public static func transformedWeightBytes(_ layer: Conv2D) -> Int {
-        layer.kernel == 3 && layer.padding == 1 && layer.inChannels >= 8 ? 36 * layer.inChannels * layer.outChannels * 4 : 0
+        layer.kernel == 3 && layer.padding == 1 && layer.inChannels >= 8
+            ? 36 * layer.inChannels * layer.outChannels * 4 : 0
     }
 }

@@ -23,7 +23,9 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
         return max(1, min(output.height, scratchLimitBytes / 4 / max(1, floatsPerRow)))
     }
 
-    public func forward(_ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int) {
+    public func forward(
+        _ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int
+    ) {
         let out = layer.outputShape(for: input.shape)
         precondition(input.shape.channels == layer.inChannels && output.shape == out)
         let rowsPerTile = tileRows(layer, output: out)
@@ -36,13 +38,17 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
                     while y0 < out.height {
                         let rows = min(rowsPerTile, out.height - y0)
                         let tileCount = rows * out.width
-                        im2col(layer, input: inputBuffer.baseAddress!, shape: input.shape, out: out,
-                               y0: y0, rows: rows, col: col, threads: threads)
+                        im2col(
+                            layer, input: inputBuffer.baseAddress!, shape: input.shape, out: out,
+                            y0: y0, rows: rows, col: col, threads: threads)
                         let target = outputBuffer.baseAddress! + y0 * out.width
-                        ProductKernel.parallelProduct(kernel: products, transposeA: false, m: layer.outChannels,
-                                                      n: tileCount, k: columnRows, a: weight.baseAddress!, lda: columnRows,
-                                                      b: col, ldb: tileCount, c: target, ldc: out.positions, threads: threads)
-                        addBias(layer.bias, relu: relu, target: target, count: tileCount, stride: out.positions, threads: threads)
+                        ProductKernel.parallelProduct(
+                            kernel: products, transposeA: false, m: layer.outChannels,
+                            n: tileCount, k: columnRows, a: weight.baseAddress!, lda: columnRows,
+                            b: col, ldb: tileCount, c: target, ldc: out.positions, threads: threads)
+                        addBias(
+                            layer.bias, relu: relu, target: target, count: tileCount, stride: out.positions,
+                            threads: threads)
                         y0 += rows
                     }
                 }
@@ -51,7 +57,9 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
     }
 
     /// target[o·stride + i] += bias[o] for i < count, then max(0, ·) if `relu` (one pass over memory).
-    func addBias(_ bias: [Float], relu: Bool, target: UnsafeMutablePointer<Float>, count: Int, stride: Int, threads: Int) {
+    func addBias(
+        _ bias: [Float], relu: Bool, target: UnsafeMutablePointer<Float>, count: Int, stride: Int, threads: Int
+    ) {
         let shared = SharedPointer(target)
         bias.withUnsafeBufferPointer { bias in
             let biasPointer = SharedPointer(UnsafeMutablePointer(mutating: bias.baseAddress!))
@@ -70,8 +78,10 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
 
     public func fusesReLUBackward(_ layer: Conv2D) -> Bool { false }
 
-    public func backward(_ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
-                         scratch: ScratchBuffer, threads: Int) {
+    public func backward(
+        _ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
+        scratch: ScratchBuffer, threads: Int
+    ) {
         var dOutput = dOutput
         if let reluOutput { ReLU.backward(&dOutput, output: reluOutput, threads: threads) }  // masks a copy
         if !accumulate { dInput.zero(threads: threads) }
@@ -89,12 +99,14 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
                         let rows = min(rowsPerTile, out.height - y0)
                         let tileCount = rows * out.width
                         // dCol = Wᵀ · dOutput_tile: (C·K·K × OC) · (OC × R·WO).
-                        ProductKernel.parallelProduct(kernel: products, transposeA: true, m: columnRows,
-                                                      n: tileCount, k: layer.outChannels, a: weight.baseAddress!,
-                                                      lda: columnRows, b: dOutputBuffer.baseAddress! + y0 * out.width,
-                                                      ldb: out.positions, c: col, ldc: tileCount, threads: threads)
-                        col2im(layer, col: col, shape: inputShape, out: out, y0: y0, rows: rows,
-                               dInput: dInputBuffer.baseAddress!, threads: threads)
+                        ProductKernel.parallelProduct(
+                            kernel: products, transposeA: true, m: columnRows,
+                            n: tileCount, k: layer.outChannels, a: weight.baseAddress!,
+                            lda: columnRows, b: dOutputBuffer.baseAddress! + y0 * out.width,
+                            ldb: out.positions, c: col, ldc: tileCount, threads: threads)
+                        col2im(
+                            layer, col: col, shape: inputShape, out: out, y0: y0, rows: rows,
+                            dInput: dInputBuffer.baseAddress!, threads: threads)
                         y0 += rows
                     }
                 }
@@ -106,8 +118,10 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
 
     /// Fills the tile's column matrix; its C·K·K rows are split over threads (conv1_1 has only
     /// three channels, which two threads would share 2 : 1).
-    func im2col(_ layer: Conv2D, input: UnsafePointer<Float>, shape: Shape, out: Shape,
-                y0: Int, rows: Int, col: UnsafeMutablePointer<Float>, threads: Int) {
+    func im2col(
+        _ layer: Conv2D, input: UnsafePointer<Float>, shape: Shape, out: Shape,
+        y0: Int, rows: Int, col: UnsafeMutablePointer<Float>, threads: Int
+    ) {
         let (k, p, wo) = (layer.kernel, layer.padding, out.width)
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))
         let target = SharedPointer(col)
@@ -135,8 +149,10 @@ public struct Im2ColConvolution: ConvolutionAlgorithm {
     }
 
     /// Adds the tile's column matrix back into the input gradient (the transpose of im2col).
-    func col2im(_ layer: Conv2D, col: UnsafeMutablePointer<Float>, shape: Shape, out: Shape,
-                y0: Int, rows: Int, dInput: UnsafeMutablePointer<Float>, threads: Int) {
+    func col2im(
+        _ layer: Conv2D, col: UnsafeMutablePointer<Float>, shape: Shape, out: Shape,
+        y0: Int, rows: Int, dInput: UnsafeMutablePointer<Float>, threads: Int
+    ) {
         let (k, p, wo) = (layer.kernel, layer.padding, out.width)
         let source = SharedPointer(col)
         let target = SharedPointer(dInput)

@@ -18,10 +18,13 @@ public enum ReLU {
         precondition(gradient.shape == output.shape)
         output.data.withUnsafeBufferPointer { y in
             gradient.data.withUnsafeMutableBufferPointer { g in
-                let (sharedY, sharedG) = (SharedPointer(UnsafeMutablePointer(mutating: y.baseAddress!)), SharedPointer(g.baseAddress!))
+                let (sharedY, sharedG) = (
+                    SharedPointer(UnsafeMutablePointer(mutating: y.baseAddress!)), SharedPointer(g.baseAddress!)
+                )
                 parallelElements(count: g.count, threads: threads) { range in
-                    mask(UnsafeMutableRawPointer(sharedG.base + range.lowerBound),
-                         by: UnsafeRawPointer(sharedY.base + range.lowerBound), count: range.count)
+                    mask(
+                        UnsafeMutableRawPointer(sharedG.base + range.lowerBound),
+                        by: UnsafeRawPointer(sharedY.base + range.lowerBound), count: range.count)
                 }
             }
         }
@@ -40,7 +43,9 @@ public enum ReLU {
             i += stride / 4
         }
         while i < count {
-            if !(output.load(fromByteOffset: i * 4, as: Float.self) > 0) { gradient.storeBytes(of: 0, toByteOffset: i * 4, as: Float.self) }
+            if !(output.load(fromByteOffset: i * 4, as: Float.self) > 0) {
+                gradient.storeBytes(of: 0, toByteOffset: i * 4, as: Float.self)
+            }
             i += 1
         }
     }

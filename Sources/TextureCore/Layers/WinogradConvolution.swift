@@ -53,16 +53,20 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             var u = [Float](repeating: 0, count: 36 * layer.outChannels * layer.inChannels)
             layer.weight.withUnsafeBufferPointer { weight in
                 u.withUnsafeMutableBufferPointer { u in
-                    texstim_winograd_weights(weight.baseAddress!, Int32(layer.outChannels), Int32(layer.inChannels), u.baseAddress!)
+                    texstim_winograd_weights(
+                        weight.baseAddress!, Int32(layer.outChannels), Int32(layer.inChannels), u.baseAddress!)
                 }
             }
             return u
         }
     }
 
-    public func forward(_ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int) {
+    public func forward(
+        _ layer: Conv2D, input: Tensor, output: inout Tensor, relu: Bool, scratch: ScratchBuffer, threads: Int
+    ) {
         guard Self.applies(to: layer) else {
-            return fallback.forward(layer, input: input, output: &output, relu: relu, scratch: scratch, threads: threads)
+            return fallback.forward(
+                layer, input: input, output: &output, relu: relu, scratch: scratch, threads: threads)
         }
         precondition(input.shape.channels == layer.inChannels && output.shape == layer.outputShape(for: input.shape))
         let u = Self.transformedWeights(layer)
@@ -70,8 +74,11 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         input.data.withUnsafeBufferPointer { source in
             output.data.withUnsafeMutableBufferPointer { target in
                 u.withUnsafeBufferPointer { u in
-                    run(Pass(from: layer.inChannels, to: layer.outChannels, height: input.shape.height, width: input.shape.width,
-                             backward: false, mode: mode, bias: layer.bias),
+                    run(
+                        Pass(
+                            from: layer.inChannels, to: layer.outChannels, height: input.shape.height,
+                            width: input.shape.width,
+                            backward: false, mode: mode, bias: layer.bias),
                         source: source.baseAddress!, mask: nil, target: target.baseAddress!, u: u.baseAddress!,
                         scratch: scratch, threads: threads)
                 }
@@ -82,27 +89,36 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// The ReLU mask is applied while the input transform reads dOutput (no extra pass).
     public func fusesReLUBackward(_ layer: Conv2D) -> Bool { Self.applies(to: layer) }
 
-    public func backward(_ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
-                         scratch: ScratchBuffer, threads: Int) {
+    public func backward(
+        _ layer: Conv2D, dOutput: Tensor, reluOutput: Tensor?, dInput: inout Tensor, accumulate: Bool,
+        scratch: ScratchBuffer, threads: Int
+    ) {
         guard Self.applies(to: layer) else {
-            return fallback.backward(layer, dOutput: dOutput, reluOutput: reluOutput, dInput: &dInput, accumulate: accumulate,
-                                     scratch: scratch, threads: threads)
+            return fallback.backward(
+                layer, dOutput: dOutput, reluOutput: reluOutput, dInput: &dInput, accumulate: accumulate,
+                scratch: scratch, threads: threads)
         }
-        precondition(dOutput.shape == layer.outputShape(for: dInput.shape) && (reluOutput?.shape ?? dOutput.shape) == dOutput.shape)
+        precondition(
+            dOutput.shape == layer.outputShape(for: dInput.shape)
+                && (reluOutput?.shape ?? dOutput.shape) == dOutput.shape)
         let u = Self.transformedWeights(layer)
         let mode = accumulate ? Int32(texstim_winograd_accumulate) : Int32(texstim_winograd_store)
-        let pass = Pass(from: layer.outChannels, to: layer.inChannels, height: dInput.shape.height, width: dInput.shape.width,
-                        backward: true, mode: mode, bias: nil)
+        let pass = Pass(
+            from: layer.outChannels, to: layer.inChannels, height: dInput.shape.height, width: dInput.shape.width,
+            backward: true, mode: mode, bias: nil)
         dOutput.data.withUnsafeBufferPointer { source in
             dInput.data.withUnsafeMutableBufferPointer { target in
                 u.withUnsafeBufferPointer { u in
                     if let reluOutput {
                         reluOutput.data.withUnsafeBufferPointer { mask in
-                            run(pass, source: source.baseAddress!, mask: mask.baseAddress!, target: target.baseAddress!,
+                            run(
+                                pass, source: source.baseAddress!, mask: mask.baseAddress!, target: target.baseAddress!,
                                 u: u.baseAddress!, scratch: scratch, threads: threads)
                         }
                     } else {
-                        run(pass, source: source.baseAddress!, mask: nil, target: target.baseAddress!, u: u.baseAddress!,
+                        run(
+                            pass, source: source.baseAddress!, mask: nil, target: target.baseAddress!,
+                            u: u.baseAddress!,
                             scratch: scratch, threads: threads)
                     }
                 }
@@ -139,8 +155,10 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// with the core that made them (conv1_2 at 256²: 5.5 instead of 6.0 ms per pass). With few
     /// blocks (conv3, conv4, whose U makes a block the whole image), all threads share each step
     /// of each block. The blocks are the same either way, so the bits are too.
-    func run(_ pass: Pass, source: UnsafePointer<Float>, mask: UnsafePointer<Float>?, target: UnsafeMutablePointer<Float>,
-             u: UnsafePointer<Float>, scratch: ScratchBuffer, threads: Int) {
+    func run(
+        _ pass: Pass, source: UnsafePointer<Float>, mask: UnsafePointer<Float>?, target: UnsafeMutablePointer<Float>,
+        u: UnsafePointer<Float>, scratch: ScratchBuffer, threads: Int
+    ) {
         let rowsPerBlock = tileRowsPerBlock(pass)
         let blockCount = (pass.tilesDown + rowsPerBlock - 1) / rowsPerBlock
         let areas = threads > 1 && blockCount >= 2 * threads ? threads : 1
@@ -152,8 +170,9 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         let (vStride, mStride) = (pass.from * channelStride + 16, pass.to * channelStride + 16)
         let areaFloats = 36 * (vStride + mStride), workFloats = texstim_winograd_work_floats(Int32(pass.tilesAcross))
         let workspace = scratch.reserve(areas * areaFloats + threads * workFloats)
-        let block = BlockStep(pass: pass, rowsPerBlock: rowsPerBlock, channelStride: channelStride, vStride: vStride,
-                              mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target, u: u)
+        let block = BlockStep(
+            pass: pass, rowsPerBlock: rowsPerBlock, channelStride: channelStride, vStride: vStride,
+            mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target, u: u)
         if areas > 1 {
             parallelChunks(count: areas, threads: areas) { parts in
                 for area in parts {
@@ -164,7 +183,9 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
                 }
             }
         } else {
-            for index in 0..<blockCount { block.run(index, v: workspace, work: workspace + areaFloats, threads: threads) }
+            for index in 0..<blockCount {
+                block.run(index, v: workspace, work: workspace + areaFloats, threads: threads)
+            }
         }
     }
 
@@ -181,21 +202,24 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             let tiles = rows * pass.tilesAcross, plane = pass.height * pass.width, m = v + 36 * vStride
             let parts = max(1, min(threads, max(pass.from, pass.to)))
             forEachPlane(pass.from, parts: parts) { channel, part in
-                texstim_winograd_input(source + channel * plane, mask.map { $0 + channel * plane },
-                                       Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0, Int32(firstRow), Int32(rows),
-                                       v + channel * channelStride, vStride, work + part * workFloats)
+                texstim_winograd_input(
+                    source + channel * plane, mask.map { $0 + channel * plane },
+                    Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0, Int32(firstRow), Int32(rows),
+                    v + channel * channelStride, vStride, work + part * workFloats)
             }
             parallelChunks(count: 36, threads: threads) { points in
                 for xi in points {
-                    ProductKernel.product(transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
-                                          a: u + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
-                                          b: v + xi * vStride, ldb: channelStride, c: m + xi * mStride, ldc: channelStride)
+                    ProductKernel.product(
+                        transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
+                        a: u + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
+                        b: v + xi * vStride, ldb: channelStride, c: m + xi * mStride, ldc: channelStride)
                 }
             }
             forEachPlane(pass.to, parts: parts) { channel, part in
-                texstim_winograd_output(m + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
-                                        target + channel * plane, Int32(pass.height), Int32(pass.width),
-                                        pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, work + part * workFloats)
+                texstim_winograd_output(
+                    m + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
+                    target + channel * plane, Int32(pass.height), Int32(pass.width),
+                    pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, work + part * workFloats)
             }
         }
 

@@ -14,17 +14,21 @@ public enum GramMatrix {
         let half = n / 2, alpha = 1 / Float(m)
         features.data.withUnsafeBufferPointer { f in
             gram.withUnsafeMutableBufferPointer { g in
-                let (sharedF, sharedG) = (SharedPointer(UnsafeMutablePointer(mutating: f.baseAddress!)), SharedPointer(g.baseAddress!))
+                let (sharedF, sharedG) = (
+                    SharedPointer(UnsafeMutablePointer(mutating: f.baseAddress!)), SharedPointer(g.baseAddress!)
+                )
                 parallelChunks(count: 2, threads: threads) { pieces in
                     for piece in pieces {
                         let (f, g) = (sharedF.base, sharedG.base)
                         if piece == 0 {
                             BLAS.ssyrkUpper(n: half, k: m, alpha: alpha, a: f, lda: m, beta: 0, c: g, ldc: n)
-                            BLAS.ssyrkUpper(n: n - half, k: m, alpha: alpha, a: f + half * m, lda: m, beta: 0,
-                                            c: g + half * n + half, ldc: n)
+                            BLAS.ssyrkUpper(
+                                n: n - half, k: m, alpha: alpha, a: f + half * m, lda: m, beta: 0,
+                                c: g + half * n + half, ldc: n)
                         } else if half > 0 {
-                            BLAS.sgemm(transposeB: true, m: half, n: n - half, k: m, alpha: alpha, a: f, lda: m,
-                                       b: f + half * m, ldb: m, c: g + half, ldc: n)
+                            BLAS.sgemm(
+                                transposeB: true, m: half, n: n - half, k: m, alpha: alpha, a: f, lda: m,
+                                b: f + half * m, ldb: m, c: g + half, ldc: n)
                         }
                     }
                 }
@@ -53,8 +57,10 @@ public enum GramMatrix {
     /// dF = (dG + dGᵀ) F / M for a symmetric dG, i.e. dF = 2 · dG · F / M (overwrites dFeatures),
     /// with `products` computing the N × N by N × M product. dGram is N × N; features and
     /// dFeatures are (N, H, W).
-    public static func backward(dGram: [Float], features: Tensor, dFeatures: inout Tensor, threads: Int = 1,
-                                products: ProductKernel = .openBLAS) {
+    public static func backward(
+        dGram: [Float], features: Tensor, dFeatures: inout Tensor, threads: Int = 1,
+        products: ProductKernel = .openBLAS
+    ) {
         let n = features.shape.channels, m = features.shape.positions
         precondition(dGram.count == n * n && dFeatures.shape == features.shape)
         // Our kernel has no alpha: the factor goes into the small N × N matrix instead.
@@ -63,12 +69,14 @@ public enum GramMatrix {
             features.data.withUnsafeBufferPointer { f in
                 dFeatures.data.withUnsafeMutableBufferPointer { df in
                     if products.runsOwnCode {
-                        ProductKernel.parallelProduct(kernel: products, transposeA: false, m: n, n: m, k: n,
-                                                      a: dg.baseAddress!, lda: n, b: f.baseAddress!, ldb: m,
-                                                      c: df.baseAddress!, ldc: m, threads: threads)
+                        ProductKernel.parallelProduct(
+                            kernel: products, transposeA: false, m: n, n: m, k: n,
+                            a: dg.baseAddress!, lda: n, b: f.baseAddress!, ldb: m,
+                            c: df.baseAddress!, ldc: m, threads: threads)
                     } else {
-                        BLAS.parallelSgemm(m: n, n: m, k: n, alpha: alpha, a: dg.baseAddress!, lda: n,
-                                           b: f.baseAddress!, ldb: m, c: df.baseAddress!, ldc: m, threads: threads)
+                        BLAS.parallelSgemm(
+                            m: n, n: m, k: n, alpha: alpha, a: dg.baseAddress!, lda: n,
+                            b: f.baseAddress!, ldb: m, c: df.baseAddress!, ldc: m, threads: threads)
                     }
                 }
             }

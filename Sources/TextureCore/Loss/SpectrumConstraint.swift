@@ -114,7 +114,8 @@ public final class SpectrumConstraint {
                 sumIm += xi * ur - xr * ui
             }
             let magnitude = (sumRe * sumRe + sumIm * sumIm).squareRoot()
-            let (cosine, sine): (Float, Float) = magnitude > 0 ? (Float(sumRe / magnitude), Float(sumIm / magnitude)) : (1, 0)
+            let (cosine, sine): (Float, Float) =
+                magnitude > 0 ? (Float(sumRe / magnitude), Float(sumIm / magnitude)) : (1, 0)
             for c in 0..<channels {
                 let ur = target[c].pointer[2 * k], ui = target[c].pointer[2 * k + 1]
                 spectra[c].pointer[2 * k] = ur * cosine - ui * sine

@@ -51,8 +51,10 @@ public struct TextureLoss: Sendable {
     let products: ProductKernel
 
     /// Builds the loss from the source's features (one tensor per term, in order).
-    public init(terms: [LayerTerm], sourceFeatures: [Tensor], threads: Int = 1,
-                products: ProductKernel = .openBLAS) {
+    public init(
+        terms: [LayerTerm], sourceFeatures: [Tensor], threads: Int = 1,
+        products: ProductKernel = .openBLAS
+    ) {
         precondition(terms.count == sourceFeatures.count)
         self.terms = terms
         self.threads = threads
@@ -101,8 +103,9 @@ public struct TextureLoss: Sendable {
                 // ∂(w c Σ D²)/∂G = 2 w c D; GramMatrix.backward doubles again: 4 w c D F / M.
                 let factor = Float(2 * term.weight * scales[index])
                 for i in 0..<difference.count { difference[i] *= factor }
-                GramMatrix.backward(dGram: difference, features: features[index], dFeatures: &gradients[index], threads: threads,
-                                    products: products)
+                GramMatrix.backward(
+                    dGram: difference, features: features[index], dFeatures: &gradients[index], threads: threads,
+                    products: products)
             }
         }
         return LossBreakdown(layers: layers, total: total)

@@ -10,7 +10,9 @@ public enum LayerPresets {
     public static let gatysReferenceLayers = ["conv1_1", "pool1", "pool2", "pool3", "pool4"]
 
     public static let names: [String] =
-        gatysReferenceLayers.map { "gatys2015:\($0)" } + (1...5).map { "wallis2017:conv\($0)" } + ["wallis2017:powerspec"]
+        gatysReferenceLayers.map { "gatys2015:\($0)" } + (1...5).map { "wallis2017:conv\($0)" } + [
+            "wallis2017:powerspec"
+        ]
 
     /// β of wallis2017:powerspec, in the units of VGG-19's Caffe input (pixels × 255 minus the
     /// ImageNet mean) at 256² (Wallis et al.'s size): at a noise start on the shared periodic

@@ -23,7 +23,8 @@ public enum ModelCatalog {
     public static let weightsDirectoryVariable = "TEXSTIM_WEIGHTS_DIR"
 
     /// weights/vgg19.safetensors under TEXSTIM_WEIGHTS_DIR, else under the current directory.
-    public static func defaultWeightsPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultWeightsPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String
+    {
         let directory = environment[weightsDirectoryVariable] ?? "weights"
         return (directory as NSString).appendingPathComponent("vgg19.safetensors")
     }
@@ -32,7 +33,9 @@ public enum ModelCatalog {
     /// - Parameters:
     ///   - weightsPath: for `vgg19`; nil means `defaultWeightsPath()`.
     ///   - seed: for `vgg19-random` (default 1) and `random-pyramid` (default its own seed).
-    public static func load(_ name: String, weightsPath: String? = nil, seed: UInt64? = nil) throws(TextureCoreError) -> any TextureModel {
+    public static func load(
+        _ name: String, weightsPath: String? = nil, seed: UInt64? = nil
+    ) throws(TextureCoreError) -> any TextureModel {
         guard let model = ModelName(rawValue: name) else { throw .unknownModel(name) }
         switch model {
         case .randomPyramid: return RandomPyramid(seed: seed ?? RandomPyramid.defaultSeed)

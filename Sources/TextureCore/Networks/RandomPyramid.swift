@@ -42,8 +42,9 @@ public struct RandomPyramid: TextureModel {
             let norm = filter.reduce(0) { $0 + $1 * $1 }.squareRoot()
             weight += filter.map { Float($0 / norm) }
         }
-        return Conv2D(inChannels: 3, outChannels: filterCount, kernel: filterSide, padding: 0,
-                      weight: weight, bias: [Float](repeating: 0, count: filterCount))
+        return Conv2D(
+            inChannels: 3, outChannels: filterCount, kernel: filterSide, padding: 0,
+            weight: weight, bias: [Float](repeating: 0, count: filterCount))
     }
 
     public var name: String { seed == Self.defaultSeed ? "random-pyramid" : "random-pyramid:\(seed)" }
@@ -72,13 +73,17 @@ public struct RandomPyramid: TextureModel {
 
     public func minimumInputSideReason(layers: [String]) -> String {
         let deepest = layers.compactMap { layerNames.firstIndex(of: $0) }.max() ?? 0
-        return "level\(deepest) is the image halved \(deepest) time\(deepest == 1 ? "" : "s") and its \(Self.filterSide)×\(Self.filterSide) "
+        return
+            "level\(deepest) is the image halved \(deepest) time\(deepest == 1 ? "" : "s") and its \(Self.filterSide)×\(Self.filterSide) "
             + "filters need a map at least \(Self.filterSide) px wide, so the image needs at least \(minimumInputSide(layers: layers)) px"
     }
 
-    public func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork {
-        PyramidNetwork(model: self, input: input, taps: layers.map { layerNames.firstIndex(of: $0)! },
-                       threads: threads, convolution: convolution)
+    public func makeNetwork(
+        input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm
+    ) -> FeatureNetwork {
+        PyramidNetwork(
+            model: self, input: input, taps: layers.map { layerNames.firstIndex(of: $0)! },
+            threads: threads, convolution: convolution)
     }
 
     public func evaluationFLOPs(input: Shape, layers: [String]) -> Double {
@@ -87,7 +92,9 @@ public struct RandomPyramid: TextureModel {
         for level in 0...(levels.max() ?? 0) {
             if levels.contains(level) {
                 let out = filters[level].outputShape(for: shape)
-                flops += 2 * filters[level].forwardFLOPs(for: shape) + 3 * Double(out.channels * out.channels * out.positions)
+                flops +=
+                    2 * filters[level].forwardFLOPs(for: shape) + 3
+                    * Double(out.channels * out.channels * out.positions)
             }
             shape = BinomialDownsample.outputShape(for: shape)
         }
@@ -130,8 +137,9 @@ final class PyramidNetwork: FeatureNetwork {
         for level in levels.indices {
             if level > 0 { BinomialDownsample.forward(levels[level - 1], output: &levels[level]) }
             if features[level] != nil {
-                algorithm.forward(filters[level], input: levels[level], output: &features[level]!, relu: true,
-                                  scratch: scratch, threads: threads)
+                algorithm.forward(
+                    filters[level], input: levels[level], output: &features[level]!, relu: true,
+                    scratch: scratch, threads: threads)
             }
         }
         return taps.map { features[$0]! }
@@ -143,8 +151,9 @@ final class PyramidNetwork: FeatureNetwork {
             for (tap, tapLevel) in taps.enumerated() where tapLevel == level {
                 maskedGradients[level]!.copy(from: featureGradients[tap], threads: threads)
                 ReLU.backward(&maskedGradients[level]!, output: features[level]!, threads: threads)
-                algorithm.backward(filters[level], dOutput: maskedGradients[level]!, dInput: &levelGradients[level],
-                                   scratch: scratch, threads: threads)
+                algorithm.backward(
+                    filters[level], dOutput: maskedGradients[level]!, dInput: &levelGradients[level],
+                    scratch: scratch, threads: threads)
             }
             if level > 0 {
                 let dLevel = levelGradients[level]

@@ -25,7 +25,9 @@ public protocol TextureModel: Sendable {
     /// The size rule in words, for messages: why `minimumInputSide(layers:)` is what it is.
     func minimumInputSideReason(layers: [String]) -> String
     /// A network that computes the features of `layers` for inputs of shape `input`.
-    func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork
+    func makeNetwork(
+        input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm
+    ) -> FeatureNetwork
     /// FLOPs of one forward + input-gradient pass to `layers` at `input` (convolutions and Grams).
     func evaluationFLOPs(input: Shape, layers: [String]) -> Double
     /// Bytes one network from `makeNetwork` holds at `input` (activations, gradients, convolution

@@ -14,14 +14,14 @@ extension VGG19 {
             case .pool:
                 shape = AveragePool2.outputShape(for: shape)
             }
-            floats += shape.count                     // the stage's activation
+            floats += shape.count  // the stage's activation
             largest = max(largest, shape.count)
             if layers.contains(stage.name) {
                 // Feature gradient, and source, current and difference Gram matrices (N × N).
                 floats += shape.count + 3 * shape.channels * shape.channels
             }
         }
-        floats += 2 * largest + 2 * input.count       // two gradient buffers; input and its gradient
+        floats += 2 * largest + 2 * input.count  // two gradient buffers; input and its gradient
         return 4 * floats + scratch
     }
 
@@ -31,7 +31,9 @@ extension VGG19 {
         let used = Set(architecture.stages.prefix(deepest + 1).map(\.name))
         return architecture.convolutionNames.reduce(0) { total, name in
             let conv = convolutions[name]!
-            let resident = weightsSHA256 != nil || used.contains(name) ? 4 * (conv.inChannels * conv.outChannels * conv.kernel * conv.kernel + conv.outChannels) : 0
+            let resident =
+                weightsSHA256 != nil || used.contains(name)
+                ? 4 * (conv.inChannels * conv.outChannels * conv.kernel * conv.kernel + conv.outChannels) : 0
             return total + resident + (used.contains(name) ? ConvolutionMemory.transformedWeightBytes(conv) : 0)
         }
     }

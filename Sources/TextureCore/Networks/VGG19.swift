@@ -32,7 +32,8 @@ public struct VGGArchitecture: Sendable, Equatable {
         var channels = 3
         for (block, count) in Self.convolutionsPerBlock.enumerated() {
             for index in 1...count {
-                stages.append(.convolution(name: "conv\(block + 1)_\(index)", inChannels: channels, outChannels: widths[block]))
+                stages.append(
+                    .convolution(name: "conv\(block + 1)_\(index)", inChannels: channels, outChannels: widths[block]))
                 channels = widths[block]
             }
             stages.append(.pool(name: "pool\(block + 1)"))
@@ -63,8 +64,10 @@ public struct VGG19: TextureModel {
     public var defaultLayerWeight: Double { 1e9 }
     public var requiredLossReduction: Double { 10 }
 
-    public init(name: String, architecture: VGGArchitecture, convolutions: [String: Conv2D],
-                preprocessing: Preprocessing, weightsSHA256: String?) {
+    public init(
+        name: String, architecture: VGGArchitecture, convolutions: [String: Conv2D],
+        preprocessing: Preprocessing, weightsSHA256: String?
+    ) {
         self.name = name
         self.architecture = architecture
         self.convolutions = convolutions
@@ -102,7 +105,9 @@ public struct VGG19: TextureModel {
             + "\(minimumInputSide(layers: layers)) px"
     }
 
-    public func makeNetwork(input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm) -> FeatureNetwork {
+    public func makeNetwork(
+        input: Shape, layers: [String], threads: Int, convolution: any ConvolutionAlgorithm
+    ) -> FeatureNetwork {
         VGGNetwork(model: self, input: input, taps: layers, threads: threads, convolution: convolution)
     }
 
@@ -146,11 +151,17 @@ final class VGGNetwork: FeatureNetwork {
         let names = model.layerNames
         tapStage = taps.map { names.firstIndex(of: $0)! }
         stages = Array(model.architecture.stages.prefix((tapStage.max() ?? 0) + 1))
-        convolutions = stages.map { if case .convolution(let name, _, _) = $0 { return model.convolutions[name]! } else { return nil } }
+        convolutions = stages.map {
+            if case .convolution(let name, _, _) = $0 { return model.convolutions[name]! } else { return nil }
+        }
         var shape = input
         var shapes: [Shape] = []
         for (index, stage) in stages.enumerated() {
-            if case .convolution = stage { shape = convolutions[index]!.outputShape(for: shape) } else { shape = AveragePool2.outputShape(for: shape) }
+            if case .convolution = stage {
+                shape = convolutions[index]!.outputShape(for: shape)
+            } else {
+                shape = AveragePool2.outputShape(for: shape)
+            }
             shapes.append(shape)
         }
         self.inputShape = input
@@ -169,7 +180,8 @@ final class VGGNetwork: FeatureNetwork {
         for index in stages.indices {
             let previous = index == 0 ? input : activations[index - 1]
             if let conv = convolutions[index] {
-                algorithm.forward(conv, input: previous, output: &activations[index], relu: true, scratch: scratch, threads: threads)
+                algorithm.forward(
+                    conv, input: previous, output: &activations[index], relu: true, scratch: scratch, threads: threads)
             } else {
                 AveragePool2.forward(previous, output: &activations[index], threads: threads)
             }
@@ -202,7 +214,8 @@ final class VGGNetwork: FeatureNetwork {
             gradients[other].reshape(to: activations[index - 1].shape)
             let tap = tapStage.firstIndex(of: index - 1)
             if let tap { gradients[other].copy(from: featureGradients[tap], threads: threads) }
-            backwardStage(index, dOutput: dOutput, fusedReLU: fusedReLU, dInput: &gradients[other], accumulate: tap != nil)
+            backwardStage(
+                index, dOutput: dOutput, fusedReLU: fusedReLU, dInput: &gradients[other], accumulate: tap != nil)
             current = other
         }
         return inputGradient
@@ -212,8 +225,9 @@ final class VGGNetwork: FeatureNetwork {
     /// `fusedReLU`), added to or written over dInput.
     private func backwardStage(_ index: Int, dOutput: Tensor, fusedReLU: Bool, dInput: inout Tensor, accumulate: Bool) {
         if let conv = convolutions[index] {
-            algorithm.backward(conv, dOutput: dOutput, reluOutput: fusedReLU ? activations[index] : nil, dInput: &dInput,
-                               accumulate: accumulate, scratch: scratch, threads: threads)
+            algorithm.backward(
+                conv, dOutput: dOutput, reluOutput: fusedReLU ? activations[index] : nil, dInput: &dInput,
+                accumulate: accumulate, scratch: scratch, threads: threads)
         } else {
             AveragePool2.backward(dOutput: dOutput, dInput: &dInput, accumulate: accumulate, threads: threads)
         }

@@ -62,9 +62,11 @@ public final class RealFFT2D: @unchecked Sendable {
         let real = FFTBuffer(count: height * width)
         let spectrum = FFTBuffer(count: 2 * height * (width / 2 + 1))
         // FFTW_ESTIMATE does not touch the arrays while planning; c2r always destroys its input.
-        forwardPlan = fftwf_plan_dft_r2c_2d(Int32(height), Int32(width), real.pointer, spectrum.complex, texstim_fftw_estimate)!
-        inversePlan = fftwf_plan_dft_c2r_2d(Int32(height), Int32(width), spectrum.complex, real.pointer,
-                                            texstim_fftw_estimate | texstim_fftw_destroy_input)!
+        forwardPlan = fftwf_plan_dft_r2c_2d(
+            Int32(height), Int32(width), real.pointer, spectrum.complex, texstim_fftw_estimate)!
+        inversePlan = fftwf_plan_dft_c2r_2d(
+            Int32(height), Int32(width), spectrum.complex, real.pointer,
+            texstim_fftw_estimate | texstim_fftw_destroy_input)!
     }
 
     /// Every plan made so far, by size; the lock also serialises FFTW's planner.
@@ -122,8 +124,10 @@ public final class ComplexFFT2D: @unchecked Sendable {
         let input = fftw_alloc_complex(height * width)!, output = fftw_alloc_complex(height * width)!
         defer { fftw_free(input); fftw_free(output) }
         // FFTW_ESTIMATE does not touch the arrays while planning.
-        forwardPlan = fftw_plan_dft_2d(Int32(height), Int32(width), input, output, texstim_fftw_forward, texstim_fftw_estimate)!
-        inversePlan = fftw_plan_dft_2d(Int32(height), Int32(width), input, output, texstim_fftw_backward, texstim_fftw_estimate)!
+        forwardPlan = fftw_plan_dft_2d(
+            Int32(height), Int32(width), input, output, texstim_fftw_forward, texstim_fftw_estimate)!
+        inversePlan = fftw_plan_dft_2d(
+            Int32(height), Int32(width), input, output, texstim_fftw_backward, texstim_fftw_estimate)!
     }
 
     private static let cache = Mutex<[Int: ComplexFFT2D]>([:])

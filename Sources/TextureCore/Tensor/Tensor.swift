@@ -70,7 +70,10 @@ public struct Tensor: Sendable, Equatable {
         precondition(shape == other.shape)
         other.data.withUnsafeBufferPointer { source in
             data.withUnsafeMutableBufferPointer { values in
-                let (from, to) = (SharedPointer(UnsafeMutablePointer(mutating: source.baseAddress!)), SharedPointer(values.baseAddress!))
+                let (from, to) = (
+                    SharedPointer(UnsafeMutablePointer(mutating: source.baseAddress!)),
+                    SharedPointer(values.baseAddress!)
+                )
                 parallelElements(count: values.count, threads: threads) { range in
                     (to.base + range.lowerBound).update(from: from.base + range.lowerBound, count: range.count)
                 }

@@ -29,7 +29,9 @@ enum JSONKeyCheck {
             case UInt8(ascii: "\""):
                 let start = index
                 index += 1
-                while index < text.count && text[index] != UInt8(ascii: "\"") { index += text[index] == UInt8(ascii: "\\") ? 2 : 1 }
+                while index < text.count && text[index] != UInt8(ascii: "\"") {
+                    index += text[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
                 guard index < text.count else { return nil }
                 var next = index + 1
                 while next < text.count, [0x20, 0x09, 0x0A, 0x0D].contains(text[next]) { next += 1 }
@@ -48,8 +50,11 @@ enum JSONKeyCheck {
 
     /// A string token's value, so that "a" and "\u0061" count as the same key.
     private static func decoded(_ token: ArraySlice<UInt8>) -> String {
-        guard token.contains(UInt8(ascii: "\\")) else { return String(decoding: token.dropFirst().dropLast(), as: UTF8.self) }
+        guard token.contains(UInt8(ascii: "\\")) else {
+            return String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+        }
         let wrapped = Data([UInt8(ascii: "[")] + token + [UInt8(ascii: "]")])
-        return ((try? JSONSerialization.jsonObject(with: wrapped)) as? [String])?.first ?? String(decoding: token, as: UTF8.self)
+        return ((try? JSONSerialization.jsonObject(with: wrapped)) as? [String])?.first
+            ?? String(decoding: token, as: UTF8.self)
     }
 }

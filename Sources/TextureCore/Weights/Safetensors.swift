@@ -48,18 +48,27 @@ public struct SafetensorsFile: Sendable {
 
     /// Parses safetensors bytes already in memory (`path` names them in errors).
     public static func parse(_ bytes: Data, path: String) throws(TextureCoreError) -> SafetensorsFile {
-        guard bytes.count >= 8 else { throw .weightsMalformed(path: path, detail: "file is \(bytes.count) bytes, shorter than the 8-byte header length") }
-        let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard bytes.count >= 8 else {
+            throw .weightsMalformed(
+                path: path, detail: "file is \(bytes.count) bytes, shorter than the 8-byte header length")
+        }
+        let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
         guard headerLength <= UInt64(bytes.count - 8) else {
-            throw .weightsMalformed(path: path, detail: "header length \(headerLength) exceeds the file size \(bytes.count) (truncated?)")
+            throw .weightsMalformed(
+                path: path, detail: "header length \(headerLength) exceeds the file size \(bytes.count) (truncated?)")
         }
         let dataStart = 8 + Int(headerLength)
         let header = bytes.subdata(in: (bytes.startIndex + 8)..<(bytes.startIndex + dataStart))
         switch JSONKeyCheck.problem(in: header) {
         case .duplicateKey(let key)?:
-            throw .weightsMalformed(path: path, detail: "header names '\(key)' twice; a file must describe each tensor once")
+            throw .weightsMalformed(
+                path: path, detail: "header names '\(key)' twice; a file must describe each tensor once")
         case .tooDeep?:
-            throw .weightsMalformed(path: path, detail: "header nests deeper than \(JSONKeyCheck.maximumDepth) levels; a safetensors header is flat")
+            throw .weightsMalformed(
+                path: path,
+                detail: "header nests deeper than \(JSONKeyCheck.maximumDepth) levels; a safetensors header is flat")
         case nil: break
         }
         guard let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else {
@@ -71,12 +80,16 @@ public struct SafetensorsFile: Sendable {
         for name in json.keys.sorted() {
             let value = json[name]!
             if name == "__metadata__" {
-                guard let entries = value as? [String: String] else { throw .weightsMalformed(path: path, detail: "__metadata__ must map strings to strings") }
+                guard let entries = value as? [String: String] else {
+                    throw .weightsMalformed(path: path, detail: "__metadata__ must map strings to strings")
+                }
                 metadata = entries
                 continue
             }
             let (tensor, range) = try parseTensor(name, value, bytes: bytes, dataStart: dataStart, path: path)
-            if let problem = tensor.valueProblem { throw .weightsValuesInvalid(path: path, tensor: name, problem: problem) }
+            if let problem = tensor.valueProblem {
+                throw .weightsValuesInvalid(path: path, tensor: name, problem: problem)
+            }
             tensors[name] = tensor
             ranges.append((name, range))
         }
@@ -85,18 +98,26 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// Two tensors sharing bytes would alias each other's weights: the format gives each its own range.
-    private static func checkDisjoint(_ ranges: [(name: String, range: Range<Int>)], path: String) throws(TextureCoreError) {
+    private static func checkDisjoint(
+        _ ranges: [(name: String, range: Range<Int>)], path: String
+    ) throws(TextureCoreError) {
         let ordered = ranges.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
-            throw .weightsMalformed(path: path, detail: "tensor '\(next.name)': data_offsets [\(next.range.lowerBound), \(next.range.upperBound)] "
-                + "overlap those of '\(previous.name)' [\(previous.range.lowerBound), \(previous.range.upperBound)]")
+        for (previous, next) in zip(ordered, ordered.dropFirst())
+        where next.range.lowerBound < previous.range.upperBound {
+            throw .weightsMalformed(
+                path: path,
+                detail: "tensor '\(next.name)': data_offsets [\(next.range.lowerBound), \(next.range.upperBound)] "
+                    + "overlap those of '\(previous.name)' [\(previous.range.lowerBound), \(previous.range.upperBound)]"
+            )
         }
     }
 
     /// The tensor and its byte range (relative to the data start); every size is checked before use.
-    private static func parseTensor(_ name: String, _ value: Any, bytes: Data, dataStart: Int, path: String) throws(TextureCoreError) -> (NamedTensor, Range<Int>) {
+    private static func parseTensor(
+        _ name: String, _ value: Any, bytes: Data, dataStart: Int, path: String
+    ) throws(TextureCoreError) -> (NamedTensor, Range<Int>) {
         guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-              let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
         else { throw .weightsMalformed(path: path, detail: "tensor '\(name)' lacks dtype, shape or data_offsets") }
         let width: Int
         switch dtype {
@@ -105,14 +126,21 @@ public struct SafetensorsFile: Sendable {
         default: throw .weightsDtypeUnsupported(path: path, tensor: name, dtype: dtype)
         }
         guard let byteCount = CheckedSize.bytes(shape, width: width) else {
-            throw .weightsMalformed(path: path, detail: "tensor '\(name)': shape \(shape) has a negative dimension or more elements than fit in memory")
+            throw .weightsMalformed(
+                path: path,
+                detail: "tensor '\(name)': shape \(shape) has a negative dimension or more elements than fit in memory")
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard begin >= 0, end >= begin, end - begin == byteCount else {
-            throw .weightsMalformed(path: path, detail: "tensor '\(name)': data_offsets \(offsets) do not match shape \(shape) of \(dtype)")
+            throw .weightsMalformed(
+                path: path, detail: "tensor '\(name)': data_offsets \(offsets) do not match shape \(shape) of \(dtype)")
         }
         guard end <= bytes.count - dataStart else {
-            throw .weightsMalformed(path: path, detail: "tensor '\(name)' ends at byte \(end) of the data, but the file holds \(bytes.count - dataStart) data bytes (truncated?)")
+            throw .weightsMalformed(
+                path: path,
+                detail:
+                    "tensor '\(name)' ends at byte \(end) of the data, but the file holds \(bytes.count - dataStart) data bytes (truncated?)"
+            )
         }
         let count = byteCount / width
         var values = [Float](repeating: 0, count: count)
@@ -120,9 +148,13 @@ public struct SafetensorsFile: Sendable {
             let base = raw.baseAddress! + dataStart + begin
             for i in 0..<count {
                 if width == 4 {
-                    values[i] = Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    values[i] = Float(
+                        bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 } else {
-                    values[i] = Float(Float16(bitPattern: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                    values[i] = Float(
+                        Float16(
+                            bitPattern: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                        ))
                 }
             }
         }
@@ -135,7 +167,9 @@ public struct SafetensorsFile: Sendable {
         var offset = 0
         let ordered = tensors.sorted { $0.name < $1.name }
         for tensor in ordered {
-            header[tensor.name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + 4 * tensor.values.count]]
+            header[tensor.name] = [
+                "dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + 4 * tensor.values.count],
+            ]
             offset += 4 * tensor.values.count
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }

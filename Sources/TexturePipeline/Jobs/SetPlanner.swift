@@ -30,9 +30,11 @@ public struct SetPlan: Sendable {
     /// Refuses `workers` workers (threads of one process) whose largest jobs together need more than the machine has.
     public func checkMemory(workers: Int) throws(PipelineError) {
         guard let largest = largestMemory, workers > 1 else { return }
-        try MachineMemory.require(largest.bytes(workers: workers), for: manifest.path,
-                                  detail: "\(workers) workers × \(MachineMemory.format(largest.perWorkerBytes)) for the largest job, plus the process",
-                                  hint: "use fewer --workers (each worker holds one job's networks)")
+        try MachineMemory.require(
+            largest.bytes(workers: workers), for: manifest.path,
+            detail:
+                "\(workers) workers × \(MachineMemory.format(largest.perWorkerBytes)) for the largest job, plus the process",
+            hint: "use fewer --workers (each worker holds one job's networks)")
     }
 
     /// The job's network (nil for portilla-simoncelli, which loads nothing).
@@ -53,8 +55,10 @@ public enum SetPlanner {
     ///     manifest says (by its path as written, then by file name), e.g. for a set that moved.
     ///   - allowUnverifiedWeights: the command's --allow-unverified-weights, for every
     ///     condition (a manifest allows them per condition with `allow_unverified_weights`).
-    public static func plan(manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil,
-                            allowUnverifiedWeights: Bool = false) throws(PipelineError) -> SetPlan {
+    public static func plan(
+        manifestPath: String, outputOverride: String? = nil, sourcesFolder: String? = nil,
+        allowUnverifiedWeights: Bool = false
+    ) throws(PipelineError) -> SetPlan {
         var planning = Planning(manifest: try ManifestReader.read(path: manifestPath))
         planning.loadSources(sourcesFolder: sourcesFolder)
         // Condition by condition (model, then jobs), so that problems are listed in manifest order.
@@ -65,14 +69,18 @@ public enum SetPlanner {
                 continue
             }
             if let key = settings.portillaSimoncelliKeys.first {
-                planning.report(condition.mark, "conditions[\(index)].\(key)",
-                                "\(key) is a setting of model portilla-simoncelli, not of "
-                                + (settings.model ?? ModelCatalog.defaultModel).rawValue,
-                                hint: "remove \(key), or set model: portilla-simoncelli")
+                planning.report(
+                    condition.mark, "conditions[\(index)].\(key)",
+                    "\(key) is a setting of model portilla-simoncelli, not of "
+                        + (settings.model ?? ModelCatalog.defaultModel).rawValue,
+                    hint: "remove \(key), or set model: portilla-simoncelli")
                 continue
             }
-            guard let model = planning.loadModel(condition, index: index, settings: settings,
-                                                 allowUnverifiedWeights: allowUnverifiedWeights) else { continue }
+            guard
+                let model = planning.loadModel(
+                    condition, index: index, settings: settings,
+                    allowUnverifiedWeights: allowUnverifiedWeights)
+            else { continue }
             planning.expand(condition, index: index, settings: settings, model: model)
         }
         let manifest = planning.manifest
@@ -81,13 +89,15 @@ public enum SetPlanner {
         }
         let outputFolder = manifest.outputFolder(override: outputOverride)
         if outputOverride == nil, let problem = escapesWorkingDirectory(outputFolder) {
-            planning.report(ManifestMark(line: 0, column: 0), "output", problem,
-                            hint: "use a folder inside the current directory, or pass --output")
+            planning.report(
+                ManifestMark(line: 0, column: 0), "output", problem,
+                hint: "use a folder inside the current directory, or pass --output")
         }
         guard planning.issues.isEmpty else { throw .manifest(ManifestError(issues: planning.issues)) }
-        return SetPlan(manifest: manifest, jobs: planning.sortedJobs(), models: planning.models, outputFolder: outputFolder,
-                       warnings: greyInColourWarnings(manifest, greySources: planning.greySources),
-                       weightsOrigins: planning.origins, memory: planning.memory)
+        return SetPlan(
+            manifest: manifest, jobs: planning.sortedJobs(), models: planning.models, outputFolder: outputFolder,
+            warnings: greyInColourWarnings(manifest, greySources: planning.greySources),
+            weightsOrigins: planning.origins, memory: planning.memory)
     }
 
     /// A condition's model as planned: its name, the weights path (resolved against the manifest's
@@ -114,8 +124,10 @@ public enum SetPlanner {
         var memory: [String: MemoryEstimate] = [:]
 
         mutating func report(_ mark: ManifestMark, _ keyPath: String, _ message: String, hint: String? = nil) {
-            issues.append(ManifestIssue(file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath,
-                                        message: message, hint: hint))
+            issues.append(
+                ManifestIssue(
+                    file: manifest.path, line: mark.line, column: mark.column, keyPath: keyPath,
+                    message: message, hint: hint))
         }
 
         /// Finds moved sources (with `--sources`), then reads each source once for its shape, hash and greyness.
@@ -141,8 +153,10 @@ public enum SetPlanner {
 
         /// The condition's model, loaded once per (model, weights) and checked against the weights
         /// policy; nil (reported) when it cannot be used.
-        mutating func loadModel(_ condition: ManifestCondition, index: Int, settings: ManifestSettings,
-                                allowUnverifiedWeights: Bool) -> ConditionModel? {
+        mutating func loadModel(
+            _ condition: ManifestCondition, index: Int, settings: ManifestSettings,
+            allowUnverifiedWeights: Bool
+        ) -> ConditionModel? {
             let folder = (manifest.path as NSString).deletingLastPathComponent
             let name = (settings.model ?? ModelCatalog.defaultModel).rawValue
             let weights = settings.weights.map {
@@ -159,10 +173,13 @@ public enum SetPlanner {
             }
             do throws(WeightsError) {
                 let loaded = LoadedModel(model: models[key]!, weights: origins[key])
-                try ModelLoader.check(loaded,
-                                      allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
+                try ModelLoader.check(
+                    loaded,
+                    allowUnverified: allowUnverifiedWeights || settings.allowUnverifiedWeights == true)
             } catch {
-                if refused.insert(key).inserted { report(condition.mark, "conditions[\(index)].model", error.description) }
+                if refused.insert(key).inserted {
+                    report(condition.mark, "conditions[\(index)].model", error.description)
+                }
                 return nil
             }
             return ConditionModel(name: name, weights: weights, model: models[key]!)
@@ -170,13 +187,16 @@ public enum SetPlanner {
 
         /// The condition's jobs, one per readable source and sample; a source whose size does not suit
         /// the condition's layers, output size or the machine's memory is reported instead.
-        mutating func expand(_ condition: ManifestCondition, index: Int, settings: ManifestSettings,
-                             model planned: ConditionModel) {
+        mutating func expand(
+            _ condition: ManifestCondition, index: Int, settings: ManifestSettings,
+            model planned: ConditionModel
+        ) {
             let (name, weights, model) = (planned.name, planned.weights, planned.model)
             var parameters = settings.applied(to: StimulusParameters())
             (parameters.weightsSha256, parameters.layerWeights) = (model.weightsSHA256, condition.layerWeights)
             parameters.equalize = manifest.equalization
-            parameters.spectrumWeight = condition.spectrumWeight
+            parameters.spectrumWeight =
+                condition.spectrumWeight
                 ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
             for source in manifest.sources {
                 guard let (shape, sha) = shapes[source.id] else { continue }
@@ -184,65 +204,80 @@ public enum SetPlanner {
                 let prepared = Shape(3, parameters.size ?? shape.height, parameters.size ?? shape.width)
                 let layers: [String]
                 do {
-                    layers = try LayerSelection.resolve(model: model, layers: condition.layers, preset: condition.preset,
-                                                        sourceShape: prepared)
+                    layers = try LayerSelection.resolve(
+                        model: model, layers: condition.layers, preset: condition.preset,
+                        sourceShape: prepared)
                 } catch {
-                    report(condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")",
-                           error.description)
+                    report(
+                        condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")",
+                        error.description)
                     break
                 }
                 if parameters.spectrumWeight != nil, let output = parameters.outputSize,
-                   output != prepared.height || output != prepared.width {
-                    report(condition.mark, "conditions[\(index)].output_size",
-                           "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): "
-                           + "the spectrum term needs the stimulus at the source's size "
-                           + "(the source's Fourier modulus has no values at other frequencies)",
-                           hint: "drop output_size, or set size: \(output) to prepare the source at that size")
+                    output != prepared.height || output != prepared.width
+                {
+                    report(
+                        condition.mark, "conditions[\(index)].output_size",
+                        "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): "
+                            + "the spectrum term needs the stimulus at the source's size "
+                            + "(the source's Fourier modulus has no values at other frequencies)",
+                        hint: "drop output_size, or set size: \(output) to prepare the source at that size")
                     continue
                 }
                 let minimum = model.minimumInputSide(layers: layers)
                 if min(side, parameters.outputSize ?? side) < minimum {
-                    let what = parameters.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" }
+                    let what =
+                        parameters.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" }
                         ?? "\(side) px"
-                    report(condition.mark, "conditions[\(index)]",
-                           "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
-                           + "the minimum is \(minimum) px",
-                           hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
+                    report(
+                        condition.mark, "conditions[\(index)]",
+                        "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
+                            + "the minimum is \(minimum) px",
+                        hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
                     continue
                 }
                 let output = Shape(3, parameters.outputSize ?? prepared.height, parameters.outputSize ?? prepared.width)
-                let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: prepared, output: output,
-                                                        grey: parameters.grey, threads: 1,
-                                                        memory: parameters.optimizer.memory)
+                let estimate = SynthesisMemory.estimate(
+                    model: model, layers: layers, source: prepared, output: output,
+                    grey: parameters.grey, threads: 1,
+                    memory: parameters.optimizer.memory)
                 do throws(PipelineError) {
                     try MachineMemory.require(
                         estimate.bytes, for: "source '\(source.id)' in condition '\(condition.name)'",
-                        detail: "model \(name), \(output.width)×\(output.height), layers \(layers.joined(separator: ","))",
+                        detail:
+                            "model \(name), \(output.width)×\(output.height), layers \(layers.joined(separator: ","))",
                         hint: "lower size or output_size (memory grows with the side squared), or use shallower layers")
                 } catch {
                     report(condition.mark, "conditions[\(index)]", error.description)
                     continue
                 }
                 parameters.layers = layers
-                appendSamples(of: source, sourceSha256: sha, condition: condition, settings: settings, weights: weights,
-                              parameters: parameters, estimate: estimate)
+                appendSamples(
+                    of: source, sourceSha256: sha, condition: condition, settings: settings, weights: weights,
+                    parameters: parameters, estimate: estimate)
             }
         }
 
         /// One job per sample of `source` in `condition`: `parameters` with each sample's derived seed.
-        mutating func appendSamples(of source: ManifestSource, sourceSha256: String, condition: ManifestCondition,
-                                    settings: ManifestSettings, weights: String?, parameters: StimulusParameters,
-                                    estimate: MemoryEstimate) {
+        mutating func appendSamples(
+            of source: ManifestSource, sourceSha256: String, condition: ManifestCondition,
+            settings: ManifestSettings, weights: String?, parameters: StimulusParameters,
+            estimate: MemoryEstimate
+        ) {
             let initMode = settings.initMode ?? .shared
             for sample in 0..<manifest.samples {
                 var parameters = parameters
-                parameters.seed = SeedDerivation.jobSeed(setSeed: manifest.seed, sourceId: source.id, sample: sample,
-                                                         condition: initMode == .perCondition ? condition.name : nil)
-                let id = StimulusJob.identifier(source: source.id, condition: condition.name, sample: sample,
-                                                samples: manifest.samples)
-                jobs.append(StimulusJob(id: id, sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name,
-                                        sample: sample, weightsPath: weights, sourceSha256: sourceSha256,
-                                        parameters: parameters, initMode: initMode))
+                parameters.seed = SeedDerivation.jobSeed(
+                    setSeed: manifest.seed, sourceId: source.id, sample: sample,
+                    condition: initMode == .perCondition ? condition.name : nil)
+                let id = StimulusJob.identifier(
+                    source: source.id, condition: condition.name, sample: sample,
+                    samples: manifest.samples)
+                jobs.append(
+                    StimulusJob(
+                        id: id, sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name,
+                        sample: sample, weightsPath: weights, sourceSha256: sourceSha256,
+                        parameters: parameters, initMode: initMode))
                 memory[id] = estimate
             }
         }
@@ -250,10 +285,12 @@ public enum SetPlanner {
         /// Jobs were built condition by condition; the documented order is source, condition, sample.
         func sortedJobs() -> [StimulusJob] {
             let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
-            let conditionOrder = Dictionary(uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
+            let conditionOrder = Dictionary(
+                uniqueKeysWithValues: manifest.conditions.enumerated().map { ($1.name, $0) })
             return jobs.sorted {
-                ($0.sourceId == $1.sourceId ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]!
-                                            : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
+                ($0.sourceId == $1.sourceId
+                    ? conditionOrder[$0.condition]! < conditionOrder[$1.condition]!
+                    : sourceOrder[$0.sourceId]! < sourceOrder[$1.sourceId]!)
                     || ($0.sourceId == $1.sourceId && $0.condition == $1.condition && $0.sample < $1.sample)
             }
         }
@@ -262,7 +299,8 @@ public enum SetPlanner {
     /// One warning per grey source that a colour condition synthesises: a colour model gives a
     /// grey source a tint (chroma) it does not have.
     static func greyInColourWarnings(_ manifest: Manifest, greySources: Set<String>) -> [String] {
-        let colour = manifest.conditions.filter { !(manifest.defaults.overridden(by: $0.settings).grey ?? false) }.map(\.name)
+        let colour = manifest.conditions.filter { !(manifest.defaults.overridden(by: $0.settings).grey ?? false) }.map(
+            \.name)
         guard !colour.isEmpty else { return [] }
         return manifest.sources.filter { greySources.contains($0.id) }.map { source in
             "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
@@ -278,26 +316,38 @@ public enum SetPlanner {
         let limit = 255
         return manifest.sources.compactMap { source in
             let names = manifest.conditions.flatMap { condition in
-                let id = StimulusJob.identifier(source: source.id, condition: condition.name, sample: manifest.samples - 1, samples: manifest.samples)
+                let id = StimulusJob.identifier(
+                    source: source.id, condition: condition.name, sample: manifest.samples - 1,
+                    samples: manifest.samples)
                 return [source.id, condition.name, TemporaryFiles.longestName(for: id + ".json")]
             }
-            guard let longest = names.max(by: { $0.utf8.count < $1.utf8.count }), longest.utf8.count > limit else { return nil }
-            return (source, ("source id '\(source.id)' gives file names of up to \(longest.utf8.count) bytes (with the condition, the sample "
-                             + "and texstim's temporary suffix), above the \(limit)-byte limit of a file name",
-                             "give the source a short id with {id, path} (or shorten the condition name)"))
+            guard let longest = names.max(by: { $0.utf8.count < $1.utf8.count }), longest.utf8.count > limit else {
+                return nil
+            }
+            return (
+                source,
+                (
+                    "source id '\(source.id)' gives file names of up to \(longest.utf8.count) bytes (with the condition, the sample "
+                        + "and texstim's temporary suffix), above the \(limit)-byte limit of a file name",
+                    "give the source a short id with {id, path} (or shorten the condition name)"
+                )
+            )
         }
     }
 
     /// Points each source that is not where the manifest says at its copy below `sourcesFolder`;
     /// returns the ones found nowhere, each with an error naming every place tried.
-    static func relocateSources(_ manifest: inout Manifest, sourcesFolder: String) -> [(ManifestSource, PipelineError)] {
+    static func relocateSources(_ manifest: inout Manifest, sourcesFolder: String) -> [(ManifestSource, PipelineError)]
+    {
         let locator = FileLocator(sourcesFolder: sourcesFolder)
         var missing: [(ManifestSource, PipelineError)] = []
-        for index in manifest.sources.indices where !FileManager.default.fileExists(atPath: manifest.sources[index].resolvedPath) {
+        for index in manifest.sources.indices
+        where !FileManager.default.fileExists(atPath: manifest.sources[index].resolvedPath) {
             let source = manifest.sources[index]
             do throws(PipelineError) {
-                manifest.sources[index].resolvedPath = try locator.locate("source image", recorded: source.resolvedPath, relative: nil,
-                                                                          folder: "", asWritten: source.path, recordedAs: "as the manifest says")
+                manifest.sources[index].resolvedPath = try locator.locate(
+                    "source image", recorded: source.resolvedPath, relative: nil,
+                    folder: "", asWritten: source.path, recordedAs: "as the manifest says")
             } catch { missing.append((source, error)) }
         }
         return missing
@@ -315,6 +365,7 @@ public enum SetPlanner {
         }
         let resolved = existing.resolvingSymlinksInPath().path
         if resolved == root || resolved.hasPrefix(root + "/") { return nil }
-        return "'\(folder)' resolves to \(([resolved] + rest).joined(separator: "/")), outside the current directory \(root)"
+        return
+            "'\(folder)' resolves to \(([resolved] + rest).joined(separator: "/")), outside the current directory \(root)"
     }
 }

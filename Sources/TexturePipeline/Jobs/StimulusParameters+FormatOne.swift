@@ -44,31 +44,35 @@ extension StimulusParameters {
         let legacy = record.job?.parameters
         let name = legacy?.model ?? record.model.name
         guard let model = ModelName(rawValue: name) else {
-            throw .invalidArgument(name: "model.name", value: name,
-                                   hint: "the record names a model this texstim does not have "
-                                   + "(\(ModelName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw .invalidArgument(
+                name: "model.name", value: name,
+                hint: "the record names a model this texstim does not have "
+                    + "(\(ModelName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let optimizer = OptimizerSettings(memory: record.optimizer.memory, factr: record.optimizer.factr,
-                                          pgtol: record.optimizer.pgtol)
+        let optimizer = OptimizerSettings(
+            memory: record.optimizer.memory, factr: record.optimizer.factr,
+            pgtol: record.optimizer.pgtol)
         if let p = legacy {
-            self.init(model: model, weightsSha256: p.weightsSha256, layers: p.layers, layerWeights: p.layerWeights,
-                      spectrumWeight: p.spectrumWeight, size: p.size, crop: p.crop, outputSize: p.outputSize,
-                      grey: p.grey, iterations: p.iterations, seed: p.seed, histogramMatch: p.histogramMatch,
-                      bitDepth: p.bitDepth,
-                      equalize: p.equalize, stopping: p.stopping ?? StoppingRules(), optimizer: optimizer)
+            self.init(
+                model: model, weightsSha256: p.weightsSha256, layers: p.layers, layerWeights: p.layerWeights,
+                spectrumWeight: p.spectrumWeight, size: p.size, crop: p.crop, outputSize: p.outputSize,
+                grey: p.grey, iterations: p.iterations, seed: p.seed, histogramMatch: p.histogramMatch,
+                bitDepth: p.bitDepth,
+                equalize: p.equalize, stopping: p.stopping ?? StoppingRules(), optimizer: optimizer)
             return
         }
         let initPrefix = "init image "
         let start = record.optimizer.start
-        self.init(model: model, weightsSha256: record.model.weightsSha256, layers: record.layers.map(\.layer),
-                  layerWeights: record.layers.map(\.weight), spectrumWeight: record.spectrumWeight,
-                  size: record.preparation.size, crop: record.preparation.crop != "none (whole image resized)",
-                  outputSize: record.output.requestedSize, grey: record.preparation.grey,
-                  initImage: start.hasPrefix(initPrefix) ? String(start.dropFirst(initPrefix.count)) : nil,
-                  iterations: record.optimizer.maxIterations, seed: record.seed,
-                  histogramMatch: record.postprocessing.histogramMatch, bitDepth: record.output.bitDepth,
-                  equalize: record.postprocessing.equalize, stopping: record.optimizer.stopping ?? StoppingRules(),
-                  optimizer: optimizer)
+        self.init(
+            model: model, weightsSha256: record.model.weightsSha256, layers: record.layers.map(\.layer),
+            layerWeights: record.layers.map(\.weight), spectrumWeight: record.spectrumWeight,
+            size: record.preparation.size, crop: record.preparation.crop != "none (whole image resized)",
+            outputSize: record.output.requestedSize, grey: record.preparation.grey,
+            initImage: start.hasPrefix(initPrefix) ? String(start.dropFirst(initPrefix.count)) : nil,
+            iterations: record.optimizer.maxIterations, seed: record.seed,
+            histogramMatch: record.postprocessing.histogramMatch, bitDepth: record.output.bitDepth,
+            equalize: record.postprocessing.equalize, stopping: record.optimizer.stopping ?? StoppingRules(),
+            optimizer: optimizer)
     }
 }
 
@@ -78,14 +82,17 @@ extension StimulusRecord {
     public func stimulusParameters() throws(PipelineError) -> StimulusParameters {
         // A newer texstim's record may hold parameters this one would drop while decoding.
         guard (1...Self.currentFormatVersion).contains(recordFormatVersion) else {
-            throw .invalidArgument(name: "record_format_version", value: "\(recordFormatVersion)",
-                                   hint: "this texstim reads records of format 1 to \(Self.currentFormatVersion); "
-                                   + "use the texstim that wrote the stimulus (its version is in tool.version), or a newer one")
+            throw .invalidArgument(
+                name: "record_format_version", value: "\(recordFormatVersion)",
+                hint: "this texstim reads records of format 1 to \(Self.currentFormatVersion); "
+                    + "use the texstim that wrote the stimulus (its version is in tool.version), or a newer one")
         }
         if let parameters { return parameters }
         guard recordFormatVersion == 1 else {
-            throw .invalidArgument(name: "parameters", value: "absent", hint: "a record of format \(recordFormatVersion) "
-                                   + "must carry its parameters (the record was edited)")
+            throw .invalidArgument(
+                name: "parameters", value: "absent",
+                hint: "a record of format \(recordFormatVersion) "
+                    + "must carry its parameters (the record was edited)")
         }
         return try StimulusParameters(formatOneRecord: self)
     }

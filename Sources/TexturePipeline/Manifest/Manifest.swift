@@ -42,16 +42,19 @@ public struct ManifestSettings: Sendable, Equatable {
     /// The manifest keys of the Portilla–Simoncelli settings these settings give (an error for
     /// another model: they would do nothing).
     public var portillaSimoncelliKeys: [String] {
-        [("n_scales", nScales != nil), ("n_orientations", nOrientations != nil),
-         ("spatial_corr_width", spatialCorrWidth != nil), ("statistics", statistics != nil)].filter(\.1).map(\.0)
+        [
+            ("n_scales", nScales != nil), ("n_orientations", nOrientations != nil),
+            ("spatial_corr_width", spatialCorrWidth != nil), ("statistics", statistics != nil),
+        ].filter(\.1).map(\.0)
     }
 
     /// The Portilla–Simoncelli settings these give, plenoptic's defaults for the rest.
     public var portillaSimoncelliSettings: PortillaSimoncelliSettings {
-        PortillaSimoncelliSettings(nScales: nScales ?? PortillaSimoncelliSettings.defaultScales,
-                                   nOrientations: nOrientations ?? PortillaSimoncelliSettings.defaultOrientations,
-                                   spatialCorrWidth: spatialCorrWidth ?? PortillaSimoncelliSettings.defaultCorrelationWidth,
-                                   statistics: statistics)
+        PortillaSimoncelliSettings(
+            nScales: nScales ?? PortillaSimoncelliSettings.defaultScales,
+            nOrientations: nOrientations ?? PortillaSimoncelliSettings.defaultOrientations,
+            spatialCorrWidth: spatialCorrWidth ?? PortillaSimoncelliSettings.defaultCorrelationWidth,
+            statistics: statistics)
     }
 
     /// `self` with every field that `other` sets replaced by `other`'s.
@@ -77,35 +80,46 @@ public struct ManifestSettings: Sendable, Equatable {
 
     /// Every setting, once.
     static var fields: [Field] {
-        [.parameter(\.model, \.model), .optionalParameter(\.size, \.size),
-         .optionalParameter(\.outputSize, \.outputSize), .parameter(\.crop, \.crop), .parameter(\.grey, \.grey),
-         .parameter(\.iterations, \.iterations), .parameter(\.histogramMatch, \.histogramMatch),
-         .parameter(\.bitDepth, \.bitDepth), .parameter(\.stopping, \.stopping),
-         .setting(\.weights), .setting(\.initMode), .setting(\.allowUnverifiedWeights), .setting(\.nScales),
-         .setting(\.nOrientations), .setting(\.spatialCorrWidth), .setting(\.statistics)]
+        [
+            .parameter(\.model, \.model), .optionalParameter(\.size, \.size),
+            .optionalParameter(\.outputSize, \.outputSize), .parameter(\.crop, \.crop), .parameter(\.grey, \.grey),
+            .parameter(\.iterations, \.iterations), .parameter(\.histogramMatch, \.histogramMatch),
+            .parameter(\.bitDepth, \.bitDepth), .parameter(\.stopping, \.stopping),
+            .setting(\.weights), .setting(\.initMode), .setting(\.allowUnverifiedWeights), .setting(\.nScales),
+            .setting(\.nOrientations), .setting(\.spatialCorrWidth), .setting(\.statistics),
+        ]
     }
 }
 
 extension ManifestSettings.Field {
     /// A setting that is not a stimulus parameter.
     static func setting<T>(_ key: WritableKeyPath<ManifestSettings, T?>) -> Self {
-        Self(override: { result, other in if let value = other[keyPath: key] { result[keyPath: key] = value } },
-             apply: { _, _ in })
+        Self(
+            override: { result, other in if let value = other[keyPath: key] { result[keyPath: key] = value } },
+            apply: { _, _ in })
     }
 
-    static func parameter<T>(_ key: WritableKeyPath<ManifestSettings, T?>,
-                             _ parameter: WritableKeyPath<StimulusParameters, T>) -> Self {
-        Self(override: setting(key).override, apply: { settings, parameters in
-            if let value = settings[keyPath: key] { parameters[keyPath: parameter] = value }
-        })
+    static func parameter<T>(
+        _ key: WritableKeyPath<ManifestSettings, T?>,
+        _ parameter: WritableKeyPath<StimulusParameters, T>
+    ) -> Self {
+        Self(
+            override: setting(key).override,
+            apply: { settings, parameters in
+                if let value = settings[keyPath: key] { parameters[keyPath: parameter] = value }
+            })
     }
 
     /// A parameter that may be absent (a size): the setting gives it when set, else leaves it.
-    static func optionalParameter<T>(_ key: WritableKeyPath<ManifestSettings, T?>,
-                                     _ parameter: WritableKeyPath<StimulusParameters, T?>) -> Self {
-        Self(override: setting(key).override, apply: { settings, parameters in
-            if let value = settings[keyPath: key] { parameters[keyPath: parameter] = value }
-        })
+    static func optionalParameter<T>(
+        _ key: WritableKeyPath<ManifestSettings, T?>,
+        _ parameter: WritableKeyPath<StimulusParameters, T?>
+    ) -> Self {
+        Self(
+            override: setting(key).override,
+            apply: { settings, parameters in
+                if let value = settings[keyPath: key] { parameters[keyPath: parameter] = value }
+            })
     }
 }
 

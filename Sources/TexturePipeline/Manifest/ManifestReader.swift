@@ -19,10 +19,14 @@ import TextureValidation
 import Yams
 
 public enum ManifestReader {
-    static let topKeys = ["version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "postprocess", "validate"]
-    static let settingKeys = ["model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init",
-                              "stopping", "allow_unverified_weights", "n_scales", "n_orientations", "spatial_corr_width",
-                              "statistics"]
+    static let topKeys = [
+        "version", "name", "seed", "output", "defaults", "sources", "conditions", "samples", "postprocess", "validate",
+    ]
+    static let settingKeys = [
+        "model", "weights", "size", "output_size", "crop", "grey", "iterations", "histogram_match", "bit_depth", "init",
+        "stopping", "allow_unverified_weights", "n_scales", "n_orientations", "spatial_corr_width",
+        "statistics",
+    ]
     static let maximumFileBytes = 1 << 20
 
     /// Reads and checks the manifest's syntax and types (not yet the files it names).
@@ -45,13 +49,16 @@ public enum ManifestReader {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             if let yaml = error as? YamlError, case .duplicatedKeysInMapping = yaml,
-               let issues = YAMLDuplicateKeys.issues(text: text, firstError: yaml, file: path) {
+                let issues = YAMLDuplicateKeys.issues(text: text, firstError: yaml, file: path)
+            {
                 throw .manifest(ManifestError(issues: issues))
             }
             throw .manifest(ManifestError(issues: [yamlIssue(error, file: path)]))
         }
         guard let root, fields.withinLimit(root) else {
-            if fields.issues.isEmpty { fields.report(nil, "", "the manifest is empty", hint: "see manifests/demo.yaml for a template") }
+            if fields.issues.isEmpty {
+                fields.report(nil, "", "the manifest is empty", hint: "see manifests/demo.yaml for a template")
+            }
             throw .manifest(ManifestError(issues: fields.issues))
         }
         let manifest = parse(root, fields: &fields, path: path, sha256: SHA256.hex(data))
@@ -62,18 +69,24 @@ public enum ManifestReader {
     static func yamlIssue(_ error: Error, file: String) -> ManifestIssue {
         if let yaml = error as? YamlError {
             switch yaml {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                return ManifestIssue(file: file, line: mark.line, column: mark.column, keyPath: "", message: "YAML syntax error: \(problem)",
-                                     hint: "check indentation and quoting near this line")
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                return ManifestIssue(
+                    file: file, line: mark.line, column: mark.column, keyPath: "",
+                    message: "YAML syntax error: \(problem)",
+                    hint: "check indentation and quoting near this line")
             case .duplicatedKeysInMapping(let duplicates, let context):
                 // Only when YAMLDuplicateKeys cannot place the repeat: name the first occurrence.
-                return ManifestIssue(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
-                                     message: "duplicate key \(duplicates.map { $0 == "<uncovertable>" ? "(a list or mapping used as a key)" : "'\($0)'" }.joined(separator: ", ")): given here and again later in this mapping",
-                                     hint: "each key may appear once per mapping; remove or merge the repeats")
+                return ManifestIssue(
+                    file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                    message:
+                        "duplicate key \(duplicates.map { $0 == "<uncovertable>" ? "(a list or mapping used as a key)" : "'\($0)'" }.joined(separator: ", ")): given here and again later in this mapping",
+                    hint: "each key may appear once per mapping; remove or merge the repeats")
             default: break
             }
         }
-        return ManifestIssue(file: file, line: 0, column: 0, keyPath: "", message: "cannot parse YAML: \(error)", hint: nil)
+        return ManifestIssue(
+            file: file, line: 0, column: 0, keyPath: "", message: "cannot parse YAML: \(error)", hint: nil)
     }
 
     static func parse(_ root: Node, fields: inout YAMLFields, path: String, sha256: String) -> Manifest? {
@@ -81,17 +94,22 @@ public enum ManifestReader {
         for key in ["version", "name", "seed", "sources", "conditions", "samples"] where top[key] == nil {
             fields.report(root, key, "required key is missing", hint: "see manifests/demo.yaml for a template")
         }
-        if let version = top["version"], let value = fields.integer(version, "version", minimum: 1), value != Manifest.currentVersion {
-            fields.report(version, "version", "unsupported manifest version \(value)", hint: "this texstim reads version \(Manifest.currentVersion)")
+        if let version = top["version"], let value = fields.integer(version, "version", minimum: 1),
+            value != Manifest.currentVersion
+        {
+            fields.report(
+                version, "version", "unsupported manifest version \(value)",
+                hint: "this texstim reads version \(Manifest.currentVersion)")
         }
         let name = top["name"].flatMap { fields.string($0, "name") }
         if let name, let node = top["name"] { checkSafeName(name, node, "name", &fields) }
         let seed = top["seed"].flatMap { fields.unsigned($0, "seed") }
         let output = top["output"].flatMap { fields.string($0, "output") }
         if let output, let node = top["output"] { checkOutput(output, node, &fields) }
-        let defaults = top["defaults"].flatMap { node in
-            fields.mapping(node, "defaults", allowed: settingKeys).map { settings($0, "defaults", &fields) }
-        } ?? ManifestSettings()
+        let defaults =
+            top["defaults"].flatMap { node in
+                fields.mapping(node, "defaults", allowed: settingKeys).map { settings($0, "defaults", &fields) }
+            } ?? ManifestSettings()
         let folder = (path as NSString).deletingLastPathComponent
         let sources = top["sources"].map { ManifestSources.parse($0, folder: folder, fields: &fields) } ?? []
         let conditions = top["conditions"].map { conditionList($0, &fields) } ?? []
@@ -99,14 +117,18 @@ public enum ManifestReader {
         let validation = top["validate"].map { thresholds($0, &fields) } ?? [:]
         let equalization = top["postprocess"].flatMap { equalizationBlock($0, &fields) }
         guard let name, let seed, let samples else { return nil }
-        return Manifest(path: path, sha256: sha256, version: Manifest.currentVersion, name: name, seed: seed, output: output,
-                        defaults: defaults, sources: sources, conditions: conditions, samples: samples, equalization: equalization, validation: validation)
+        return Manifest(
+            path: path, sha256: sha256, version: Manifest.currentVersion, name: name, seed: seed, output: output,
+            defaults: defaults, sources: sources, conditions: conditions, samples: samples, equalization: equalization,
+            validation: validation)
     }
 
     /// `postprocess: {equalize: {mean_luminance: m, rms_contrast: c, clipping: fail | clip}}`.
     static func equalizationBlock(_ node: Node, _ fields: inout YAMLFields) -> Equalization? {
         guard let block = fields.mapping(node, "postprocess", allowed: ["equalize"]), let equalize = block["equalize"],
-              let entries = fields.mapping(equalize, "postprocess.equalize", allowed: ["mean_luminance", "rms_contrast", "clipping"]) else { return nil }
+            let entries = fields.mapping(
+                equalize, "postprocess.equalize", allowed: ["mean_luminance", "rms_contrast", "clipping"])
+        else { return nil }
         for key in ["mean_luminance", "rms_contrast"] where entries[key] == nil {
             fields.report(equalize, "postprocess.equalize.\(key)", "required key is missing")
         }
@@ -120,14 +142,22 @@ public enum ManifestReader {
             // clamped away from) every stimulus, so it is refused here, not job by job.
             let limit = mean.map { ($0 > 0 && $0 < 1) ? ((1 - $0) / $0).squareRoot() : Double.infinity } ?? .infinity
             if !(contrast > 0 && contrast <= limit) {
-                let bound = limit.isFinite ? String(format: " and at most %.4g (the largest RMS contrast of an image in [0, 1] with mean luminance %g: sqrt((1 − m)/m))", limit, mean ?? 0) : ""
-                fields.report(node, "postprocess.equalize.rms_contrast", "expected a value above 0\(bound), got \(contrast)",
-                              hint: "RMS contrast is SD / mean of the luma; natural images lie around 0.1–0.6")
+                let bound =
+                    limit.isFinite
+                    ? String(
+                        format:
+                            " and at most %.4g (the largest RMS contrast of an image in [0, 1] with mean luminance %g: sqrt((1 − m)/m))",
+                        limit, mean ?? 0) : ""
+                fields.report(
+                    node, "postprocess.equalize.rms_contrast", "expected a value above 0\(bound), got \(contrast)",
+                    hint: "RMS contrast is SD / mean of the luma; natural images lie around 0.1–0.6")
             }
         }
         var clipping = Equalization.Clipping.fail
         if let node = entries["clipping"], let text = fields.string(node, "postprocess.equalize.clipping") {
-            if let policy = Equalization.Clipping(rawValue: text) { clipping = policy } else {
+            if let policy = Equalization.Clipping(rawValue: text) {
+                clipping = policy
+            } else {
                 fields.report(node, "postprocess.equalize.clipping", "expected fail or clip, got '\(text)'")
             }
         }
@@ -144,7 +174,8 @@ public enum ManifestReader {
             let warn = limits["warn"].flatMap { fields.number($0, "validate.\(name).warn") }
             let fail = limits["fail"].flatMap { fields.number($0, "validate.\(name).fail") }
             if let warn, let fail, warn > fail {
-                fields.report(value, "validate.\(name)", "warn \(warn) is above fail \(fail)", hint: "warn must not exceed fail")
+                fields.report(
+                    value, "validate.\(name)", "warn \(warn) is above fail \(fail)", hint: "warn must not exceed fail")
             }
             result[name] = Threshold(warn: warn, fail: fail)
         }
@@ -156,26 +187,41 @@ public enum ManifestReader {
         if let node = entries["model"], let model = fields.string(node, "\(path).model") {
             result.model = ModelName(rawValue: model)
             if result.model == nil {
-                fields.report(node, "\(path).model", "unknown model '\(model)'",
-                              hint: "choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))")
+                fields.report(
+                    node, "\(path).model", "unknown model '\(model)'",
+                    hint: "choose from \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
         result.weights = entries["weights"].flatMap { fields.string($0, "\(path).weights") }
-        result.size = entries["size"].flatMap { fields.integer($0, "\(path).size", minimum: 16, maximum: ImageFile.defaultMaxSide, hint: "the side in pixels of the prepared source") }
-        result.outputSize = entries["output_size"].flatMap { fields.integer($0, "\(path).output_size", minimum: 16, maximum: ImageFile.defaultMaxSide) }
+        result.size = entries["size"].flatMap {
+            fields.integer(
+                $0, "\(path).size", minimum: 16, maximum: ImageFile.defaultMaxSide,
+                hint: "the side in pixels of the prepared source")
+        }
+        result.outputSize = entries["output_size"].flatMap {
+            fields.integer($0, "\(path).output_size", minimum: 16, maximum: ImageFile.defaultMaxSide)
+        }
         result.crop = entries["crop"].flatMap { fields.boolean($0, "\(path).crop") }
         result.grey = entries["grey"].flatMap { fields.boolean($0, "\(path).grey") }
-        result.iterations = entries["iterations"].flatMap { fields.integer($0, "\(path).iterations", minimum: 1, maximum: 100_000) }
+        result.iterations = entries["iterations"].flatMap {
+            fields.integer($0, "\(path).iterations", minimum: 1, maximum: 100_000)
+        }
         result.histogramMatch = entries["histogram_match"].flatMap { fields.boolean($0, "\(path).histogram_match") }
-        result.allowUnverifiedWeights = entries["allow_unverified_weights"].flatMap { fields.boolean($0, "\(path).allow_unverified_weights") }
+        result.allowUnverifiedWeights = entries["allow_unverified_weights"].flatMap {
+            fields.boolean($0, "\(path).allow_unverified_weights")
+        }
         if let node = entries["bit_depth"], let depth = fields.integer(node, "\(path).bit_depth", minimum: 1) {
-            if depth == 8 || depth == 16 { result.bitDepth = depth } else {
+            if depth == 8 || depth == 16 {
+                result.bitDepth = depth
+            } else {
                 fields.report(node, "\(path).bit_depth", "expected 8 or 16, got \(depth)")
             }
         }
         if let node = entries["init"], let text = fields.string(node, "\(path).init") {
             result.initMode = InitMode(rawValue: text)
-            if result.initMode == nil { fields.report(node, "\(path).init", "expected shared or per-condition, got '\(text)'") }
+            if result.initMode == nil {
+                fields.report(node, "\(path).init", "expected shared or per-condition, got '\(text)'")
+            }
         }
         result.stopping = entries["stopping"].flatMap { stoppingBlock($0, "\(path).stopping", &fields) }
         portillaSimoncelliSettings(entries, path, &fields, into: &result)
@@ -184,8 +230,10 @@ public enum ManifestReader {
 
     /// `n_scales`, `n_orientations`, `spatial_corr_width` (integers; the size rules are the
     /// planner's) and `statistics` (plenoptic's group names, each once).
-    static func portillaSimoncelliSettings(_ entries: [String: Node], _ path: String, _ fields: inout YAMLFields,
-                                           into result: inout ManifestSettings) {
+    static func portillaSimoncelliSettings(
+        _ entries: [String: Node], _ path: String, _ fields: inout YAMLFields,
+        into result: inout ManifestSettings
+    ) {
         result.nScales = entries["n_scales"].flatMap { fields.integer($0, "\(path).n_scales", minimum: 1, maximum: 12) }
         result.nOrientations = entries["n_orientations"].flatMap {
             fields.integer($0, "\(path).n_orientations", minimum: 2, maximum: 16)
@@ -196,12 +244,14 @@ public enum ManifestReader {
         guard let node = entries["statistics"], let names = fields.strings(node, "\(path).statistics") else { return }
         let groups = PortillaSimoncelliSettings.groupNames
         for name in names where !groups.contains(name) {
-            fields.report(node, "\(path).statistics", "unknown statistic group '\(name)'",
-                          hint: "choose from \(groups.joined(separator: ", ")) (plenoptic's names)")
+            fields.report(
+                node, "\(path).statistics", "unknown statistic group '\(name)'",
+                hint: "choose from \(groups.joined(separator: ", ")) (plenoptic's names)")
         }
         if names.isEmpty {
-            fields.report(node, "\(path).statistics", "the list is empty, so the loss would be 0",
-                          hint: "select at least one group, or drop statistics to match all")
+            fields.report(
+                node, "\(path).statistics", "the list is empty, so the loss would be 0",
+                hint: "select at least one group, or drop statistics to match all")
         }
         if Set(names).count != names.count {
             fields.report(node, "\(path).statistics", "a group is named twice", hint: "name each group once")
@@ -212,7 +262,9 @@ public enum ManifestReader {
     /// `stopping: {window: N, relative_change: r, loss_target: L}`: window and relative_change
     /// go together; either rule may be given alone.
     static func stoppingBlock(_ node: Node, _ path: String, _ fields: inout YAMLFields) -> StoppingRules? {
-        guard let entries = fields.mapping(node, path, allowed: ["window", "relative_change", "loss_target"]) else { return nil }
+        guard let entries = fields.mapping(node, path, allowed: ["window", "relative_change", "loss_target"]) else {
+            return nil
+        }
         var rules = StoppingRules()
         rules.window = entries["window"].flatMap { fields.integer($0, "\(path).window", minimum: 1, maximum: 100_000) }
         rules.relativeChange = entries["relative_change"].flatMap { fields.number($0, "\(path).relative_change") }
@@ -224,7 +276,9 @@ public enum ManifestReader {
             fields.report(node, "\(path).loss_target", "expected a loss ≥ 0, got \(target)")
         }
         if (rules.window == nil) != (rules.relativeChange == nil) {
-            fields.report(node, path, "window and relative_change go together", hint: "give both, e.g. {window: 50, relative_change: 0.001}")
+            fields.report(
+                node, path, "window and relative_change go together",
+                hint: "give both, e.g. {window: 50, relative_change: 0.001}")
         }
         return rules.isEmpty ? nil : rules
     }
@@ -235,39 +289,61 @@ public enum ManifestReader {
         var names: [String: Node] = [:]
         return items.enumerated().compactMap { index, item -> ManifestCondition? in
             let path = "conditions[\(index)]"
-            guard let entries = fields.mapping(item, path, allowed: ["name", "preset", "layers", "layer_weights", "spectrum_weight"] + settingKeys) else { return nil }
+            guard
+                let entries = fields.mapping(
+                    item, path, allowed: ["name", "preset", "layers", "layer_weights", "spectrum_weight"] + settingKeys)
+            else { return nil }
             guard let nameNode = entries["name"], let name = fields.string(nameNode, "\(path).name") else {
                 if entries["name"] == nil { fields.report(item, "\(path).name", "required key is missing") }
                 return nil
             }
             checkSafeName(name, nameNode, "\(path).name", &fields)
             if let first = names[name] {
-                fields.report(nameNode, "\(path).name", "duplicate condition name '\(name)' (first at \(fields.location(first)))", hint: "condition names must be unique")
+                fields.report(
+                    nameNode, "\(path).name", "duplicate condition name '\(name)' (first at \(fields.location(first)))",
+                    hint: "condition names must be unique")
             }
             names[name] = nameNode
             let preset = entries["preset"].flatMap { fields.string($0, "\(path).preset") }
             if let preset, let presetNode = entries["preset"], (try? LayerPresets.layers(for: preset)) == nil {
-                fields.report(presetNode, "\(path).preset", "unknown preset '\(preset)'", hint: "use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec>")
+                fields.report(
+                    presetNode, "\(path).preset", "unknown preset '\(preset)'",
+                    hint: "use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec>")
             }
             let layers = entries["layers"].flatMap { fields.strings($0, "\(path).layers") }
             let weights = entries["layer_weights"].flatMap { node in
-                fields.sequence(node, "\(path).layer_weights").map { $0.enumerated().compactMap { fields.number($1, "\(path).layer_weights[\($0)]") } }
+                fields.sequence(node, "\(path).layer_weights").map {
+                    $0.enumerated().compactMap { fields.number($1, "\(path).layer_weights[\($0)]") }
+                }
             }
             let spectrumWeight = entries["spectrum_weight"].flatMap { fields.number($0, "\(path).spectrum_weight") }
             if let beta = spectrumWeight, !(beta >= 0 && beta.isFinite), let node = entries["spectrum_weight"] {
-                fields.report(node, "\(path).spectrum_weight", "expected a weight β ≥ 0, got \(beta)",
-                              hint: "β multiplies ½‖x − P(x)‖² in the model's input units; e.g. 1e6 for vgg19 at 256² (see the README)")
+                fields.report(
+                    node, "\(path).spectrum_weight", "expected a weight β ≥ 0, got \(beta)",
+                    hint:
+                        "β multiplies ½‖x − P(x)‖² in the model's input units; e.g. 1e6 for vgg19 at 256² (see the README)"
+                )
             }
-            if preset != nil && entries["layers"] != nil { fields.report(item, path, "give either preset or layers, not both") }
+            if preset != nil && entries["layers"] != nil {
+                fields.report(item, path, "give either preset or layers, not both")
+            }
             if let weights, !weights.isEmpty, weights.allSatisfy({ $0 == 0 }) {
-                fields.report(entries["layer_weights"], "\(path).layer_weights", "every weight is 0, so the condition matches no statistics",
-                              hint: "give at least one layer a positive weight, e.g. 1")
+                fields.report(
+                    entries["layer_weights"], "\(path).layer_weights",
+                    "every weight is 0, so the condition matches no statistics",
+                    hint: "give at least one layer a positive weight, e.g. 1")
             }
-            if let weights, weights.count != (layers?.count ?? preset.flatMap { try? LayerPresets.layers(for: $0) }?.count ?? weights.count) {
-                fields.report(entries["layer_weights"], "\(path).layer_weights", "\(weights.count) weights for \(layers?.count ?? 0) layers", hint: "give one weight per layer")
+            if let weights,
+                weights.count
+                    != (layers?.count ?? preset.flatMap { try? LayerPresets.layers(for: $0) }?.count ?? weights.count)
+            {
+                fields.report(
+                    entries["layer_weights"], "\(path).layer_weights",
+                    "\(weights.count) weights for \(layers?.count ?? 0) layers", hint: "give one weight per layer")
             }
-            return ManifestCondition(name: name, preset: preset, layers: layers, layerWeights: weights, spectrumWeight: spectrumWeight,
-                                     settings: settings(entries, path, &fields), mark: fields.mark(item), keyPath: path)
+            return ManifestCondition(
+                name: name, preset: preset, layers: layers, layerWeights: weights, spectrumWeight: spectrumWeight,
+                settings: settings(entries, path, &fields), mark: fields.mark(item), keyPath: path)
         }
     }
 
@@ -276,10 +352,12 @@ public enum ManifestReader {
     /// starting with '.', and no '__' (it separates the parts of a job id).
     static func isSafeName(_ name: String) -> Bool {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        return !name.isEmpty && !name.hasPrefix(".") && name.allSatisfy(allowed.contains) && !name.contains("__") && name.count <= 80
+        return !name.isEmpty && !name.hasPrefix(".") && name.allSatisfy(allowed.contains) && !name.contains("__")
+            && name.count <= 80
     }
 
-    static let safeNameRule = "use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)"
+    static let safeNameRule =
+        "use 1–80 letters, digits, '-', '_' or '.', no leading '.', and no '__' (it separates job id parts)"
 
     static func checkSafeName(_ name: String, _ node: Node, _ path: String, _ fields: inout YAMLFields) {
         if !isSafeName(name) { fields.report(node, path, "'\(name)' is not a safe file name", hint: safeNameRule) }
@@ -289,7 +367,9 @@ public enum ManifestReader {
     static func checkOutput(_ output: String, _ node: Node, _ fields: inout YAMLFields) {
         let parts = output.split(separator: "/")
         if output.hasPrefix("/") || output.hasPrefix("~") || parts.contains("..") || parts.isEmpty {
-            fields.report(node, "output", "'\(output)' leaves the output root", hint: "use a relative folder without '..', e.g. stimuli/my-set; pass --output for another place")
+            fields.report(
+                node, "output", "'\(output)' leaves the output root",
+                hint: "use a relative folder without '..', e.g. stimuli/my-set; pass --output for another place")
         }
     }
 }

@@ -7,18 +7,24 @@ import Yams
 enum ManifestSources {
     static func parse(_ node: Node, folder: String, fields: inout YAMLFields) -> [ManifestSource] {
         guard let items = fields.sequence(node, "sources") else { return [] }
-        if items.isEmpty { fields.report(node, "sources", "the list is empty", hint: "add at least one {id, path} or {glob}") }
+        if items.isEmpty {
+            fields.report(node, "sources", "the list is empty", hint: "add at least one {id, path} or {glob}")
+        }
         var sources: [ManifestSource] = []
         for (index, item) in items.enumerated() {
             let path = "sources[\(index)]"
             guard let entries = fields.mapping(item, path, allowed: ["id", "path", "glob"]) else { continue }
             let mark = fields.mark(item)
             if let globNode = entries["glob"] {
-                if entries["id"] != nil || entries["path"] != nil { fields.report(item, path, "give either {id, path} or {glob}, not both") }
+                if entries["id"] != nil || entries["path"] != nil {
+                    fields.report(item, path, "give either {id, path} or {glob}, not both")
+                }
                 guard let pattern = fields.string(globNode, "\(path).glob") else { continue }
                 let matches = expand(pattern, folder: folder)
                 if matches.isEmpty {
-                    fields.report(globNode, "\(path).glob", "'\(pattern)' matches no file", hint: "patterns are relative to the manifest's folder")
+                    fields.report(
+                        globNode, "\(path).glob", "'\(pattern)' matches no file",
+                        hint: "patterns are relative to the manifest's folder")
                 }
                 for match in matches {
                     let stem = ((match as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -26,28 +32,38 @@ enum ManifestSources {
                     // The stem is the id as it stands: rewriting it (e.g. 'café' → 'caf-') would give
                     // ids the user never wrote and that two files could share.
                     guard ManifestReader.isSafeName(stem) else {
-                        fields.report(globNode, "\(path).glob", "'\(relative)' gives the source id '\(stem)', which is not a safe file name",
-                                      hint: "ids are 1–80 ASCII letters, digits, '-', '_' or '.', no leading '.', and no '__'; "
-                                          + "rename the file or list it as {id: <safe id>, path: \(relative)}")
+                        fields.report(
+                            globNode, "\(path).glob",
+                            "'\(relative)' gives the source id '\(stem)', which is not a safe file name",
+                            hint: "ids are 1–80 ASCII letters, digits, '-', '_' or '.', no leading '.', and no '__'; "
+                                + "rename the file or list it as {id: <safe id>, path: \(relative)}")
                         continue
                     }
-                    sources.append(ManifestSource(id: stem, path: relative, resolvedPath: match, mark: mark, keyPath: path))
+                    sources.append(
+                        ManifestSource(id: stem, path: relative, resolvedPath: match, mark: mark, keyPath: path))
                 }
                 continue
             }
-            for key in ["id", "path"] where entries[key] == nil { fields.report(item, "\(path).\(key)", "required key is missing") }
+            for key in ["id", "path"] where entries[key] == nil {
+                fields.report(item, "\(path).\(key)", "required key is missing")
+            }
             guard let idNode = entries["id"], let id = fields.string(idNode, "\(path).id"),
-                  let pathNode = entries["path"], let file = fields.string(pathNode, "\(path).path") else { continue }
+                let pathNode = entries["path"], let file = fields.string(pathNode, "\(path).path")
+            else { continue }
             ManifestReader.checkSafeName(id, idNode, "\(path).id", &fields)
-            let resolved = file.hasPrefix("/") || folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file)
+            let resolved =
+                file.hasPrefix("/") || folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file)
             sources.append(ManifestSource(id: id, path: file, resolvedPath: resolved, mark: mark, keyPath: path))
         }
         var seen: [String: ManifestSource] = [:]
         for source in sources {
             if let first = seen[source.id] {
-                fields.issues.append(ManifestIssue(file: fields.file, line: source.mark.line, column: source.mark.column, keyPath: "\(source.keyPath).id",
-                                                   message: "duplicate source id '\(source.id)' (first at line \(first.mark.line))",
-                                                   hint: "source ids must be unique"))
+                fields.issues.append(
+                    ManifestIssue(
+                        file: fields.file, line: source.mark.line, column: source.mark.column,
+                        keyPath: "\(source.keyPath).id",
+                        message: "duplicate source id '\(source.id)' (first at line \(first.mark.line))",
+                        hint: "source ids must be unique"))
             }
             seen[source.id] = seen[source.id] ?? source
         }
@@ -56,7 +72,8 @@ enum ManifestSources {
 
     /// Files matching a glob pattern (relative to `folder`), sorted for a stable job order.
     static func expand(_ pattern: String, folder: String) -> [String] {
-        let full = pattern.hasPrefix("/") || folder.isEmpty ? pattern : (folder as NSString).appendingPathComponent(pattern)
+        let full =
+            pattern.hasPrefix("/") || folder.isEmpty ? pattern : (folder as NSString).appendingPathComponent(pattern)
         var result = glob_t()
         defer { globfree(&result) }
         guard glob(full, 0, nil, &result) == 0 else { return [] }

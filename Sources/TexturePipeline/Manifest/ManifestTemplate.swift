@@ -31,15 +31,17 @@ public enum ManifestTemplate {
     public static func imageFiles(in folder: String) throws(PipelineError) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .invalidArgument(name: folder, value: "not a folder",
-                                   hint: "pass the folder that holds your source images (PNG or JPEG)")
+            throw .invalidArgument(
+                name: folder, value: "not a folder",
+                hint: "pass the folder that holds your source images (PNG or JPEG)")
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { name in
             !name.hasPrefix(".") && imageExtensions.contains((name as NSString).pathExtension.lowercased())
         }.sorted { ($0.lowercased(), $0) < ($1.lowercased(), $1) }
         guard !names.isEmpty else {
-            throw .invalidArgument(name: folder, value: "no PNG or JPEG images",
-                                   hint: "put the source textures (.png, .jpg, .jpeg) directly in this folder")
+            throw .invalidArgument(
+                name: folder, value: "no PNG or JPEG images",
+                hint: "put the source textures (.png, .jpg, .jpeg) directly in this folder")
         }
         return names.map { (folder as NSString).appendingPathComponent($0) }
     }
@@ -73,7 +75,11 @@ public enum ManifestTemplate {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789")
         var id = ""
         for character in text {
-            if allowed.contains(character) { id.append(character) } else if !id.hasSuffix("-") && !id.isEmpty { id.append("-") }
+            if allowed.contains(character) {
+                id.append(character)
+            } else if !id.hasSuffix("-") && !id.isEmpty {
+                id.append("-")
+            }
         }
         while id.hasSuffix("-") { id.removeLast() }
         id = String(id.prefix(80))
@@ -92,7 +98,9 @@ public enum ManifestTemplate {
             case "\t": result += "\\t"
             case "\r": result += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { result += String(format: "\\x%02X", scalar.value) } else {
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    result += String(format: "\\x%02X", scalar.value)
+                } else {
                     result.unicodeScalars.append(scalar)
                 }
             }

@@ -15,16 +15,20 @@ enum YAMLDuplicateKeys {
     /// One issue per repeated key (every occurrence after the first), or nil when the duplicates
     /// cannot be placed (a key that is not a one-line scalar, or another error later in the file).
     static func issues(text: String, firstError: YamlError, file: String) -> [ManifestIssue]? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array(String($0).unicodeScalars) }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            Array(String($0).unicodeScalars)
+        }
         var renamed: [Position: String] = [:]
         var error: YamlError? = firstError
         var root: Node?
         for round in 0..<maximumRounds {
             guard case .duplicatedKeysInMapping(let names, let context)? = error, let name = names.first,
-                  rename(&lines, at: context.mark, key: name, round: round) else { return nil }
+                rename(&lines, at: context.mark, key: name, round: round)
+            else { return nil }
             renamed[Position(context.mark)] = name
             do {
-                root = try Yams.compose(yaml: lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n"))
+                root = try Yams.compose(
+                    yaml: lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n"))
                 error = nil
                 break
             } catch let next as YamlError { error = next } catch { return nil }
@@ -57,10 +61,12 @@ enum YAMLDuplicateKeys {
             length = close - start + 1
         } else {
             let token = Array(key.unicodeScalars)
-            guard !token.isEmpty, start + token.count <= line.count, Array(line[start..<start + token.count]) == token else { return false }
+            guard !token.isEmpty, start + token.count <= line.count, Array(line[start..<start + token.count]) == token
+            else { return false }
             length = token.count
         }
-        lines[row].replaceSubrange(start..<start + length, with: Array(repeating: Unicode.Scalar(0xE000 + UInt32(round))!, count: length))
+        lines[row].replaceSubrange(
+            start..<start + length, with: Array(repeating: Unicode.Scalar(0xE000 + UInt32(round))!, count: length))
         return true
     }
 
@@ -82,8 +88,10 @@ enum YAMLDuplicateKeys {
 
     /// Walks the tree; in each mapping that holds a renamed key, reports that key's later
     /// occurrences. Aliases repeat subtrees, so the walk stops after `YAMLFields.nodeLimit` nodes.
-    static func collect(_ node: Node, path: String, renamed: [Position: String], file: String,
-                        into found: inout [ManifestIssue], seen: inout Set<Position>, budget: inout Int) {
+    static func collect(
+        _ node: Node, path: String, renamed: [Position: String], file: String,
+        into found: inout [ManifestIssue], seen: inout Set<Position>, budget: inout Int
+    ) {
         budget -= 1
         guard budget > 0 else { return }
         switch node {
@@ -94,17 +102,23 @@ enum YAMLDuplicateKeys {
             var first: [String: Node] = [:]
             for ((key, value), name) in zip(mapping, keys) {
                 let keyPath = path.isEmpty ? name : "\(path).\(name)"
-                if let original = first[name], renamedHere.contains(name), let mark = key.mark, seen.insert(Position(mark)).inserted {
-                    found.append(ManifestIssue(file: file, line: mark.line, column: mark.column, keyPath: keyPath,
-                                               message: "duplicate key '\(name)' (first at line \(original.mark?.line ?? 0))",
-                                               hint: "each key may appear once per mapping; remove or merge the repeats"))
+                if let original = first[name], renamedHere.contains(name), let mark = key.mark,
+                    seen.insert(Position(mark)).inserted
+                {
+                    found.append(
+                        ManifestIssue(
+                            file: file, line: mark.line, column: mark.column, keyPath: keyPath,
+                            message: "duplicate key '\(name)' (first at line \(original.mark?.line ?? 0))",
+                            hint: "each key may appear once per mapping; remove or merge the repeats"))
                 }
                 first[name] = first[name] ?? key
                 collect(value, path: keyPath, renamed: renamed, file: file, into: &found, seen: &seen, budget: &budget)
             }
         case .sequence(let sequence):
             for (index, item) in sequence.enumerated() {
-                collect(item, path: "\(path)[\(index)]", renamed: renamed, file: file, into: &found, seen: &seen, budget: &budget)
+                collect(
+                    item, path: "\(path)[\(index)]", renamed: renamed, file: file, into: &found, seen: &seen,
+                    budget: &budget)
             }
         case .scalar, .alias: break
         }

@@ -17,8 +17,10 @@ struct YAMLFields {
 
     mutating func report(_ node: Node?, _ path: String, _ message: String, hint: String? = nil) {
         let mark = node?.mark
-        issues.append(ManifestIssue(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
-                                    keyPath: path, message: message, hint: hint))
+        issues.append(
+            ManifestIssue(
+                file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
+                keyPath: path, message: message, hint: hint))
     }
 
     func mark(_ node: Node) -> ManifestMark {
@@ -35,7 +37,9 @@ struct YAMLFields {
         while let next = stack.popLast() {
             nodesVisited += 1
             if nodesVisited > Self.nodeLimit {
-                report(node, "", "the document expands to more than \(Self.nodeLimit) nodes", hint: "remove YAML aliases that repeat large blocks")
+                report(
+                    node, "", "the document expands to more than \(Self.nodeLimit) nodes",
+                    hint: "remove YAML aliases that repeat large blocks")
                 return false
             }
             switch next {
@@ -59,7 +63,9 @@ struct YAMLFields {
             let keyPath = path.isEmpty ? name : "\(path).\(name)"
             guard allowed.contains(name) else {
                 let suggestion = closest(name, in: allowed).map { "did you mean '\($0)'? " } ?? ""
-                report(key, keyPath, "unknown key '\(name)'", hint: "\(suggestion)allowed keys: \(allowed.joined(separator: ", "))")
+                report(
+                    key, keyPath, "unknown key '\(name)'",
+                    hint: "\(suggestion)allowed keys: \(allowed.joined(separator: ", "))")
                 continue
             }
             entries[name] = value
@@ -83,7 +89,9 @@ struct YAMLFields {
         return scalar.string
     }
 
-    mutating func integer(_ node: Node, _ path: String, minimum: Int, maximum: Int = Int.max, hint: String? = nil) -> Int? {
+    mutating func integer(
+        _ node: Node, _ path: String, minimum: Int, maximum: Int = Int.max, hint: String? = nil
+    ) -> Int? {
         guard case .scalar = node, let value = node.int else {
             report(node, path, "expected an integer, got \(describe(node))", hint: hint)
             return nil

@@ -9,7 +9,8 @@ enum OutputGuard {
     /// not texstim's (a PNG without texstim provenance, a JSON that is not a record).
     static func check(_ request: SynthesisRequest) throws(PipelineError) {
         let outputs = [request.outputPath, SynthesisJob.sidecarPath(for: request.outputPath)]
-        let inputs = [("source image", request.sourcePath)]
+        let inputs =
+            [("source image", request.sourcePath)]
             + (request.parameters.initImage.map { [("init image", $0)] } ?? [])
         for output in outputs {
             for (role, input) in inputs where sameFile(output, input) {
@@ -19,22 +20,31 @@ enum OutputGuard {
         // In a set, the set folder is texstim's (SetFolder) and its files are redone when stale.
         guard request.job == nil else { return }
         if let data = FileManager.default.contents(atPath: outputs[0]),
-           PNGFile.provenanceText(data).flatMap({ try? StimulusRecord.decode($0) }) == nil {
-            throw .image(.outputNotWritable(
-                path: outputs[0], reason: "the file exists and was not written by texstim (no texstim provenance); "
-                    + "texstim never writes over a file it did not write"))
+            PNGFile.provenanceText(data).flatMap({ try? StimulusRecord.decode($0) }) == nil
+        {
+            throw .image(
+                .outputNotWritable(
+                    path: outputs[0],
+                    reason: "the file exists and was not written by texstim (no texstim provenance); "
+                        + "texstim never writes over a file it did not write"))
         }
-        if let text = try? String(contentsOfFile: outputs[1], encoding: .utf8), (try? StimulusRecord.decode(text)) == nil {
-            throw .image(.outputNotWritable(
-                path: outputs[1], reason: "the sidecar path holds a file that is not a texstim record; "
-                    + "texstim never writes over a file it did not write"))
+        if let text = try? String(contentsOfFile: outputs[1], encoding: .utf8),
+            (try? StimulusRecord.decode(text)) == nil
+        {
+            throw .image(
+                .outputNotWritable(
+                    path: outputs[1],
+                    reason: "the sidecar path holds a file that is not a texstim record; "
+                        + "texstim never writes over a file it did not write"))
         }
     }
 
     /// Whether two paths name one file: the same inode when both exist, else the same resolved path.
     static func sameFile(_ a: String, _ b: String) -> Bool {
         var first = stat(), second = stat()
-        if stat(a, &first) == 0 && stat(b, &second) == 0 { return first.st_dev == second.st_dev && first.st_ino == second.st_ino }
+        if stat(a, &first) == 0 && stat(b, &second) == 0 {
+            return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+        }
         return resolved(a) == resolved(b)
     }
 

@@ -12,8 +12,10 @@ import TextureImages
 
 public struct SetFolder: Sendable {
     public static let markerName = ".texstim-set"
-    static let setFiles: Set<String> = ["index.csv", "index.json", "stimuli.tsv", "stimuli.json", "validation.html",
-                                        "validation.json", "contact_sheet.png"]
+    static let setFiles: Set<String> = [
+        "index.csv", "index.json", "stimuli.tsv", "stimuli.json", "validation.html",
+        "validation.json", "contact_sheet.png",
+    ]
 
     public let root: String
     public let setName: String
@@ -42,8 +44,10 @@ public struct SetFolder: Sendable {
     public func checkOwnership() throws(PipelineError) {
         var status = stat()
         if lstat(markerPath, &status) == 0 {
-            guard (status.st_mode & S_IFMT) == S_IFREG, let text = try? String(contentsOfFile: markerPath, encoding: .utf8),
-                  text.hasPrefix("texstim-set: ") else {
+            guard (status.st_mode & S_IFMT) == S_IFREG,
+                let text = try? String(contentsOfFile: markerPath, encoding: .utf8),
+                text.hasPrefix("texstim-set: ")
+            else {
                 throw .foreignFiles(folder: root, files: [Self.markerName + " (not texstim's marker)"], more: false)
             }
             let owner = String(text.dropFirst("texstim-set: ".count)).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -51,14 +55,19 @@ public struct SetFolder: Sendable {
             return
         }
         let foreign = foreignFiles(limit: 6)
-        if !foreign.isEmpty { throw .foreignFiles(folder: root, files: Array(foreign.prefix(5)), more: foreign.count > 5) }
+        if !foreign.isEmpty {
+            throw .foreignFiles(folder: root, files: Array(foreign.prefix(5)), more: foreign.count > 5)
+        }
     }
 
     /// Up to `limit` files below an unmarked root that texstim would not have written.
     func foreignFiles(limit: Int) -> [String] {
         let indexNamesThisSet: Bool = {
-            guard let data = FileManager.default.contents(atPath: (root as NSString).appendingPathComponent("index.json")),
-                  let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            guard
+                let data = FileManager.default.contents(
+                    atPath: (root as NSString).appendingPathComponent("index.json")),
+                let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return false }
             return document["set"] as? String == setName
         }()
         var foreign: [String] = []
@@ -80,8 +89,9 @@ public struct SetFolder: Sendable {
             if name.hasPrefix(".texstim.shard-") && name.hasSuffix(".lock") { return true }
             return setFiles.contains(name) && indexNamesThisSet
         case 2:
-            return parts[0] == "slurm" && (["texstim.sbatch", "finish.sbatch", "finish.log"].contains(name)
-                                          || (name.hasPrefix("task-") && name.hasSuffix(".log")))
+            return parts[0] == "slurm"
+                && (["texstim.sbatch", "finish.sbatch", "finish.log"].contains(name)
+                    || (name.hasPrefix("task-") && name.hasSuffix(".log")))
         case 3:
             let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
             guard ext == "png" || ext == "json", stem.hasPrefix("\(parts[0])__\(parts[1])__s") else { return false }
@@ -145,7 +155,9 @@ public struct SetFolder: Sendable {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 var status = stat()
                 guard lstat((folder as NSString).appendingPathComponent(path), &status) == 0 else { continue }
-                if (status.st_mode & S_IFMT) == S_IFDIR { queue.append(path) } else {
+                if (status.st_mode & S_IFMT) == S_IFDIR {
+                    queue.append(path)
+                } else {
                     found.append(path)
                     if stopWhen(path) { return found }
                 }

@@ -8,15 +8,17 @@ public enum MachineInfo {
     public static var cpuModel: String {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
         for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+                ?? "unknown"
         }
         return "unknown"
     }
 
     public static func record(threads: Int, convolution: ConvolutionChoice) -> StimulusRecord.Machine {
-        StimulusRecord.Machine(cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
-                               convolution: convolution,
-                               winogradProducts: convolution == .winograd ? ProductKernel.machine.rawValue : nil)
+        StimulusRecord.Machine(
+            cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
+            convolution: convolution,
+            winogradProducts: convolution == .winograd ? ProductKernel.machine.rawValue : nil)
     }
 
     /// Peak resident set size of this process in bytes (getrusage; Linux reports KiB).

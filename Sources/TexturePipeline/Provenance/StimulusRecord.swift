@@ -154,10 +154,13 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
     /// the losses, the factor reached against the factor required, and how the run stopped.
     public var convergenceProblem: String? {
         guard let convergence, !convergence.converged else { return nil }
-        return String(format: "not converged: loss fell %.4g → %.4g (%.3g×, needs %.3g×) in %d iterations, %d evaluations; stopped: %@",
-                      loss.initial.total, loss.final.total, loss.initial.total / max(loss.final.total, .leastNonzeroMagnitude),
-                      convergence.requiredReduction, iterations, evaluations, convergence.stopReason)
-            + (convergence.acceptedUpdates == 0 ? "; L-BFGS-B accepted no curvature pair (it never left steepest descent)" : "")
+        return String(
+            format:
+                "not converged: loss fell %.4g → %.4g (%.3g×, needs %.3g×) in %d iterations, %d evaluations; stopped: %@",
+            loss.initial.total, loss.final.total, loss.initial.total / max(loss.final.total, .leastNonzeroMagnitude),
+            convergence.requiredReduction, iterations, evaluations, convergence.stopReason)
+            + (convergence.acceptedUpdates == 0
+                ? "; L-BFGS-B accepted no curvature pair (it never left steepest descent)" : "")
     }
 
     /// How a non-finite number (a NaN or infinite loss) is written: JSON has no literal for it, and
@@ -185,7 +188,8 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity,
+            nan: nonFinite.nan)
         return try decoder.decode(StimulusRecord.self, from: Data(text.utf8))
     }
 }

@@ -14,7 +14,8 @@ import TextureValidation
 public enum BIDSStimuli {
     /// The columns of stimuli.tsv, in order: the proposal's (`stimulus_id` and `type` first), then texstim's.
     public static let columns = [
-        "stimulus_id", "type", "description", "filename", "job_id", "source", "condition", "sample", "seed", "model", "layers",
+        "stimulus_id", "type", "description", "filename", "job_id", "source", "condition", "sample", "seed", "model",
+        "layers",
     ]
     /// Added when the run validated the set.
     public static let validationColumn = "verdict"
@@ -25,11 +26,14 @@ public enum BIDSStimuli {
     /// them): one row per listed stimulus (in plan order), and a description of every column.
     /// - Throws: `.tableValue` when a value holds a tab or line break (BIDS TSV has no quoting),
     ///   `.image` when the JSON cannot be encoded.
-    public static func files(stimuli: [(job: StimulusJob, record: StimulusRecord)], plan: SetPlan,
-                             validation: ValidationReport?) throws(PipelineError) -> [(path: String, data: Data)] {
+    public static func files(
+        stimuli: [(job: StimulusJob, record: StimulusRecord)], plan: SetPlan,
+        validation: ValidationReport?
+    ) throws(PipelineError) -> [(path: String, data: Data)] {
         let header = validation == nil ? columns : columns + [validationColumn]
-        let verdicts = Dictionary((validation?.stimuli ?? []).map { ($0.jobId, $0.verdict.rawValue) },
-                                  uniquingKeysWith: { a, _ in a })
+        let verdicts = Dictionary(
+            (validation?.stimuli ?? []).map { ($0.jobId, $0.verdict.rawValue) },
+            uniquingKeysWith: { a, _ in a })
         let ids = stimulusIDs(plan.jobs.map(\.id))
         let rows = stimuli.map { job, record in
             values(job: job, record: record, stimulusID: ids[job.id] ?? missing)
@@ -47,10 +51,13 @@ public enum BIDSStimuli {
     /// One row's values for `columns` (empty strings become `n/a` in `table`).
     static func values(job: StimulusJob, record: StimulusRecord, stimulusID: String) -> [String] {
         let layers = record.layers.map(\.layer).joined(separator: "+")
-        let description = "texture synthesised from source \(job.sourceId), condition \(job.condition) "
+        let description =
+            "texture synthesised from source \(job.sourceId), condition \(job.condition) "
             + "(\(record.model.name) layers \(layers)), sample \(job.sample)"
-        return [stimulusID, "image", description, job.relativePNGPath, job.id, job.sourceId, job.condition, "\(job.sample)",
-                "\(job.parameters.seed)", record.model.name, layers]
+        return [
+            stimulusID, "image", description, job.relativePNGPath, job.id, job.sourceId, job.condition, "\(job.sample)",
+            "\(job.parameters.seed)", record.model.name, layers,
+        ]
     }
 
     /// The TSV text: a header line and one line per row, fields joined by tabs, every line
@@ -61,7 +68,8 @@ public enum BIDSStimuli {
     public static func table(header: [String], rows: [[String]], file: String) throws(PipelineError) -> String {
         var lines = [header.joined(separator: "\t")]
         for row in rows {
-            for (column, value) in zip(header, row) where value.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+            for (column, value) in zip(header, row)
+            where value.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
                 throw .tableValue(file: file, column: column, row: row.first ?? "", value: value)
             }
             lines.append(row.map { $0.isEmpty ? missing : $0 }.joined(separator: "\t"))
@@ -78,8 +86,10 @@ public enum BIDSStimuli {
         var result: [String: String] = [:], taken: [String: Int] = [:]
         for id in jobIDs {
             let parts = id.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).map(String.init)
-            let label = parts.enumerated().map { index, part in index == 0 ? part : part.prefix(1).uppercased() + part.dropFirst() }
-                .joined()
+            let label = parts.enumerated().map { index, part in
+                index == 0 ? part : part.prefix(1).uppercased() + part.dropFirst()
+            }
+            .joined()
             var candidate = "stim-" + label
             if let count = taken[candidate] {
                 taken[candidate] = count + 1
@@ -99,30 +109,44 @@ public enum BIDSStimuli {
             conditions[job.condition] = "layers " + (job.parameters.layers ?? []).joined(separator: "+")
         }
         for job in plan.jobs {
-            models[job.parameters.model.rawValue] = "texture model \(job.parameters.model.rawValue) (see the sidecar's model block)"
+            models[job.parameters.model.rawValue] =
+                "texture model \(job.parameters.model.rawValue) (see the sidecar's model block)"
         }
-        let sources = Dictionary(plan.manifest.sources.map { ($0.id, "source image \($0.path) (as the manifest names it)") },
-                                 uniquingKeysWith: { a, _ in a })
+        let sources = Dictionary(
+            plan.manifest.sources.map { ($0.id, "source image \($0.path) (as the manifest names it)") },
+            uniquingKeysWith: { a, _ in a })
         var document: [String: Any] = [
-            "stimulus_id": ["LongName": "Stimulus identifier",
-                            "Description": "stim-<label>: the job id with its separators removed and each part after the first "
-                                + "capitalised (BIDS labels are alphanumeric). Refer to it from events.tsv's stim_id column."],
+            "stimulus_id": [
+                "LongName": "Stimulus identifier",
+                "Description": "stim-<label>: the job id with its separators removed and each part after the first "
+                    + "capitalised (BIDS labels are alphanumeric). Refer to it from events.tsv's stim_id column.",
+            ],
             "type": ["Description": "The kind of stimulus.", "Levels": ["image": "a still image"]],
             "description": ["Description": "What the stimulus is, in words."],
-            "filename": ["Description": "The stimulus PNG, relative to this file's folder (the dataset's stimuli/ folder "
-                + "once the set is placed there). Its provenance is the JSON sidecar of the same name."],
+            "filename": [
+                "Description": "The stimulus PNG, relative to this file's folder (the dataset's stimuli/ folder "
+                    + "once the set is placed there). Its provenance is the JSON sidecar of the same name."
+            ],
             "job_id": ["Description": "texstim's job id, <source>__<condition>__s<sample>; the job_id of index.csv."],
             "source": ["Description": "The id of the source texture in the manifest.", "Levels": sources],
-            "condition": ["Description": "The condition: which texture statistics were matched.", "Levels": conditions],
+            "condition": [
+                "Description": "The condition: which texture statistics were matched.", "Levels": conditions,
+            ],
             "sample": ["Description": "The sample index within the source × condition (0-based)."],
-            "seed": ["Description": "The stimulus's random seed, from the set seed, the source id and the sample index."],
+            "seed": [
+                "Description": "The stimulus's random seed, from the set seed, the source id and the sample index."
+            ],
             "model": ["Description": "The texture model whose statistics were matched.", "Levels": models],
             "layers": ["Description": "The model layers whose Gram matrices were matched, joined with '+'."],
         ]
         if validated {
-            document[validationColumn] = ["Description": "texstim validate's verdict (n/a: not in the validation report).",
-                                          "Levels": ["pass": "every check passed", "warn": "a check passed its warning threshold",
-                                                     "fail": "a check failed; do not use the stimulus"]]
+            document[validationColumn] = [
+                "Description": "texstim validate's verdict (n/a: not in the validation report).",
+                "Levels": [
+                    "pass": "every check passed", "warn": "a check passed its warning threshold",
+                    "fail": "a check failed; do not use the stimulus",
+                ],
+            ]
         }
         return document
     }

@@ -31,18 +31,29 @@ public struct FileLocator: Sendable {
     ///   - folder: the folder `relative` starts from (the stimulus' or the set's, where it is now).
     ///   - asWritten: the path as written in the manifest (relative to the manifest), if known.
     ///   - recordedAs: what `recorded` is, for the message ("as recorded", "as the manifest says").
-    public func candidates(recorded: String, relative: String?, folder: String, asWritten: String? = nil,
-                           recordedAs: String = "as recorded") -> [Candidate] {
+    public func candidates(
+        recorded: String, relative: String?, folder: String, asWritten: String? = nil,
+        recordedAs: String = "as recorded"
+    ) -> [Candidate] {
         let cwd = FileManager.default.currentDirectoryPath
-        var list = [Candidate(path: recorded, reason: recorded.hasPrefix("/") ? recordedAs : "\(recordedAs), from the current directory \(cwd)")]
+        var list = [
+            Candidate(
+                path: recorded,
+                reason: recorded.hasPrefix("/") ? recordedAs : "\(recordedAs), from the current directory \(cwd)")
+        ]
         if let relative {
             list.append(Candidate(path: Self.join(folder, relative), reason: "relative to \(folder), as recorded"))
         }
         if let sourcesFolder {
             if let asWritten, !asWritten.hasPrefix("/") {
-                list.append(Candidate(path: Self.join(sourcesFolder, asWritten), reason: "--sources, by the path in the manifest"))
+                list.append(
+                    Candidate(
+                        path: Self.join(sourcesFolder, asWritten), reason: "--sources, by the path in the manifest"))
             }
-            list.append(Candidate(path: Self.join(sourcesFolder, (recorded as NSString).lastPathComponent), reason: "--sources, by file name"))
+            list.append(
+                Candidate(
+                    path: Self.join(sourcesFolder, (recorded as NSString).lastPathComponent),
+                    reason: "--sources, by file name"))
         }
         var seen: Set<String> = []
         return list.filter { seen.insert(Self.absolute($0.path)).inserted }
@@ -50,18 +61,26 @@ public struct FileLocator: Sendable {
 
     /// The first candidate that exists and has the recorded SHA-256 (else the first that exists,
     /// for the caller to report as changed), or an error naming every place tried.
-    public func locate(_ role: String, recorded: String, relative: String?, folder: String, asWritten: String? = nil,
-                       sha256: String? = nil, recordedAs: String = "as recorded") throws(PipelineError) -> String {
-        let tried = candidates(recorded: recorded, relative: relative, folder: folder, asWritten: asWritten, recordedAs: recordedAs)
+    public func locate(
+        _ role: String, recorded: String, relative: String?, folder: String, asWritten: String? = nil,
+        sha256: String? = nil, recordedAs: String = "as recorded"
+    ) throws(PipelineError) -> String {
+        let tried = candidates(
+            recorded: recorded, relative: relative, folder: folder, asWritten: asWritten, recordedAs: recordedAs)
         let existing = tried.filter { candidate in
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
         }
-        if let sha256, let match = existing.first(where: { (try? SHA256.hex(fileAt: $0.path)) == sha256 }) { return match.path }
+        if let sha256, let match = existing.first(where: { (try? SHA256.hex(fileAt: $0.path)) == sha256 }) {
+            return match.path
+        }
         if let found = existing.first { return found.path }
-        throw .inputNotFound(role: role, recorded: recorded, tried: tried.map { "\($0.path) (\($0.reason))" },
-                             hint: sourcesFolder == nil ? "if the files moved, pass --sources DIR (the folder that holds them now)"
-                                                        : "put the file in \(sourcesFolder!) under its name or its path in the manifest")
+        throw .inputNotFound(
+            role: role, recorded: recorded, tried: tried.map { "\($0.path) (\($0.reason))" },
+            hint: sourcesFolder == nil
+                ? "if the files moved, pass --sources DIR (the folder that holds them now)"
+                : "put the file in \(sourcesFolder!) under its name or its path in the manifest")
     }
 
     // MARK: - Paths

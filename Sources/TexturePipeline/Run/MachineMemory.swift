@@ -12,11 +12,14 @@ public enum MachineMemory {
     public static let environmentKey = "TEXSTIM_MEMORY_BYTES"
 
     /// The bytes a job may use, and where that number came from (for messages).
-    public static func limit(environment: [String: String] = ProcessInfo.processInfo.environment) -> (bytes: Int, source: String) {
+    public static func limit(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (bytes: Int, source: String) {
         if let text = environment[environmentKey], let bytes = Int(text), bytes > 0 { return (bytes, environmentKey) }
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
-              let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else {
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else {
             return (Int(ProcessInfo.processInfo.physicalMemory), "physical memory")
         }
         return (kib * 1024, "MemTotal in /proc/meminfo")
@@ -31,6 +34,7 @@ public enum MachineMemory {
     public static func require(_ bytes: Int, for what: String, detail: String, hint: String) throws(PipelineError) {
         let (limit, source) = limit()
         guard bytes > limit else { return }
-        throw .memoryExceeded(what: what, detail: detail, estimate: bytes, limit: limit, limitSource: source, hint: hint)
+        throw .memoryExceeded(
+            what: what, detail: detail, estimate: bytes, limit: limit, limitSource: source, hint: hint)
     }
 }

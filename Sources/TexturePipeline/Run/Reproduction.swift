@@ -54,7 +54,9 @@ public enum Reproduction {
             .filter { $0 != ValidationOutput.contactSheetName }.sorted()  // the report's picture, not a stimulus
         // Nothing checked is not "all identical": an empty or wrong folder is bad input.
         guard !files.isEmpty else {
-            throw .invalidArgument(name: path, value: "a folder without stimuli", hint: "give a stimulus PNG or a set folder that holds some")
+            throw .invalidArgument(
+                name: path, value: "a folder without stimuli",
+                hint: "give a stimulus PNG or a set folder that holds some")
         }
         return files.map { (path as NSString).appendingPathComponent($0) }
     }
@@ -68,7 +70,9 @@ public enum Reproduction {
 
     static func record(in image: DecodedImage, path: String) throws(PipelineError) -> StimulusRecord {
         guard let text = image.text else {
-            throw .invalidArgument(name: path, value: "no provenance", hint: "only PNGs written by texstim carry a texstim:provenance chunk")
+            throw .invalidArgument(
+                name: path, value: "no provenance",
+                hint: "only PNGs written by texstim carry a texstim:provenance chunk")
         }
         do { return try StimulusRecord.decode(text) } catch {
             throw .image(.corruptImage(path: path, format: "provenance JSON", reason: "\(error)"))
@@ -77,9 +81,12 @@ public enum Reproduction {
 
     /// Regenerates every stimulus at `path` (a PNG, or every PNG below a folder), telling `each`
     /// the verdict of each as it comes.
-    public static func reproduceAll(at path: String, locator: FileLocator = FileLocator(),
-                                    each: (ReproductionResult) -> Void = { _ in })
-        throws(PipelineError) -> ReproductionSummary {
+    public static func reproduceAll(
+        at path: String, locator: FileLocator = FileLocator(),
+        each: (ReproductionResult) -> Void = { _ in }
+    )
+        throws(PipelineError) -> ReproductionSummary
+    {
         var results: [ReproductionResult] = []
         for file in try stimuli(at: path) {
             let result = reproduce(file, locator: locator)
@@ -102,9 +109,11 @@ public enum Reproduction {
             let record = try record(in: image, path: path)
             let disagreements = agreement(record, path: path, bytes: bytes)
             if !disagreements.isEmpty {
-                return ReproductionResult(path: path,
-                                          verdict: .couldNotReproduce(problem: disagreements.map(\.description)
-                    .joined(separator: "; ")))
+                return ReproductionResult(
+                    path: path,
+                    verdict: .couldNotReproduce(
+                        problem: disagreements.map(\.description)
+                            .joined(separator: "; ")))
             }
             let source = try locateSource(record, stimulus: path, locator: locator)
             if let problem = changedInput(record, sourcePath: source) {
@@ -115,17 +124,21 @@ public enum Reproduction {
             let stimulus = try SynthesisJob.synthesize(request)
             let original = image.pixels
             let again: Tensor
-            do { again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels } catch {
+            do { again = try PNGFile.decode(stimulus.png, path: path, maxSide: ImageFile.defaultMaxSide).pixels } catch
+            {
                 throw PipelineError.image(error)
             }
             guard original.shape == again.shape else {
-                return ReproductionResult(path: path, verdict: .couldNotReproduce(
-                    problem: "regenerated size \(again.shape) differs from \(original.shape)"))
+                return ReproductionResult(
+                    path: path,
+                    verdict: .couldNotReproduce(
+                        problem: "regenerated size \(again.shape) differs from \(original.shape)"))
             }
             let scale = Float((1 << record.output.bitDepth) - 1)
             let difference = Int((original.maxAbsDifference(again) * scale).rounded())
-            return ReproductionResult(path: path,
-                                      verdict: difference == 0 ? .identical : .differs(maxDifference: difference))
+            return ReproductionResult(
+                path: path,
+                verdict: difference == 0 ? .identical : .differs(maxDifference: difference))
         } catch {
             return ReproductionResult(path: path, verdict: .couldNotReproduce(problem: error.description))
         }
@@ -137,33 +150,45 @@ public enum Reproduction {
         var found = StimulusAgreement.selfContradictions(record, file: path)
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         if let job = record.job, job.id != stem {
-            found.append(.init(file: path, field: "job.id", message: "'\(job.id)', but the file is named '\(stem)' (swapped or renamed file)"))
+            found.append(
+                .init(
+                    file: path, field: "job.id",
+                    message: "'\(job.id)', but the file is named '\(stem)' (swapped or renamed file)"))
         }
         switch StimulusAgreement.sidecar(of: path) {
         case .failure(let problem): found.append(problem)
         case .success(let sidecar):
-            found += StimulusAgreement.pngAgainstSidecar(bytes, path: path, sidecar: sidecar, sidecarPath: SynthesisJob.sidecarPath(for: path))
+            found += StimulusAgreement.pngAgainstSidecar(
+                bytes, path: path, sidecar: sidecar, sidecarPath: SynthesisJob.sidecarPath(for: path))
         }
         return found
     }
 
     /// Where the stimulus' source is now: as recorded, relative to the stimulus, or under --sources
     /// (by its path relative to the recorded manifest's folder, and by file name).
-    static func locateSource(_ record: StimulusRecord, stimulus: String, locator: FileLocator) throws(PipelineError) -> String {
+    static func locateSource(
+        _ record: StimulusRecord, stimulus: String, locator: FileLocator
+    ) throws(PipelineError) -> String {
         var asWritten: String?
         if let manifest = record.job?.manifestPath {
             let folder = (manifest as NSString).deletingLastPathComponent
-            if !folder.isEmpty && record.source.path.hasPrefix(folder + "/") { asWritten = String(record.source.path.dropFirst(folder.count + 1)) }
+            if !folder.isEmpty && record.source.path.hasPrefix(folder + "/") {
+                asWritten = String(record.source.path.dropFirst(folder.count + 1))
+            }
             if folder.isEmpty { asWritten = record.source.path }
         }
-        return try locator.locate("source image", recorded: record.source.path, relative: record.source.pathFromStimulus,
-                                  folder: (stimulus as NSString).deletingLastPathComponent, asWritten: asWritten, sha256: record.source.sha256)
+        return try locator.locate(
+            "source image", recorded: record.source.path, relative: record.source.pathFromStimulus,
+            folder: (stimulus as NSString).deletingLastPathComponent, asWritten: asWritten, sha256: record.source.sha256
+        )
     }
 
     /// Which input file no longer matches its recorded SHA-256, if any.
     static func changedInput(_ record: StimulusRecord, sourcePath: String) -> String? {
         guard let sourceSHA = try? SHA256.hex(fileAt: sourcePath) else { return "source \(sourcePath) cannot be read" }
-        if sourceSHA != record.source.sha256 { return "source \(sourcePath) changed (SHA-256 \(sourceSHA), recorded \(record.source.sha256))" }
+        if sourceSHA != record.source.sha256 {
+            return "source \(sourcePath) changed (SHA-256 \(sourceSHA), recorded \(record.source.sha256))"
+        }
         if let recorded = record.model.weightsSha256, let weights = record.model.weightsPath {
             guard let sha = try? SHA256.hex(fileAt: weights) else { return "weights \(weights) are missing" }
             if sha != recorded { return "weights \(weights) changed (SHA-256 \(sha), recorded \(recorded))" }
@@ -174,8 +199,9 @@ public enum Reproduction {
     /// The request that regenerates a recorded stimulus: its parameters (a format-1 record's
     /// translated), and the machine settings that change the last bits (threads, convolution).
     static func request(from record: StimulusRecord, path: String) throws(PipelineError) -> SynthesisRequest {
-        var request = SynthesisRequest(sourcePath: record.source.path, outputPath: path,
-                                       parameters: try record.stimulusParameters())
+        var request = SynthesisRequest(
+            sourcePath: record.source.path, outputPath: path,
+            parameters: try record.stimulusParameters())
         request.weightsPath = record.model.weightsPath
         // The record says what the weights were (and changedInput checked their SHA-256):
         // regenerating an unverified stimulus needs no second permission.

@@ -14,7 +14,9 @@ public final class RunLock {
         let setLock = (folder as NSString).appendingPathComponent(".texstim.lock")
         try take(setLock, exclusive: shard == nil)
         if let shard {
-            try take((folder as NSString).appendingPathComponent(".texstim.shard-\(shard.index)-of-\(shard.count).lock"), exclusive: true)
+            try take(
+                (folder as NSString).appendingPathComponent(".texstim.shard-\(shard.index)-of-\(shard.count).lock"),
+                exclusive: true)
         }
     }
 

@@ -25,7 +25,8 @@ public struct SetEstimate: Sendable {
             let side = job.parameters.outputSize ?? job.parameters.size ?? 256
             let evaluation: Double
             if let model = plan.model(for: job) {
-                evaluation = model.evaluationFLOPs(input: Shape(3, side, side), layers: job.parameters.layers ?? []) / 1e9 / rate
+                evaluation =
+                    model.evaluationFLOPs(input: Shape(3, side, side), layers: job.parameters.layers ?? []) / 1e9 / rate
             } else {
                 let settings = job.parameters.portillaSimoncelli ?? PortillaSimoncelliSettings()
                 let key = "\(side)|\(settings)"
@@ -40,7 +41,8 @@ public struct SetEstimate: Sendable {
     /// Seconds of one Portilla–Simoncelli evaluation (loss and gradient) at side², one warm-up, two timed.
     static func portillaSimoncelliSeconds(side: Int, settings: PortillaSimoncelliSettings) -> Double {
         var sampler = NormalSampler(seed: 1)
-        let source = Tensor(Shape(1, side, side), data: sampler.fill(count: side * side).map { min(max(0.5 + 0.2 * $0, 0), 1) })
+        let source = Tensor(
+            Shape(1, side, side), data: sampler.fill(count: side * side).map { min(max(0.5 + 0.2 * $0, 0), 1) })
         guard let objective = try? PortillaSimoncelliObjective(source: source, settings: settings) else { return 0 }
         let x = source.data.map(Double.init), shape = Shape(1, side, side)
         var gradient = [Double](repeating: 0, count: x.count)
@@ -54,8 +56,10 @@ public struct SetEstimate: Sendable {
     static func calibrate(model: any TextureModel, layers: [String]) -> Double {
         var sampler = NormalSampler(seed: 1)
         let side = max(96, model.minimumInputSide(layers: layers))
-        let source = Tensor(Shape(3, side, side), data: sampler.fill(count: 3 * side * side).map { min(max(0.5 + 0.2 * $0, 0), 1) })
-        guard let objective = try? TextureObjective(model: model, source: source, terms: model.terms(layers: layers)) else { return 50 }
+        let source = Tensor(
+            Shape(3, side, side), data: sampler.fill(count: 3 * side * side).map { min(max(0.5 + 0.2 * $0, 0), 1) })
+        guard let objective = try? TextureObjective(model: model, source: source, terms: model.terms(layers: layers))
+        else { return 50 }
         let input = objective.transform.apply(source)
         _ = objective.lossAndGradient(input: input)
         let clock = ContinuousClock(), start = clock.now

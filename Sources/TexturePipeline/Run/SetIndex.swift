@@ -11,13 +11,15 @@ import TextureValidation
 public enum SetIndex {
     public static let columns = [
         "stimulus", "job_id", "source", "condition", "sample", "seed", "model", "layers", "iterations", "evaluations",
-        "loss_initial", "loss_final", "loss_after_histogram_match", "converged", "stop_reason", "width", "height", "channels", "bit_depth", "grey",
+        "loss_initial", "loss_final", "loss_after_histogram_match", "converged", "stop_reason", "width", "height",
+        "channels", "bit_depth", "grey",
         "histogram_match", "source_sha256",
     ]
 
     /// Added when the set was validated: the verdict and the re-measured statistics.
     public static let validationColumns = [
-        "verdict", "mean_luminance", "sd_luminance", "rms_contrast", "michelson_contrast", "clipped_fraction", "histogram_distance",
+        "verdict", "mean_luminance", "sd_luminance", "rms_contrast", "michelson_contrast", "clipped_fraction",
+        "histogram_distance",
         "spectrum_slope", "spectrum_distance", "copy_correlation", "duplicate_correlation", "gram_loss",
         "chroma",
     ]
@@ -33,8 +35,9 @@ public enum SetIndex {
         for job in plan.jobs {
             let png = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
             guard FileManager.default.fileExists(atPath: png),
-                  let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8),
-                  let record = try? StimulusRecord.decode(text), job.matches(record) else { continue }
+                let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8),
+                let record = try? StimulusRecord.decode(text), job.matches(record)
+            else { continue }
             var row = values(job: job, record: record)
             if validation != nil { row += validationValues(byFile[job.id]) }
             rows.append(row)
@@ -43,8 +46,10 @@ public enum SetIndex {
         }
         let csv = ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
         let csvPath = (plan.outputFolder as NSString).appendingPathComponent("index.csv")
-        var document: [String: Any] = ["set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
-                                       "jobs": plan.jobs.count, "stimuli": entries]
+        var document: [String: Any] = [
+            "set": plan.manifest.name, "manifest": plan.manifest.path, "manifest_sha256": plan.manifest.sha256,
+            "jobs": plan.jobs.count, "stimuli": entries,
+        ]
         // The manifest relative to the set folder too: `validate` finds it from any directory and
         // after the set moved together with it.
         document["manifest_from_set"] = FileLocator.relativePath(of: plan.manifest.path, from: plan.outputFolder)
@@ -54,28 +59,43 @@ public enum SetIndex {
         var files = [(path: csvPath, data: Data(csv.utf8))]
         do { files.append((jsonPath, try ImageFile.jsonData(document, for: jsonPath))) } catch { throw .image(error) }
         files += try BIDSStimuli.files(stimuli: listed, plan: plan, validation: validation)
-        do { for file in files { try ImageFile.writeAtomically(file.data, to: file.path) } } catch { throw .image(error) }
+        do { for file in files { try ImageFile.writeAtomically(file.data, to: file.path) } } catch {
+            throw .image(error)
+        }
         return rows.count
     }
 
     static func values(job: StimulusJob, record: StimulusRecord) -> [String] {
-        [job.relativePNGPath, job.id, job.sourceId, job.condition, "\(job.sample)", "\(job.parameters.seed)", record.model.name,
-         record.layers.map(\.layer).joined(separator: "+"), "\(record.iterations)", "\(record.evaluations)",
-         "\(record.loss.initial.total)", "\(record.loss.final.total)", record.loss.afterHistogramMatching.map { "\($0.total)" } ?? "",
-         record.convergence.map { "\($0.converged)" } ?? "", record.stopReason,
-         "\(record.output.width)", "\(record.output.height)", "\(record.output.channels)", "\(record.output.bitDepth)",
-         "\(job.parameters.grey)", "\(job.parameters.histogramMatch)", record.source.sha256]
+        [
+            job.relativePNGPath, job.id, job.sourceId, job.condition, "\(job.sample)", "\(job.parameters.seed)",
+            record.model.name,
+            record.layers.map(\.layer).joined(separator: "+"), "\(record.iterations)", "\(record.evaluations)",
+            "\(record.loss.initial.total)", "\(record.loss.final.total)",
+            record.loss.afterHistogramMatching.map { "\($0.total)" } ?? "",
+            record.convergence.map { "\($0.converged)" } ?? "", record.stopReason,
+            "\(record.output.width)", "\(record.output.height)", "\(record.output.channels)",
+            "\(record.output.bitDepth)",
+            "\(job.parameters.grey)", "\(job.parameters.histogramMatch)", record.source.sha256,
+        ]
     }
 
     static func validationValues(_ result: StimulusValidation?) -> [String] {
-        guard let result, let s = result.statistics else { return [result?.verdict.rawValue ?? "fail"] + Array(repeating: "", count: validationColumns.count - 1) }
-        return [result.verdict.rawValue, "\(s.luminance.mean)", "\(s.luminance.standardDeviation)", "\(s.luminance.rmsContrast)",
-                "\(s.luminance.michelsonContrast)", "\(s.clippedAtMinimum + s.clippedAtMaximum)", "\(s.histogramDistance)", "\(s.spectrumSlope)",
-                "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)", s.gramLoss.map { "\($0.total)" } ?? "",
-                s.chroma.map { "\($0)" } ?? ""]
+        guard let result, let s = result.statistics else {
+            return [result?.verdict.rawValue ?? "fail"] + Array(repeating: "", count: validationColumns.count - 1)
+        }
+        return [
+            result.verdict.rawValue, "\(s.luminance.mean)", "\(s.luminance.standardDeviation)",
+            "\(s.luminance.rmsContrast)",
+            "\(s.luminance.michelsonContrast)", "\(s.clippedAtMinimum + s.clippedAtMaximum)", "\(s.histogramDistance)",
+            "\(s.spectrumSlope)",
+            "\(s.spectrumDistance)", "\(s.copyCorrelation)", "\(s.duplicateCorrelation)",
+            s.gramLoss.map { "\($0.total)" } ?? "",
+            s.chroma.map { "\($0)" } ?? "",
+        ]
     }
 
     static func quote(_ value: String) -> String {
-        value.contains(where: { ",\"\n".contains($0) }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        value.contains(where: { ",\"\n".contains($0) })
+            ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
     }
 }

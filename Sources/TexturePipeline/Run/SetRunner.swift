@@ -40,7 +40,9 @@ public struct RunSummary: Sendable {
 }
 
 public enum SetRunner {
-    public static func run(plan: SetPlan, options: RunOptions, progressLog: (String) -> Void = { _ in }) throws(PipelineError) -> RunSummary {
+    public static func run(
+        plan: SetPlan, options: RunOptions, progressLog: (String) -> Void = { _ in }
+    ) throws(PipelineError) -> RunSummary {
         let folder = plan.outputFolder
         let setFolder = SetFolder(folder, setName: plan.manifest.name)
         let mine = plan.jobs.enumerated().filter { options.shard?.contains(jobIndex: $0.offset) ?? true }.map(\.element)
@@ -61,32 +63,43 @@ public enum SetRunner {
         // A current stimulus that did not converge stays a failure on every rerun (redoing it
         // would give the same bytes): it is named in the summary, never counted as done.
         let pendingIDs = Set(pending.map(\.id))
-        let storedFailures = mine.compactMap { job in kept[job.id]?.convergenceProblem.map { (id: job.id, message: $0) } }
+        let storedFailures = mine.compactMap { job in kept[job.id]?.convergenceProblem.map { (id: job.id, message: $0) }
+        }
         if options.dryRun {
             for job in mine { progressLog("\(pendingIDs.contains(job.id) ? "run " : "skip") \(job.relativePNGPath)") }
-            return RunSummary(total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder, indexed: 0)
+            return RunSummary(
+                total: mine.count, skipped: mine.count - pending.count, done: 0, failed: [], outputFolder: folder,
+                indexed: 0)
         }
         try plan.checkMemory(workers: min(options.workers, pending.count))
-        let failures = try execute(pending, plan: plan, workers: options.workers, convolution: options.convolution,
-                                   progress: options.progress) + storedFailures
+        let failures =
+            try execute(
+                pending, plan: plan, workers: options.workers, convolution: options.convolution,
+                progress: options.progress) + storedFailures
         if Interruption.requested {
             try SetIndex.write(plan: plan)
             throw .cancelled
         }
-        let validation = options.validate && options.shard == nil ? try ValidationOutput.write(plan: plan, htmlPath: nil, jsonPath: nil).report : nil
+        let validation =
+            options.validate && options.shard == nil
+            ? try ValidationOutput.write(plan: plan, htmlPath: nil, jsonPath: nil).report : nil
         let indexed = try SetIndex.write(plan: plan, validation: validation)
-        return RunSummary(total: mine.count, skipped: mine.count - pending.count - storedFailures.count,
-                          done: pending.count - (failures.count - storedFailures.count),
-                          failed: failures, outputFolder: folder, indexed: indexed, validation: validation)
+        return RunSummary(
+            total: mine.count, skipped: mine.count - pending.count - storedFailures.count,
+            done: pending.count - (failures.count - storedFailures.count),
+            failed: failures, outputFolder: folder, indexed: indexed, validation: validation)
     }
 
     /// The jobs to synthesise, and the sidecar records of the others (read once, for the summary).
     /// `--finish` synthesises nothing and `--force` everything; otherwise a job is redone unless current.
-    static func pendingJobs(_ jobs: [StimulusJob], folder: String, options: RunOptions) -> ([StimulusJob], [String: StimulusRecord]) {
+    static func pendingJobs(
+        _ jobs: [StimulusJob], folder: String, options: RunOptions
+    ) -> ([StimulusJob], [String: StimulusRecord]) {
         if options.force && !options.finishOnly { return (jobs, [:]) }
         var pending: [StimulusJob] = [], kept: [String: StimulusRecord] = [:]
         for job in jobs {
-            if let record = options.finishOnly ? storedRecord(job, folder: folder) : currentRecord(job, folder: folder) {
+            if let record = options.finishOnly ? storedRecord(job, folder: folder) : currentRecord(job, folder: folder)
+            {
                 kept[job.id] = record
             } else if !options.finishOnly {
                 pending.append(job)
@@ -105,8 +118,9 @@ public enum SetRunner {
     static func currentRecord(_ job: StimulusJob, folder: String) -> StimulusRecord? {
         let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
         guard let record = storedRecord(job, folder: folder), job.matches(record), record.job?.id == job.id,
-              let data = FileManager.default.contents(atPath: png),
-              StimulusAgreement.pngMatchesSidecar(data, path: png, sidecar: record) else { return nil }
+            let data = FileManager.default.contents(atPath: png),
+            StimulusAgreement.pngMatchesSidecar(data, path: png, sidecar: record)
+        else { return nil }
         return record
     }
 
@@ -114,12 +128,15 @@ public enum SetRunner {
     static func storedRecord(_ job: StimulusJob, folder: String) -> StimulusRecord? {
         let png = (folder as NSString).appendingPathComponent(job.relativePNGPath)
         guard FileManager.default.fileExists(atPath: png),
-              let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8) else { return nil }
+            let text = try? String(contentsOfFile: SynthesisJob.sidecarPath(for: png), encoding: .utf8)
+        else { return nil }
         return try? StimulusRecord.decode(text)
     }
 
-    static func execute(_ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice,
-                        progress: @escaping RunProgressSink) throws(PipelineError) -> [(id: String, message: String)] {
+    static func execute(
+        _ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice,
+        progress: @escaping RunProgressSink
+    ) throws(PipelineError) -> [(id: String, message: String)] {
         let queue = JobQueue(jobs)
         let threads = max(1, min(workers, jobs.count))
         progress(.setStarted(jobs: jobs.count, workers: threads))
@@ -128,14 +145,20 @@ public enum SetRunner {
             finished.enter()
             let thread = Thread {
                 while !Interruption.requested, let job = queue.next() {
-                    var request = job.request(outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
-                                              convolution: convolution)
+                    var request = job.request(
+                        outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
+                        convolution: convolution)
                     request.weightsOrigin = plan.weightsOrigin(for: job)
                     progress(.jobStarted(worker: worker, job: job.id))
                     do throws(PipelineError) {
-                        let outcome = try SynthesisJob.run(request, progress: { step in
-                            progress(.iteration(worker: worker, job: job.id, iteration: step.iteration, total: step.totalIterations, loss: step.loss))
-                        }, shouldContinue: { !Interruption.requested })
+                        let outcome = try SynthesisJob.run(
+                            request,
+                            progress: { step in
+                                progress(
+                                    .iteration(
+                                        worker: worker, job: job.id, iteration: step.iteration,
+                                        total: step.totalIterations, loss: step.loss))
+                            }, shouldContinue: { !Interruption.requested })
                         // Kept on disk for inspection, but a failure: validation fails it too.
                         if let problem = outcome.record.convergenceProblem { queue.fail(job.id, problem) }
                         progress(.jobFinished(worker: worker, job: job.id, failure: outcome.record.convergenceProblem))

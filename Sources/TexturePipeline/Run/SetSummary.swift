@@ -49,18 +49,22 @@ public struct SetSummary: Codable, Sendable, Equatable {
         }
         let indexPath = (folder as NSString).appendingPathComponent("index.json")
         guard let data = FileManager.default.contents(atPath: indexPath) else {
-            throw .notASet(path: folder, problem: "it has no index.json",
-                           hint: hint + "; `texstim run MANIFEST` writes index.json when it ends")
+            throw .notASet(
+                path: folder, problem: "it has no index.json",
+                hint: hint + "; `texstim run MANIFEST` writes index.json when it ends")
         }
         guard let index = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let name = index["set"] as? String else {
-            throw .notASet(path: folder, problem: "index.json is not a JSON object with a \"set\" name",
-                           hint: "rerun `texstim run MANIFEST` (it skips finished stimuli and rewrites the index)")
+            let name = index["set"] as? String
+        else {
+            throw .notASet(
+                path: folder, problem: "index.json is not a JSON object with a \"set\" name",
+                hint: "rerun `texstim run MANIFEST` (it skips finished stimuli and rewrites the index)")
         }
         let manifest = locateManifest(index: index, folder: folder)
         let records = sidecars(in: folder)
-        var summary = SetSummary(set: name, folder: folder, manifest: manifest?.path, cells: [], done: records.count,
-                                 expected: index["jobs"] as? Int, verdict: nil, verdicts: nil, notConverged: [], cpuSeconds: 0)
+        var summary = SetSummary(
+            set: name, folder: folder, manifest: manifest?.path, cells: [], done: records.count,
+            expected: index["jobs"] as? Int, verdict: nil, verdicts: nil, notConverged: [], cpuSeconds: 0)
         summary.cells = cells(records: records, manifest: manifest)
         summary.cpuSeconds = records.compactMap { $0.timing?.seconds }.reduce(0, +)
         summary.notConverged = records.compactMap { record in
@@ -73,8 +77,10 @@ public struct SetSummary: Codable, Sendable, Equatable {
     /// The manifest recorded in index.json, if it is where recorded (or relative to the set) and parses.
     static func locateManifest(index: [String: Any], folder: String) -> Manifest? {
         guard let recorded = index["manifest"] as? String,
-              let path = try? FileLocator().locate("manifest", recorded: recorded, relative: index["manifest_from_set"] as? String,
-                                                   folder: folder, sha256: index["manifest_sha256"] as? String) else { return nil }
+            let path = try? FileLocator().locate(
+                "manifest", recorded: recorded, relative: index["manifest_from_set"] as? String,
+                folder: folder, sha256: index["manifest_sha256"] as? String)
+        else { return nil }
         return try? ManifestReader.read(path: path)
     }
 
@@ -85,7 +91,8 @@ public struct SetSummary: Codable, Sendable, Equatable {
             ((try? files.contentsOfDirectory(atPath: path)) ?? []).filter { name in
                 var isDirectory: ObjCBool = false
                 let full = (path as NSString).appendingPathComponent(name)
-                return !name.hasPrefix(".") && files.fileExists(atPath: full, isDirectory: &isDirectory) && isDirectory.boolValue
+                return !name.hasPrefix(".") && files.fileExists(atPath: full, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
             }.sorted()
         }
         var records: [StimulusRecord] = []
@@ -93,13 +100,17 @@ public struct SetSummary: Codable, Sendable, Equatable {
             let sourceFolder = (folder as NSString).appendingPathComponent(source)
             for condition in folders(sourceFolder) {
                 let conditionFolder = (sourceFolder as NSString).appendingPathComponent(condition)
-                let names = ((try? files.contentsOfDirectory(atPath: conditionFolder)) ?? []).filter { $0.hasSuffix(".json") }
-                    .sorted()
+                let names = ((try? files.contentsOfDirectory(atPath: conditionFolder)) ?? []).filter {
+                    $0.hasSuffix(".json")
+                }
+                .sorted()
                 for name in names {
                     let sidecar = (conditionFolder as NSString).appendingPathComponent(name)
                     let png = (sidecar as NSString).deletingPathExtension + ".png"
-                    guard files.fileExists(atPath: png), let text = try? String(contentsOfFile: sidecar, encoding: .utf8),
-                          let record = try? StimulusRecord.decode(text), record.job != nil else { continue }
+                    guard files.fileExists(atPath: png),
+                        let text = try? String(contentsOfFile: sidecar, encoding: .utf8),
+                        let record = try? StimulusRecord.decode(text), record.job != nil
+                    else { continue }
                     records.append(record)
                 }
             }
@@ -119,8 +130,10 @@ public struct SetSummary: Codable, Sendable, Equatable {
         for source in manifest?.sources ?? [] {
             for condition in manifest?.conditions ?? [] {
                 let key = source.id + "\u{0}" + condition.name
-                result.append(Cell(source: source.id, condition: condition.name, done: counts.removeValue(forKey: key) ?? 0,
-                                   expected: manifest?.samples))
+                result.append(
+                    Cell(
+                        source: source.id, condition: condition.name, done: counts.removeValue(forKey: key) ?? 0,
+                        expected: manifest?.samples))
             }
         }
         for (key, done) in counts.sorted(by: { $0.key < $1.key }) {
@@ -132,8 +145,11 @@ public struct SetSummary: Codable, Sendable, Equatable {
 
     /// validation.json's set verdict and its stimuli counted per verdict; (nil, nil) when absent or unreadable.
     static func verdicts(folder: String) -> (String?, [String: Int]?) {
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("validation.json")),
-              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return (nil, nil) }
+        guard
+            let data = FileManager.default.contents(
+                atPath: (folder as NSString).appendingPathComponent("validation.json")),
+            let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return (nil, nil) }
         var counts: [String: Int] = [:]
         for stimulus in report["stimuli"] as? [[String: Any]] ?? [] {
             if let verdict = stimulus["verdict"] as? String { counts[verdict, default: 0] += 1 }

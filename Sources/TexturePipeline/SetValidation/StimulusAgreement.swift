@@ -23,39 +23,55 @@ public enum StimulusAgreement {
     public static func pngMatchesSidecar(_ data: Data, path: String, sidecar: StimulusRecord) -> Bool {
         guard pngAgainstSidecar(data, path: path, sidecar: sidecar, sidecarPath: "").isEmpty else { return false }
         // A sidecar written before the hash existed: the file must at least decode in full.
-        return sidecar.pngSha256 != nil || (try? PNGFile.decode(data, path: path, maxSide: ImageFile.defaultMaxSide)) != nil
+        return sidecar.pngSha256 != nil
+            || (try? PNGFile.decode(data, path: path, maxSide: ImageFile.defaultMaxSide)) != nil
     }
 
     /// The sidecar of a PNG, or why there is no usable one.
     public static func sidecar(of pngPath: String) -> Result<StimulusRecord, Disagreement> {
         let path = SynthesisJob.sidecarPath(for: pngPath)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return .failure(Disagreement(file: path, field: "sidecar", message: "missing or unreadable (every stimulus has one; rerun texstim run)"))
+            return .failure(
+                Disagreement(
+                    file: path, field: "sidecar",
+                    message: "missing or unreadable (every stimulus has one; rerun texstim run)"))
         }
         do { return .success(try StimulusRecord.decode(text)) } catch {
-            return .failure(Disagreement(file: path, field: "sidecar", message: "not a texstim provenance record (\(error))"))
+            return .failure(
+                Disagreement(file: path, field: "sidecar", message: "not a texstim provenance record (\(error))"))
         }
     }
 
     /// The PNG's hash and embedded provenance against the sidecar's.
-    public static func pngAgainstSidecar(_ data: Data, path: String, sidecar: StimulusRecord, sidecarPath: String) -> [Disagreement] {
+    public static func pngAgainstSidecar(
+        _ data: Data, path: String, sidecar: StimulusRecord, sidecarPath: String
+    ) -> [Disagreement] {
         var found: [Disagreement] = []
         if let recorded = sidecar.pngSha256 {
             let actual = SHA256.hex(data)
             if actual != recorded {
-                found.append(Disagreement(file: path, field: "png_sha256", message: "the file's SHA-256 is \(actual.prefix(16))…, its sidecar "
-                                          + "records \(recorded.prefix(16))… (the PNG was replaced, edited or truncated after it was written)"))
+                found.append(
+                    Disagreement(
+                        file: path, field: "png_sha256",
+                        message: "the file's SHA-256 is \(actual.prefix(16))…, its sidecar "
+                            + "records \(recorded.prefix(16))… (the PNG was replaced, edited or truncated after it was written)"
+                    ))
             }
         }
         guard let text = PNGFile.provenanceText(data), let embedded = try? StimulusRecord.decode(text) else {
-            return found + [Disagreement(file: path, field: "provenance", message: "no readable texstim provenance in the PNG")]
+            return found + [
+                Disagreement(file: path, field: "provenance", message: "no readable texstim provenance in the PNG")
+            ]
         }
         var expected = sidecar
         expected.timing = nil
         expected.pngSha256 = nil
         for difference in differences(embedded, expected) {
-            found.append(Disagreement(file: path, field: difference.field,
-                                      message: "the PNG's provenance says \(difference.a), the sidecar \(sidecarPath) says \(difference.b)"))
+            found.append(
+                Disagreement(
+                    file: path, field: difference.field,
+                    message:
+                        "the PNG's provenance says \(difference.a), the sidecar \(sidecarPath) says \(difference.b)"))
         }
         return found
     }
@@ -89,38 +105,59 @@ public enum StimulusAgreement {
             ("postprocessing.equalize", text(record.postprocessing.equalize), text(p.equalize)),
         ]
         if let weights = p.layerWeights {
-            pairs.append(("layers.weight", record.layers.map { "\($0.weight)" }.joined(separator: ","),
-                          weights.map { "\($0)" }.joined(separator: ",")))
+            pairs.append(
+                (
+                    "layers.weight", record.layers.map { "\($0.weight)" }.joined(separator: ","),
+                    weights.map { "\($0)" }.joined(separator: ",")
+                ))
         }
         return pairs.filter { $0.1 != $0.2 }.map {
-            Disagreement(file: file, field: $0.0,
-                         message: "\($0.1), but its parameters say \($0.2) (the record was edited)")
+            Disagreement(
+                file: file, field: $0.0,
+                message: "\($0.1), but its parameters say \($0.2) (the record was edited)")
         }
     }
 
     /// The record's job against the manifest's job of that file (id, set, source and every parameter).
-    public static func recordAgainstJob(_ record: StimulusRecord, job: StimulusJob, setName: String, file: String) -> [Disagreement] {
+    public static func recordAgainstJob(
+        _ record: StimulusRecord, job: StimulusJob, setName: String, file: String
+    ) -> [Disagreement] {
         guard let recorded = record.job else {
-            return [Disagreement(file: file, field: "job", message: "no job in the provenance (not made by texstim run of this manifest)")]
+            return [
+                Disagreement(
+                    file: file, field: "job",
+                    message: "no job in the provenance (not made by texstim run of this manifest)")
+            ]
         }
         var found: [Disagreement] = []
         if recorded.id != job.id {
-            found.append(Disagreement(file: file, field: "job.id", message: "'\(recorded.id)', but this file belongs to job "
-                                      + "'\(job.id)' (swapped or misnamed file)"))
+            found.append(
+                Disagreement(
+                    file: file, field: "job.id",
+                    message: "'\(recorded.id)', but this file belongs to job "
+                        + "'\(job.id)' (swapped or misnamed file)"))
         }
         if recorded.set != setName {
-            found.append(Disagreement(file: file, field: "job.set", message: "'\(recorded.set)', but the manifest's set is "
-                                      + "'\(setName)' (copied from another set)"))
+            found.append(
+                Disagreement(
+                    file: file, field: "job.set",
+                    message: "'\(recorded.set)', but the manifest's set is "
+                        + "'\(setName)' (copied from another set)"))
         }
         let stale = "(stale stimulus: rerun texstim run)"
         if record.source.sha256 != job.sourceSha256 {
-            found.append(Disagreement(file: file, field: "source.sha256", message: "recorded \(record.source.sha256), "
-                                      + "the manifest's source has \(job.sourceSha256) \(stale)"))
+            found.append(
+                Disagreement(
+                    file: file, field: "source.sha256",
+                    message: "recorded \(record.source.sha256), "
+                        + "the manifest's source has \(job.sourceSha256) \(stale)"))
         }
         guard let parameters = try? record.stimulusParameters() else { return found }
         for difference in differences(parameters, job.parameters) {
-            found.append(Disagreement(file: file, field: "parameters.\(difference.field)",
-                                      message: "recorded \(difference.a), the manifest gives \(difference.b) \(stale)"))
+            found.append(
+                Disagreement(
+                    file: file, field: "parameters.\(difference.field)",
+                    message: "recorded \(difference.a), the manifest gives \(difference.b) \(stale)"))
         }
         return found
     }
@@ -132,7 +169,9 @@ public enum StimulusAgreement {
         }
         // The fields that say whose record it is come first, then the rest in key order.
         let first = ["job.id", "job.set", "seed", "parameters.seed", "source.sha256"]
-        let keys = first.filter { left[$0] != nil || right[$0] != nil } + Set(left.keys).union(right.keys).subtracting(first).sorted()
+        let keys =
+            first.filter { left[$0] != nil || right[$0] != nil }
+            + Set(left.keys).union(right.keys).subtracting(first).sorted()
         let all = keys.compactMap { key in
             left[key] == right[key] ? nil : (field: key, a: left[key] ?? "absent", b: right[key] ?? "absent")
         }

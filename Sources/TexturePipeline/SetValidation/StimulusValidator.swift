@@ -53,12 +53,14 @@ struct StimulusValidator {
         if let target = p.equalize {
             // Clamped like a `clip` stimulus: the reference says what a faithful stimulus looks like
             // after the map, whatever the set's clipping policy refuses.
-            let map = Equalization(meanLuminance: target.meanLuminance, rmsContrast: target.rmsContrast, clipping: .clip)
+            let map = Equalization(
+                meanLuminance: target.meanLuminance, rmsContrast: target.rmsContrast, clipping: .clip)
             reference = (try? map.apply(pixels).0) ?? pixels
         }
         let luma = PixelStatistics.luma(reference)
-        let prepared = PreparedSource(pixels: pixels, reference: reference, luma: luma,
-                                      spectrum: AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width))
+        let prepared = PreparedSource(
+            pixels: pixels, reference: reference, luma: luma,
+            spectrum: AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width))
         sources[key] = prepared
         return prepared
     }
@@ -67,7 +69,9 @@ struct StimulusValidator {
     mutating func validate(_ job: StimulusJob, findings: inout [Finding]) -> StimulusMeasurement {
         let path = (plan.outputFolder as NSString).appendingPathComponent(job.relativePNGPath)
         func flag(_ statistic: ValidationStatistic, _ level: FindingLevel, _ message: String) {
-            if level != .pass { findings.append(Finding(file: path, statistic: statistic, level: level, message: message)) }
+            if level != .pass {
+                findings.append(Finding(file: path, statistic: statistic, level: level, message: message))
+            }
         }
         let image: DecodedImage, bytes: Data
         do {
@@ -85,61 +89,123 @@ struct StimulusValidator {
             flag(.source, .fail, "\(job.sourcePath): source image cannot be read")
             return StimulusMeasurement(statistics: nil, pixels: image.pixels)
         }
-        let pixels = image.pixels, luma = PixelStatistics.luma(pixels)
+        let measured = measure(job, pixels: image.pixels, record: record, source: source)
+        var statistics = measured.statistics
+        if let record { checkConvergence(record, statistics: &statistics, flag: flag) }
+        judge(job, measured, statistics: statistics, source: source, flag: flag)
+        return StimulusMeasurement(
+            statistics: statistics, pixels: image.pixels, lumaHistogram: Self.coarseHistogram(measured.luma),
+            spectrum: measured.spectrum.amplitudes, lossTrace: record?.convergence?.lossTrace ?? [])
+    }
+
+    /// What `measure` finds besides the statistics, for the judgements and the report.
+    struct Measured {
+        var statistics: StimulusStatistics
+        var pixels: Tensor
+        /// The source as the stimulus is compared with it (its luma for a grey stimulus).
+        var reference: Tensor
+        var luma: [Double]
+        var spectrum: AmplitudeSpectrum
+        var clipping: (atMinimum: Double, atMaximum: Double)
+    }
+
+    /// The stimulus's statistics against its prepared source (no judgement yet).
+    mutating func measure(_ job: StimulusJob, pixels: Tensor, record: StimulusRecord?, source: PreparedSource)
+        -> Measured
+    {
+        let luma = PixelStatistics.luma(pixels)
         let clipping = PixelStatistics.clipping(pixels)
-        let reference = pixels.shape.channels == 1 ? Tensor(Shape(1, source.pixels.shape.height, source.pixels.shape.width), data: source.luma.map(Float.init)) : source.reference
+        let reference =
+            pixels.shape.channels == 1
+            ? Tensor(Shape(1, source.pixels.shape.height, source.pixels.shape.width), data: source.luma.map(Float.init))
+            : source.reference
         let histogram = PixelStatistics.histogramDistance(pixels, reference)
         let spectrum = AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width)
-        let copy = PatchCorrelation.maxCopyCorrelation(stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
-                                                       source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width)
-        var statistics = StimulusStatistics(
-            luminance: PixelStatistics.luminance(luma), clippedAtMinimum: clipping.atMinimum, clippedAtMaximum: clipping.atMaximum,
+        let copy = PatchCorrelation.maxCopyCorrelation(
+            stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
+            source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width)
+        let statistics = StimulusStatistics(
+            luminance: PixelStatistics.luminance(luma), clippedAtMinimum: clipping.atMinimum,
+            clippedAtMaximum: clipping.atMaximum,
             histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: source.spectrum.slope,
             spectrumDistance: spectrum.distance(to: source.spectrum), copyCorrelation: copy, duplicateCorrelation: 0,
             gramLoss: gramLoss(job, pixels: pixels, source: source), recordedFinalLoss: record?.loss.final.total,
             recordedLossAfterHistogramMatching: record?.loss.afterHistogramMatching?.total,
             chroma: pixels.shape.channels == 3 ? PixelStatistics.excessChroma(pixels, source: reference) : nil)
-        if let record { checkConvergence(record, statistics: &statistics, flag: flag) }
+        return Measured(
+            statistics: statistics, pixels: pixels, reference: reference, luma: luma, spectrum: spectrum,
+            clipping: clipping)
+    }
+
+    /// Judges the measured statistics against the thresholds (convergence is judged by checkConvergence).
+    func judge(
+        _ job: StimulusJob, _ measured: Measured, statistics: StimulusStatistics, source: PreparedSource,
+        flag: (ValidationStatistic, FindingLevel, String) -> Void
+    ) {
+        let (pixels, reference, clipping, spectrum) = (measured.pixels, measured.reference, measured.clipping,
+                                                       measured.spectrum)
+        let (histogram, copy) = (statistics.histogramDistance, statistics.copyCorrelation)
         // Judged against the source: a source with saturated highlights legitimately passes them on.
         let sourceClipping = PixelStatistics.clipping(reference)
-        let excess = max(0, clipping.atMinimum + clipping.atMaximum - sourceClipping.atMinimum - sourceClipping.atMaximum)
-        flag(.clippedFraction, threshold(.clippedFraction, excess),
-             String(format: "%.2f%% of samples at the lowest or highest code value, %.2f%% more than the source",
-                    100 * (clipping.atMinimum + clipping.atMaximum), 100 * excess))
+        let excess = max(
+            0, clipping.atMinimum + clipping.atMaximum - sourceClipping.atMinimum - sourceClipping.atMaximum)
+        flag(
+            .clippedFraction, threshold(.clippedFraction, excess),
+            String(
+                format: "%.2f%% of samples at the lowest or highest code value, %.2f%% more than the source",
+                100 * (clipping.atMinimum + clipping.atMaximum), 100 * excess))
         if let chroma = statistics.chroma {
             let greySource = PixelStatistics.isGrey(source.pixels)
-            flag(.chroma, threshold(.chroma, chroma),
-                 String(format: "mean chroma (max − min of R, G, B) %.2f code values against the source's %.2f (excess %.2f)%@",
-                        PixelStatistics.chroma(pixels), PixelStatistics.chroma(reference), chroma,
-                        greySource ? ": a tint the grey source does not have (set grey: true for it)" : ""))
+            flag(
+                .chroma, threshold(.chroma, chroma),
+                String(
+                    format:
+                        "mean chroma (max − min of R, G, B) %.2f code values against the source's %.2f (excess %.2f)%@",
+                    PixelStatistics.chroma(pixels), PixelStatistics.chroma(reference), chroma,
+                    greySource ? ": a tint the grey source does not have (set grey: true for it)" : ""))
         }
-        flag(.histogramDistance, threshold(.histogramDistance, histogram), String(format: "histogram distance to the source %.4f", histogram))
-        flag(.spectrumDistance, threshold(.spectrumDistance, statistics.spectrumDistance),
-             String(format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",
-                    statistics.spectrumDistance, spectrum.slope, source.spectrum.slope))
-        flag(.copyCorrelation, threshold(.copyCorrelation, copy), String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))
+        flag(
+            .histogramDistance, threshold(.histogramDistance, histogram),
+            String(format: "histogram distance to the source %.4f", histogram))
+        flag(
+            .spectrumDistance, threshold(.spectrumDistance, statistics.spectrumDistance),
+            String(
+                format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",
+                statistics.spectrumDistance, spectrum.slope, source.spectrum.slope))
+        flag(
+            .copyCorrelation, threshold(.copyCorrelation, copy),
+            String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))
         if let target = job.parameters.equalize {
             // The targets must hold in the file as written (quantisation moves them by < 1/255).
             let lumaStatistics = statistics.luminance
-            if abs(lumaStatistics.mean - target.meanLuminance) > 2.0 / 255 || abs(lumaStatistics.rmsContrast - target.rmsContrast) > 0.01 {
-                flag(.equalize, .fail, String(format: "mean luminance %.4f and RMS contrast %.4f miss the equalisation targets %.4f and %.4f",
-                                               lumaStatistics.mean, lumaStatistics.rmsContrast, target.meanLuminance, target.rmsContrast))
+            if abs(lumaStatistics.mean - target.meanLuminance) > 2.0 / 255
+                || abs(lumaStatistics.rmsContrast - target.rmsContrast) > 0.01
+            {
+                flag(
+                    .equalize, .fail,
+                    String(
+                        format: "mean luminance %.4f and RMS contrast %.4f miss the equalisation targets %.4f and %.4f",
+                        lumaStatistics.mean, lumaStatistics.rmsContrast, target.meanLuminance, target.rmsContrast))
             }
         }
         if let loss = statistics.gramLoss {
             let what = job.parameters.model.isNetwork ? "Gram" : "Portilla–Simoncelli"
-            flag(.gramLoss, threshold(.gramLoss, loss.total), String(format: "%@ loss to the source %.4g", what, loss.total))
+            flag(
+                .gramLoss, threshold(.gramLoss, loss.total),
+                String(format: "%@ loss to the source %.4g", what, loss.total))
         }
-        return StimulusMeasurement(statistics: statistics, pixels: pixels, lumaHistogram: Self.coarseHistogram(luma),
-                                   spectrum: spectrum.amplitudes, lossTrace: record?.convergence?.lossTrace ?? [])
     }
 
     /// The `convergence` check: L_final / L_start as recorded, against the thresholds (fail
     /// defaults to the model's own requirement, so a job the synthesis called not converged fails).
-    func checkConvergence(_ record: StimulusRecord, statistics: inout StimulusStatistics,
-                          flag: (ValidationStatistic, FindingLevel, String) -> Void) {
+    func checkConvergence(
+        _ record: StimulusRecord, statistics: inout StimulusStatistics,
+        flag: (ValidationStatistic, FindingLevel, String) -> Void
+    ) {
         guard let convergence = record.convergence else {
-            flag(.convergence, .warn, "no convergence record (written by an older texstim): cannot tell whether the synthesis converged")
+            flag(
+                .convergence, .warn,
+                "no convergence record (written by an older texstim): cannot tell whether the synthesis converged")
             return
         }
         let ratio = record.loss.initial.total > 0 ? record.loss.final.total / record.loss.initial.total : .infinity
@@ -148,9 +214,12 @@ struct StimulusValidator {
         var threshold = thresholds[.convergence] ?? Threshold(warn: nil, fail: nil)
         threshold.fail = threshold.fail ?? 1 / convergence.requiredReduction
         let level = ratio.isFinite ? threshold.level(ratio) : .fail
-        let detail = String(format: "loss fell %.4g → %.4g (%.3g of the start) in %d iterations; stopped: %@",
-                            record.loss.initial.total, record.loss.final.total, ratio, record.iterations, convergence.stopReason)
-        flag(.convergence, convergence.converged ? level : .fail, (convergence.converged ? "slow convergence: " : "not converged: ") + detail)
+        let detail = String(
+            format: "loss fell %.4g → %.4g (%.3g of the start) in %d iterations; stopped: %@",
+            record.loss.initial.total, record.loss.final.total, ratio, record.iterations, convergence.stopReason)
+        flag(
+            .convergence, convergence.converged ? level : .fail,
+            (convergence.converged ? "slow convergence: " : "not converged: ") + detail)
     }
 
     /// A 64-bin luma histogram for plots.
@@ -165,49 +234,73 @@ struct StimulusValidator {
 
     /// Size, bit depth, greyness and provenance (job id, source and weights hashes).
     /// `record` is the provenance embedded in the file (nil when absent or unreadable).
-    func checkFile(_ job: StimulusJob, image: DecodedImage, record: StimulusRecord?, path: String,
-                   flag: (ValidationStatistic, FindingLevel, String) -> Void) {
+    func checkFile(
+        _ job: StimulusJob, image: DecodedImage, record: StimulusRecord?, path: String,
+        flag: (ValidationStatistic, FindingLevel, String) -> Void
+    ) {
         let p = job.parameters
-        if image.bitDepth != p.bitDepth { flag(.file, .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)") }
+        if image.bitDepth != p.bitDepth {
+            flag(.file, .fail, "bit depth \(image.bitDepth), the manifest asks for \(p.bitDepth)")
+        }
         if let side = p.outputSize ?? p.size, image.pixels.shape.height != side || image.pixels.shape.width != side {
-            flag(.file, .fail, "size \(image.pixels.shape.width)×\(image.pixels.shape.height), the manifest asks for \(side)×\(side)")
+            flag(
+                .file, .fail,
+                "size \(image.pixels.shape.width)×\(image.pixels.shape.height), the manifest asks for \(side)×\(side)")
         }
         if p.grey && image.pixels.shape.channels == 3 {
             let m = image.pixels.shape.positions
-            let differing = (0..<m).filter { image.pixels.data[$0] != image.pixels.data[m + $0] || image.pixels.data[$0] != image.pixels.data[2 * m + $0] }.count
-            if differing > 0 { flag(.grey, .fail, "grey stimulus has \(differing) pixels with R, G and B not all equal") }
+            let differing = (0..<m).filter {
+                image.pixels.data[$0] != image.pixels.data[m + $0]
+                    || image.pixels.data[$0] != image.pixels.data[2 * m + $0]
+            }.count
+            if differing > 0 {
+                flag(.grey, .fail, "grey stimulus has \(differing) pixels with R, G and B not all equal")
+            }
         }
         if !p.grey && image.pixels.shape.channels == 1 { flag(.file, .fail, "grey file for a colour condition") }
         guard let record else {
             flag(.provenance, .fail, "no texstim provenance in the file")
             return
         }
-        for disagreement in StimulusAgreement.recordAgainstJob(record, job: job, setName: plan.manifest.name, file: path)
-            + StimulusAgreement.selfContradictions(record, file: path) {
+        for disagreement in StimulusAgreement.recordAgainstJob(
+            record, job: job, setName: plan.manifest.name, file: path)
+            + StimulusAgreement.selfContradictions(record, file: path)
+        {
             flag(.provenance, .fail, "\(disagreement.field): \(disagreement.message)")
         }
         // The plan hashed the source and weights files on disk once; no need to hash them per stimulus.
         if job.sourceSha256 != record.source.sha256 {
-            flag(.source, .fail, "source \(job.sourcePath) changed after generation "
-                 + "(SHA-256 \(job.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
+            flag(
+                .source, .fail,
+                "source \(job.sourcePath) changed after generation "
+                    + "(SHA-256 \(job.sourceSha256.prefix(12))…, recorded \(record.source.sha256.prefix(12))…)")
         }
         if let recorded = record.model.weightsSha256, let current = p.weightsSha256, current != recorded {
-            flag(.weights, .fail, "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
+            flag(
+                .weights, .fail,
+                "weights \(job.weightsPath ?? record.model.weightsPath ?? "file") changed after generation")
         }
     }
 
     /// The sidecar against the PNG: present, a texstim record, the PNG's SHA-256, the same provenance.
-    func agreement(_ job: StimulusJob, bytes: Data?, path: String,
-                   flag: (ValidationStatistic, FindingLevel, String) -> Void) {
+    func agreement(
+        _ job: StimulusJob, bytes: Data?, path: String,
+        flag: (ValidationStatistic, FindingLevel, String) -> Void
+    ) {
         let sidecarPath = SynthesisJob.sidecarPath(for: path)
         switch StimulusAgreement.sidecar(of: path) {
         case .failure(let problem): flag(.sidecar, .fail, "\(problem.file): \(problem.message)")
         case .success(let sidecar):
             guard let bytes else { return }
             if sidecar.pngSha256 == nil {
-                flag(.sidecar, .warn, "\(sidecarPath): records no SHA-256 of the PNG (written by an older texstim): cannot tell it is this PNG's")
+                flag(
+                    .sidecar, .warn,
+                    "\(sidecarPath): records no SHA-256 of the PNG (written by an older texstim): cannot tell it is this PNG's"
+                )
             }
-            for disagreement in StimulusAgreement.pngAgainstSidecar(bytes, path: path, sidecar: sidecar, sidecarPath: sidecarPath) {
+            for disagreement in StimulusAgreement.pngAgainstSidecar(
+                bytes, path: path, sidecar: sidecar, sidecarPath: sidecarPath)
+            {
                 flag(.sidecar, .fail, "\(disagreement.field): \(disagreement.message)")
             }
         }
@@ -221,12 +314,14 @@ struct StimulusValidator {
         let p = job.parameters
         if objectives[key] == nil {
             if let model = plan.model(for: job) {
-                objectives[key] = try? TextureObjective(model: model, source: source.pixels,
-                                                        terms: model.terms(layers: p.layers ?? [], weights: p.layerWeights),
-                                                        spectrum: p.spectrumWeight.map { SpectrumSetting(weight: $0, grey: p.grey) })
+                objectives[key] = try? TextureObjective(
+                    model: model, source: source.pixels,
+                    terms: model.terms(layers: p.layers ?? [], weights: p.layerWeights),
+                    spectrum: p.spectrumWeight.map { SpectrumSetting(weight: $0, grey: p.grey) })
             } else {
-                objectives[key] = try? PortillaSimoncelliObjective(source: source.pixels,
-                                                                   settings: p.portillaSimoncelli ?? .init())
+                objectives[key] = try? PortillaSimoncelliObjective(
+                    source: source.pixels,
+                    settings: p.portillaSimoncelli ?? .init())
             }
         }
         guard let objective = objectives[key] else { return nil }

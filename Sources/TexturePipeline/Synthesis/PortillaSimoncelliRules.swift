@@ -26,49 +26,66 @@ public enum PortillaSimoncelliRules {
     }
 
     /// Every rule `parameters` (resolved) break for a prepared source of height × width.
-    public static func problems(_ parameters: StimulusParameters, height: Int, width: Int,
-                                preset: String? = nil) -> [Problem] {
+    public static func problems(
+        _ parameters: StimulusParameters, height: Int, width: Int,
+        preset: String? = nil
+    ) -> [Problem] {
         var problems: [Problem] = []
         let settings = parameters.portillaSimoncelli ?? PortillaSimoncelliSettings()
         if !parameters.grey {
-            problems.append(Problem(key: "grey", value: "false",
-                                    message: "the Portilla–Simoncelli statistics are of one grey image (plenoptic's model "
-                                        + "is greyscale; texstim has no colour version)",
-                                    hint: "set grey: true (--grey) to synthesise the source's Rec. 709 luma"))
+            problems.append(
+                Problem(
+                    key: "grey", value: "false",
+                    message: "the Portilla–Simoncelli statistics are of one grey image (plenoptic's model "
+                        + "is greyscale; texstim has no colour version)",
+                    hint: "set grey: true (--grey) to synthesise the source's Rec. 709 luma"))
         }
-        for (key, given) in [("layers", parameters.layers.map { $0.joined(separator: ",") }), ("preset", preset),
-                             ("layer_weights", parameters.layerWeights.map { $0.map { "\($0)" }.joined(separator: ",") }),
-                             ("spectrum_weight", parameters.spectrumWeight.map { "\($0)" })] {
+        for (key, given) in [
+            ("layers", parameters.layers.map { $0.joined(separator: ",") }), ("preset", preset),
+            ("layer_weights", parameters.layerWeights.map { $0.map { "\($0)" }.joined(separator: ",") }),
+            ("spectrum_weight", parameters.spectrumWeight.map { "\($0)" }),
+        ] {
             guard let given else { continue }
-            problems.append(Problem(key: key, value: given,
-                                    message: "model portilla-simoncelli has no layers or spectrum term (it matches statistics)",
-                                    hint: "remove \(key); choose statistic groups with statistics: [...] (--statistics)"))
+            problems.append(
+                Problem(
+                    key: key, value: given,
+                    message: "model portilla-simoncelli has no layers or spectrum term (it matches statistics)",
+                    hint: "remove \(key); choose statistic groups with statistics: [...] (--statistics)"))
         }
         if let problem = settings.statisticsProblem {
-            problems.append(Problem(key: "statistics", value: settings.statistics.joined(separator: ","),
-                                    message: problem, hint: "use plenoptic's group names, e.g. pixel_statistics"))
+            problems.append(
+                Problem(
+                    key: "statistics", value: settings.statistics.joined(separator: ","),
+                    message: problem, hint: "use plenoptic's group names, e.g. pixel_statistics"))
         }
         do { try settings.check(height: height, width: width) } catch {
             // The model's message is "rule. Hint: fix".
             let parts = error.description.components(separatedBy: " Hint: ")
-            problems.append(Problem(key: "size", value: "\(width)×\(height)",
-                                    message: parts[0].hasSuffix(".") ? String(parts[0].dropLast()) : parts[0],
-                                    hint: parts.count > 1 ? parts[1] : "set size (--size) to a side the rule allows"))
+            problems.append(
+                Problem(
+                    key: "size", value: "\(width)×\(height)",
+                    message: parts[0].hasSuffix(".") ? String(parts[0].dropLast()) : parts[0],
+                    hint: parts.count > 1 ? parts[1] : "set size (--size) to a side the rule allows"))
         }
         if let output = parameters.outputSize, output != height || output != width {
-            problems.append(Problem(key: "output_size", value: "\(output)",
-                                    message: "the statistics are matched at the source's size, \(width)×\(height) "
-                                        + "(the model's masks and statistics depend on the size, as in plenoptic)",
-                                    hint: "drop output_size, or set size: \(output) to prepare the source at that size"))
+            problems.append(
+                Problem(
+                    key: "output_size", value: "\(output)",
+                    message: "the statistics are matched at the source's size, \(width)×\(height) "
+                        + "(the model's masks and statistics depend on the size, as in plenoptic)",
+                    hint: "drop output_size, or set size: \(output) to prepare the source at that size"))
         }
         return problems
     }
 
     /// The first problem as the error a synthesis throws (the CLI's option names the key).
-    static func check(_ parameters: StimulusParameters, height: Int, width: Int,
-                      preset: String?) throws(PipelineError) {
+    static func check(
+        _ parameters: StimulusParameters, height: Int, width: Int,
+        preset: String?
+    ) throws(PipelineError) {
         guard let problem = problems(parameters, height: height, width: width, preset: preset).first else { return }
-        throw .invalidArgument(name: "--" + problem.key.replacingOccurrences(of: "_", with: "-"), value: problem.value,
-                               hint: "\(problem.message); \(problem.hint)")
+        throw .invalidArgument(
+            name: "--" + problem.key.replacingOccurrences(of: "_", with: "-"), value: problem.value,
+            hint: "\(problem.message); \(problem.hint)")
     }
 }

@@ -60,8 +60,10 @@ public enum SynthesisJob {
 
     /// Synthesises and writes OUT.png, then OUT.json (each atomically; provenance last).
     /// All inputs are checked before any work starts; nothing is written on failure.
-    public static func run(_ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
-                           shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesisOutcome {
+    public static func run(
+        _ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
+        shouldContinue: () -> Bool = { true }
+    ) throws(PipelineError) -> SynthesisOutcome {
         try checkArguments(request)
         do { try ImageFile.checkWritable(path: request.outputPath) } catch { throw .image(error) }
         try OutputGuard.check(request)
@@ -69,18 +71,23 @@ public enum SynthesisJob {
         return try write(stimulus, to: request.outputPath)
     }
 
-    public static func write(_ stimulus: SynthesizedStimulus, to pngPath: String) throws(PipelineError) -> SynthesisOutcome {
+    public static func write(
+        _ stimulus: SynthesizedStimulus, to pngPath: String
+    ) throws(PipelineError) -> SynthesisOutcome {
         let jsonPath = sidecarPath(for: pngPath)
         do {
             try ImageFile.writeAtomically(stimulus.png, to: pngPath)
             try ImageFile.writeAtomically(Data((stimulus.record.json() + "\n").utf8), to: jsonPath)
         } catch { throw .image(error) }
-        return SynthesisOutcome(record: stimulus.record, pngPath: pngPath, jsonPath: jsonPath, warnings: stimulus.warnings)
+        return SynthesisOutcome(
+            record: stimulus.record, pngPath: pngPath, jsonPath: jsonPath, warnings: stimulus.warnings)
     }
 
     /// Runs the synthesis and encodes the PNG in memory (used by `run` and by `reproduce`).
-    public static func synthesize(_ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
-                                  shouldContinue: () -> Bool = { true }) throws(PipelineError) -> SynthesizedStimulus {
+    public static func synthesize(
+        _ request: SynthesisRequest, progress: (SynthesisProgress) -> Void = { _ in },
+        shouldContinue: () -> Bool = { true }
+    ) throws(PipelineError) -> SynthesizedStimulus {
         try checkArguments(request)
         let sourceBytes: Data, source: DecodedImage
         do {
@@ -90,21 +97,25 @@ public enum SynthesisJob {
         let synthesisModel = try SynthesisModel.of(request)
         let asked = request.parameters
         // The prepared source's shape, known before it is made: the memory check comes first.
-        let preparedShape = asked.size.map { Shape(3, $0, $0) }
+        let preparedShape =
+            asked.size.map { Shape(3, $0, $0) }
             ?? Shape(3, source.pixels.shape.height, source.pixels.shape.width)
         let parameters = try resolve(request, model: synthesisModel, sourceShape: preparedShape)
         let height = asked.outputSize ?? preparedShape.height, width = asked.outputSize ?? preparedShape.width
         if case .network(let loaded) = synthesisModel {
-            try checkMemory(request, model: loaded.model, layers: parameters.layers ?? [], source: preparedShape,
-                            output: Shape(3, height, width))
+            try checkMemory(
+                request, model: loaded.model, layers: parameters.layers ?? [], source: preparedShape,
+                output: Shape(3, height, width))
         }
-        let prepared = ImagePreparation.prepareSource(source.pixels, size: asked.size, crop: asked.crop,
-                                                      grey: asked.grey)
+        let prepared = ImagePreparation.prepareSource(
+            source.pixels, size: asked.size, crop: asked.crop,
+            grey: asked.grey)
         var initImage: Tensor?
         var warnings = source.warnings
         if !asked.grey && PixelStatistics.isGrey(source.pixels) {
-            warnings.append("\(request.sourcePath): the source is grey (R = G = B within one code value) but the synthesis is in colour, "
-                            + "which can tint it. Hint: pass --grey")
+            warnings.append(
+                "\(request.sourcePath): the source is grey (R = G = B within one code value) but the synthesis is in colour, "
+                    + "which can tint it. Hint: pass --grey")
         }
         if let initPath = asked.initImage {
             let decoded: DecodedImage
@@ -114,19 +125,22 @@ public enum SynthesisJob {
             initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)
             warnings += decoded.warnings
         }
-        let (objective, result) = try optimise(parameters, request: request, model: synthesisModel, prepared: prepared,
-                                               options: SynthesisOptions(parameters, height: height, width: width,
-                                                                         initImage: initImage),
-                                               progress: progress, shouldContinue: shouldContinue)
+        let (objective, result) = try optimise(
+            parameters, request: request, model: synthesisModel, prepared: prepared,
+            options: SynthesisOptions(
+                parameters, height: height, width: width,
+                initImage: initImage),
+            progress: progress, shouldContinue: shouldContinue)
         var final = result
         var equalizeClamped: Double?
         if let equalize = parameters.equalize {
             do { (final.pixels, equalizeClamped) = try equalize.apply(result.pixels) } catch { throw .synthesis(error) }
         }
-        var record = ProvenanceBuilder.record(request, parameters: parameters, source: source,
-                                              sourceSHA256: SHA256.hex(sourceBytes),
-                                              model: synthesisModel.description(request: request, objective: objective),
-                                              result: final)
+        var record = ProvenanceBuilder.record(
+            request, parameters: parameters, source: source,
+            sourceSHA256: SHA256.hex(sourceBytes),
+            model: synthesisModel.description(request: request, objective: objective),
+            result: final)
         record.postprocessing.equalizeClampedFraction = equalizeClamped
         var withoutTiming = record
         withoutTiming.timing = nil
@@ -143,47 +157,59 @@ public enum SynthesisJob {
     /// weight resolved (from the preset, else the model's default layers) and the weights' SHA-256
     /// filled in; a SHA-256 the request asks for (a reproduced record's) must be the loaded
     /// weights'. Portilla–Simoncelli's: its settings filled in and its rules checked.
-    static func resolve(_ request: SynthesisRequest, model: SynthesisModel,
-                        sourceShape: Shape) throws(PipelineError) -> StimulusParameters {
+    static func resolve(
+        _ request: SynthesisRequest, model: SynthesisModel,
+        sourceShape: Shape
+    ) throws(PipelineError) -> StimulusParameters {
         switch model {
         case .network(let loaded): return try resolve(request, model: loaded.model, sourceShape: sourceShape)
         case .portillaSimoncelli:
             let parameters = PortillaSimoncelliRules.resolved(request.parameters)
-            try PortillaSimoncelliRules.check(parameters, height: sourceShape.height, width: sourceShape.width,
-                                              preset: request.preset)
+            try PortillaSimoncelliRules.check(
+                parameters, height: sourceShape.height, width: sourceShape.width,
+                preset: request.preset)
             return parameters
         }
     }
 
-    static func resolve(_ request: SynthesisRequest, model: any TextureModel,
-                        sourceShape: Shape) throws(PipelineError) -> StimulusParameters {
+    static func resolve(
+        _ request: SynthesisRequest, model: any TextureModel,
+        sourceShape: Shape
+    ) throws(PipelineError) -> StimulusParameters {
         var parameters = request.parameters
         if let expected = parameters.weightsSha256, expected != model.weightsSHA256 {
-            throw .invalidArgument(name: request.weightsPath ?? ModelCatalog.defaultWeightsPath(),
-                                   value: "SHA-256 \(model.weightsSHA256 ?? "none")",
-                                   hint: "the parameters ask for the weights with SHA-256 \(expected); use that file")
+            throw .invalidArgument(
+                name: request.weightsPath ?? ModelCatalog.defaultWeightsPath(),
+                value: "SHA-256 \(model.weightsSHA256 ?? "none")",
+                hint: "the parameters ask for the weights with SHA-256 \(expected); use that file")
         }
         parameters.weightsSha256 = model.weightsSHA256
-        let layers = try LayerSelection.resolve(model: model, layers: parameters.layers, preset: request.preset,
-                                                sourceShape: sourceShape)
+        let layers = try LayerSelection.resolve(
+            model: model, layers: parameters.layers, preset: request.preset,
+            sourceShape: sourceShape)
         if let weights = parameters.layerWeights, weights.count != layers.count {
-            throw .invalidArgument(name: "--layer-weights", value: weights.map { "\($0)" }.joined(separator: ","),
-                                   hint: "give one weight per layer (\(layers.count))")
+            throw .invalidArgument(
+                name: "--layer-weights", value: weights.map { "\($0)" }.joined(separator: ","),
+                hint: "give one weight per layer (\(layers.count))")
         }
         parameters.layers = layers
-        parameters.spectrumWeight = parameters.spectrumWeight
+        parameters.spectrumWeight =
+            parameters.spectrumWeight
             ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:))
         return parameters
     }
 
     /// The objective of the resolved `parameters` and the optimisation's result.
-    static func optimise(_ parameters: StimulusParameters, request: SynthesisRequest, model: SynthesisModel,
-                         prepared: Tensor, options: SynthesisOptions, progress: (SynthesisProgress) -> Void,
-                         shouldContinue: () -> Bool) throws(PipelineError) -> (any SynthesisObjective, SynthesisResult) {
+    static func optimise(
+        _ parameters: StimulusParameters, request: SynthesisRequest, model: SynthesisModel,
+        prepared: Tensor, options: SynthesisOptions, progress: (SynthesisProgress) -> Void,
+        shouldContinue: () -> Bool
+    ) throws(PipelineError) -> (any SynthesisObjective, SynthesisResult) {
         let objective = try model.objective(parameters, request: request, prepared: prepared)
         do {
-            let result = try TextureSynthesizer.synthesize(objective: objective, options: options, progress: progress,
-                                                           shouldContinue: shouldContinue)
+            let result = try TextureSynthesizer.synthesize(
+                objective: objective, options: options, progress: progress,
+                shouldContinue: shouldContinue)
             return (objective, result)
         } catch .cancelled {
             throw .cancelled
@@ -191,36 +217,45 @@ public enum SynthesisJob {
     }
 
     /// Refuses, before the networks are made, a synthesis whose estimated peak memory is above the machine's.
-    static func checkMemory(_ request: SynthesisRequest, model: any TextureModel, layers: [String], source: Shape, output: Shape) throws(PipelineError) {
-        let estimate = SynthesisMemory.estimate(model: model, layers: layers, source: source, output: output,
-                                                grey: request.parameters.grey, threads: request.threads,
-                                                memory: request.parameters.optimizer.memory)
-        let detail = "model \(model.name), source \(source.width)×\(source.height), stimulus \(output.width)×\(output.height), "
+    static func checkMemory(
+        _ request: SynthesisRequest, model: any TextureModel, layers: [String], source: Shape, output: Shape
+    ) throws(PipelineError) {
+        let estimate = SynthesisMemory.estimate(
+            model: model, layers: layers, source: source, output: output,
+            grey: request.parameters.grey, threads: request.threads,
+            memory: request.parameters.optimizer.memory)
+        let detail =
+            "model \(model.name), source \(source.width)×\(source.height), stimulus \(output.width)×\(output.height), "
             + "layers \(layers.joined(separator: ",")), \(request.threads) thread\(request.threads == 1 ? "" : "s")"
-        try MachineMemory.require(estimate.bytes, for: request.sourcePath, detail: detail,
-                                  hint: "use a smaller --size or --output-size (memory grows with the side squared), or shallower layers")
+        try MachineMemory.require(
+            estimate.bytes, for: request.sourcePath, detail: detail,
+            hint: "use a smaller --size or --output-size (memory grows with the side squared), or shallower layers")
     }
 
     static func checkArguments(_ request: SynthesisRequest) throws(PipelineError) {
         let parameters = request.parameters
         guard request.outputPath.lowercased().hasSuffix(".png") else {
-            throw .invalidArgument(name: "--out", value: request.outputPath, hint: "the output file name must end in .png")
+            throw .invalidArgument(
+                name: "--out", value: request.outputPath, hint: "the output file name must end in .png")
         }
         for (name, value) in [("--size", parameters.size), ("--output-size", parameters.outputSize)] {
             if let value, value < 1 || value > request.maxSide {
-                throw .invalidArgument(name: name, value: "\(value)", hint: "use a side between 1 and \(request.maxSide) pixels")
+                throw .invalidArgument(
+                    name: name, value: "\(value)", hint: "use a side between 1 and \(request.maxSide) pixels")
             }
         }
         guard parameters.iterations >= 1 else {
-            throw .invalidArgument(name: "--iterations", value: "\(parameters.iterations)",
-                                   hint: "use at least 1 iteration")
+            throw .invalidArgument(
+                name: "--iterations", value: "\(parameters.iterations)",
+                hint: "use at least 1 iteration")
         }
         guard parameters.bitDepth == 8 || parameters.bitDepth == 16 else {
             throw .invalidArgument(name: "--bit-depth", value: "\(parameters.bitDepth)", hint: "use 8 or 16")
         }
         if let beta = parameters.spectrumWeight, !(beta >= 0 && beta.isFinite) {
-            throw .invalidArgument(name: "--spectrum-weight", value: "\(beta)",
-                                   hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
+            throw .invalidArgument(
+                name: "--spectrum-weight", value: "\(beta)",
+                hint: "use a weight β ≥ 0, e.g. 1e6 for vgg19 at 256² (see the README)")
         }
         guard request.threads >= 1 else {
             throw .invalidArgument(name: "--threads", value: "\(request.threads)", hint: "use at least 1 thread")

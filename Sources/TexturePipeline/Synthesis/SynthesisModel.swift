@@ -16,32 +16,41 @@ public enum SynthesisModel: Sendable {
     /// The request's model: its `loadedModel` (a set's cache), else loaded by name.
     static func of(_ request: SynthesisRequest) throws(PipelineError) -> SynthesisModel {
         guard request.parameters.model.isNetwork else { return .portillaSimoncelli }
-        if let model = request.loadedModel { return .network(LoadedModel(model: model, weights: request.weightsOrigin)) }
+        if let model = request.loadedModel {
+            return .network(LoadedModel(model: model, weights: request.weightsOrigin))
+        }
         do {
-            return .network(try ModelLoader.load(request.parameters.model.rawValue, weightsPath: request.weightsPath,
-                                                 allowUnverified: request.allowUnverifiedWeights))
+            return .network(
+                try ModelLoader.load(
+                    request.parameters.model.rawValue, weightsPath: request.weightsPath,
+                    allowUnverified: request.allowUnverifiedWeights))
         } catch { throw PipelineError(error) }
     }
 
     /// The objective of resolved `parameters` for the prepared source (3, H, W).
-    func objective(_ parameters: StimulusParameters, request: SynthesisRequest,
-                   prepared: Tensor) throws(PipelineError) -> any SynthesisObjective {
+    func objective(
+        _ parameters: StimulusParameters, request: SynthesisRequest,
+        prepared: Tensor
+    ) throws(PipelineError) -> any SynthesisObjective {
         switch self {
         case .network(let loaded):
             let model = loaded.model
             let spectrum = parameters.spectrumWeight.map { SpectrumSetting(weight: $0, grey: parameters.grey) }
             do {
-                return try TextureObjective(model: model, source: prepared,
-                                            terms: model.terms(layers: parameters.layers ?? [],
-                                                               weights: parameters.layerWeights),
-                                            threads: request.threads, convolution: request.convolution.algorithm,
-                                            spectrum: spectrum)
+                return try TextureObjective(
+                    model: model, source: prepared,
+                    terms: model.terms(
+                        layers: parameters.layers ?? [],
+                        weights: parameters.layerWeights),
+                    threads: request.threads, convolution: request.convolution.algorithm,
+                    spectrum: spectrum)
             } catch { throw .synthesis(error) }
         case .portillaSimoncelli:
             let settings = parameters.portillaSimoncelli ?? PortillaSimoncelliSettings()
             do { return try PortillaSimoncelliObjective(source: prepared, settings: settings) } catch {
-                throw .invalidArgument(name: "--size", value: "\(prepared.shape.width)×\(prepared.shape.height)",
-                                       hint: error.description)
+                throw .invalidArgument(
+                    name: "--size", value: "\(prepared.shape.width)×\(prepared.shape.height)",
+                    hint: error.description)
             }
         }
     }
@@ -52,17 +61,19 @@ public enum SynthesisModel: Sendable {
         case .network(let loaded):
             let model = loaded.model, textureObjective = objective as? TextureObjective
             return ModelDescription(
-                record: .init(name: model.name,
-                              weightsPath: model.weightsSHA256 == nil
-                                ? nil : (request.weightsPath ?? ModelCatalog.defaultWeightsPath()),
-                              weightsSha256: model.weightsSHA256, weightsOrigin: loaded.weights?.description,
-                              verification: loaded.weights?.label),
+                record: .init(
+                    name: model.name,
+                    weightsPath: model.weightsSHA256 == nil
+                        ? nil : (request.weightsPath ?? ModelCatalog.defaultWeightsPath()),
+                    weightsSha256: model.weightsSHA256, weightsOrigin: loaded.weights?.description,
+                    verification: loaded.weights?.label),
                 modelInput: model.preprocessing.rawValue, layers: textureObjective?.terms ?? [],
                 spectrumWeight: textureObjective?.spectrum?.weight,
                 greyVariable: "grey pixels v in [0, 1]; the model sees (v, v, v), ∂L/∂v is the sum over channels")
         case .portillaSimoncelli:
             return ModelDescription(
-                record: .init(name: ModelName.portillaSimoncelli.rawValue), modelInput: "grey plane in [0, 1] (Rec. 709 luma)",
+                record: .init(name: ModelName.portillaSimoncelli.rawValue),
+                modelInput: "grey plane in [0, 1] (Rec. 709 luma)",
                 layers: [], spectrumWeight: nil,
                 greyVariable: "grey pixels v in [0, 1]; the statistics are of v itself (double precision)")
         }

@@ -37,16 +37,20 @@ public enum TextureComparison {
         } catch { throw .image(error) }
         let model: any TextureModel
         do {
-            model = try ModelLoader.load(request.model.rawValue, weightsPath: request.weightsPath,
-                                         allowUnverified: request.allowUnverifiedWeights).model
+            model = try ModelLoader.load(
+                request.model.rawValue, weightsPath: request.weightsPath,
+                allowUnverified: request.allowUnverifiedWeights
+            ).model
         } catch { throw PipelineError(error) }
         let source = ImagePreparation.rgb(a.pixels)
-        let layers = try LayerSelection.resolve(model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
+        let layers = try LayerSelection.resolve(
+            model: model, layers: request.layers, preset: request.preset, sourceShape: source.shape)
         do {
             let beta = request.spectrumWeight ?? request.preset.flatMap(LayerPresets.spectrumWeight(for:))
-            let objective = try TextureObjective(model: model, source: source, terms: model.terms(layers: layers), threads: request.threads,
-                                                 convolution: request.convolution.algorithm,
-                                                 spectrum: beta.map { SpectrumSetting(weight: $0, grey: false) })
+            let objective = try TextureObjective(
+                model: model, source: source, terms: model.terms(layers: layers), threads: request.threads,
+                convolution: request.convolution.algorithm,
+                spectrum: beta.map { SpectrumSetting(weight: $0, grey: false) })
             let other = ImagePreparation.rgb(b.pixels)
             try objective.checkSize(other.shape)
             return objective.loss(pixels: other)

@@ -17,21 +17,28 @@ public enum ValidationHTML {
     ///   - reportPath: where the report will be written (links to the stimuli are relative to it).
     ///   - sourcePixels: a source's pixels as its synthesis saw them (prepared: size, crop, grey),
     ///     for the grid; nil when they cannot be had (shown as unreadable).
-    public static func render(_ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
-                              sourcePixels: (String) -> Tensor?) -> String {
-        render(report, conditions: conditions, sources: sources, reportPath: reportPath,
-               thumbnails: ReportThumbnails(report, sources: sources, sourcePixels: sourcePixels))
+    public static func render(
+        _ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
+        sourcePixels: (String) -> Tensor?
+    ) -> String {
+        render(
+            report, conditions: conditions, sources: sources, reportPath: reportPath,
+            thumbnails: ReportThumbnails(report, sources: sources, sourcePixels: sourcePixels))
     }
 
     /// The report from thumbnails already made (ValidationOutput shares them with contact_sheet.png).
-    public static func render(_ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
-                              thumbnails: ReportThumbnails) -> String {
+    public static func render(
+        _ report: ValidationReport, conditions: [String], sources: [String], reportPath: String,
+        thumbnails: ReportThumbnails
+    ) -> String {
         let colours = conditionColours(conditions)
         let folder = (reportPath as NSString).deletingLastPathComponent
         var html = header(report) + findingsTable(report.findings, folder: folder)
-        html += OverviewGrid.render(report, conditions: conditions, sources: sources, colours: colours,
-                                    thumbnails: thumbnails, folder: folder)
-        html += "<h2>Set: mean luminance × RMS contrast</h2>"
+        html += OverviewGrid.render(
+            report, conditions: conditions, sources: sources, colours: colours,
+            thumbnails: thumbnails, folder: folder)
+        html +=
+            "<h2>Set: mean luminance × RMS contrast</h2>"
             + scatter(report, conditions: conditions, colours: colours)
         html += conditionTable(report.conditions)
         for source in sources {
@@ -42,8 +49,9 @@ public enum ValidationHTML {
 
     /// Condition name → colour, in the manifest's order (the palette repeats after 8).
     static func conditionColours(_ conditions: [String]) -> [String: String] {
-        Dictionary(conditions.enumerated().map { ($1, SVGPlot.palette[$0 % SVGPlot.palette.count]) },
-                   uniquingKeysWith: { first, _ in first })
+        Dictionary(
+            conditions.enumerated().map { ($1, SVGPlot.palette[$0 % SVGPlot.palette.count]) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     static let style = """
@@ -79,7 +87,8 @@ public enum ValidationHTML {
                 + "\(SVGPlot.escape((finding.file as NSString).lastPathComponent))</a></td><td>\(finding.statistic)</td>"
                 + "<td>\(SVGPlot.escape(finding.message))</td></tr>"
         }
-        return "<h2>Findings</h2><div class=\"scroll\"><table class=\"findings\"><tr><th>level</th><th>file</th><th>statistic</th>"
+        return
+            "<h2>Findings</h2><div class=\"scroll\"><table class=\"findings\"><tr><th>level</th><th>file</th><th>statistic</th>"
             + "<th>message</th></tr>" + rows.joined() + "</table></div>"
     }
 
@@ -89,9 +98,10 @@ public enum ValidationHTML {
             guard let t = s.statistics, let k = conditions.firstIndex(of: s.condition) else { return nil }
             return SVGPlot.ScatterPoint(x: t.luminance.mean, y: t.luminance.rmsContrast, condition: k, label: s.jobId)
         }
-        return SVGPlot.scatter(points, conditions: conditions.map { ($0, colours[$0]!) },
-                               title: "each stimulus, coloured by condition", xLabel: "mean luminance",
-                               yLabel: "RMS contrast")
+        return SVGPlot.scatter(
+            points, conditions: conditions.map { ($0, colours[$0]!) },
+            title: "each stimulus, coloured by condition", xLabel: "mean luminance",
+            yLabel: "RMS contrast")
             + "<p>Conditions are size-coded (the first the largest ring) so that stimuli at the same spot "
             + "show as concentric rings rather than hiding each other; positions are exact, not jittered.</p>"
     }
@@ -99,8 +109,9 @@ public enum ValidationHTML {
     static func conditionTable(_ conditions: [ConditionSummary]) -> String {
         "<table><tr><th>condition</th><th>stimuli</th><th>mean luminance</th><th>RMS contrast</th></tr>"
             + conditions.map {
-                String(format: "<tr><td>%@</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>",
-                       SVGPlot.escape($0.condition), $0.stimuli, $0.meanLuminance, $0.rmsContrast)
+                String(
+                    format: "<tr><td>%@</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>",
+                    SVGPlot.escape($0.condition), $0.stimuli, $0.meanLuminance, $0.rmsContrast)
             }.joined() + "</table>"
     }
 

@@ -38,9 +38,12 @@ public struct AmplitudeSpectrum: Codable, Sendable, Equatable {
 
     /// Least-squares slope of log A against log r over rings with positive amplitude.
     static func slope(_ amplitudes: [Double]) -> Double {
-        let points = amplitudes.enumerated().filter { $0.element > 0 }.map { (log(Double($0.offset + 1)), log($0.element)) }
+        let points = amplitudes.enumerated().filter { $0.element > 0 }.map {
+            (log(Double($0.offset + 1)), log($0.element))
+        }
         guard points.count >= 2 else { return 0 }
-        let mx = points.map(\.0).reduce(0, +) / Double(points.count), my = points.map(\.1).reduce(0, +) / Double(points.count)
+        let mx = points.map(\.0).reduce(0, +) / Double(points.count),
+            my = points.map(\.1).reduce(0, +) / Double(points.count)
         let covariance = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
         let variance = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
         return variance > 0 ? covariance / variance : 0
@@ -66,7 +69,9 @@ public struct AmplitudeSpectrum: Codable, Sendable, Equatable {
 
     /// In-place DFT of one line (elements start, start + stride, …): radix-2 when count is a
     /// power of two, the direct sum otherwise.
-    public static func transform(_ real: inout [Double], _ imaginary: inout [Double], start: Int, stride: Int, count: Int) {
+    public static func transform(
+        _ real: inout [Double], _ imaginary: inout [Double], start: Int, stride: Int, count: Int
+    ) {
         var re = (0..<count).map { real[start + $0 * stride] }, im = (0..<count).map { imaginary[start + $0 * stride] }
         if count & (count - 1) == 0 { fft(&re, &im) } else { (re, im) = dft(re, im) }
         for i in 0..<count {

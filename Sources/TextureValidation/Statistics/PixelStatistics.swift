@@ -20,16 +20,20 @@ public enum PixelStatistics {
     public static func luma(_ image: Tensor) -> [Double] {
         let m = image.shape.positions
         if image.shape.channels == 1 { return image.data.map(Double.init) }
-        return (0..<m).map { 0.2126 * Double(image.data[$0]) + 0.7152 * Double(image.data[m + $0]) + 0.0722 * Double(image.data[2 * m + $0]) }
+        return (0..<m).map {
+            0.2126 * Double(image.data[$0]) + 0.7152 * Double(image.data[m + $0]) + 0.0722
+                * Double(image.data[2 * m + $0])
+        }
     }
 
     public static func luminance(_ values: [Double]) -> LuminanceStatistics {
         let mean = values.reduce(0, +) / Double(max(values.count, 1))
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count, 1))
         let (low, high) = (values.min() ?? 0, values.max() ?? 0)
-        return LuminanceStatistics(mean: mean, standardDeviation: variance.squareRoot(),
-                                   rmsContrast: mean > 0 ? variance.squareRoot() / mean : 0,
-                                   michelsonContrast: high + low > 0 ? (high - low) / (high + low) : 0)
+        return LuminanceStatistics(
+            mean: mean, standardDeviation: variance.squareRoot(),
+            rmsContrast: mean > 0 ? variance.squareRoot() / mean : 0,
+            michelsonContrast: high + low > 0 ? (high - low) / (high + low) : 0)
     }
 
     /// Mean over pixels of the largest difference between two of R, G and B, in 8-bit code
@@ -70,7 +74,9 @@ public enum PixelStatistics {
     /// Fraction of all samples (every channel) at the lowest and at the highest code value.
     public static func clipping(_ image: Tensor) -> (atMinimum: Double, atMaximum: Double) {
         let count = Double(image.data.count)
-        return (Double(image.data.filter { $0 <= 0 }.count) / count, Double(image.data.filter { $0 >= 1 }.count) / count)
+        return (
+            Double(image.data.filter { $0 <= 0 }.count) / count, Double(image.data.filter { $0 >= 1 }.count) / count
+        )
     }
 
     /// A 256-bin histogram of one channel's values in [0, 1], normalised to sum 1.
@@ -97,7 +103,8 @@ public enum PixelStatistics {
     public static func histogramDistance(_ image: Tensor, _ source: Tensor) -> Double {
         let (m, n) = (image.shape.positions, source.shape.positions)
         return (0..<min(image.shape.channels, source.shape.channels)).map { c in
-            earthMoversDistance(histogram(image.data[(c * m)..<((c + 1) * m)]), histogram(source.data[(c * n)..<((c + 1) * n)]))
+            earthMoversDistance(
+                histogram(image.data[(c * m)..<((c + 1) * m)]), histogram(source.data[(c * n)..<((c + 1) * n)]))
         }.max() ?? 0
     }
 }

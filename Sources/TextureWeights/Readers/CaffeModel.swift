@@ -12,13 +12,17 @@ import Foundation
 
 enum CaffeModel {
     /// name → (weight shape, weight values, bias values) for every layer that has blobs.
-    static func read(_ data: Data, path: String) throws(WeightsError) -> [String: (shape: [Int], weight: [Float], bias: [Float])] {
+    static func read(
+        _ data: Data, path: String
+    ) throws(WeightsError) -> [String: (shape: [Int], weight: [Float], bias: [Float])] {
         let bytes = [UInt8](data)
         var net = ProtobufReader(bytes, range: 0..<bytes.count, path: path)
         var layers: [String: (shape: [Int], weight: [Float], bias: [Float])] = [:]
         while !net.atEnd {
             let field = try net.field()
-            guard let range = field.range, field.wireType == 2, field.number == 100 || field.number == 2 else { continue }
+            guard let range = field.range, field.wireType == 2, field.number == 100 || field.number == 2 else {
+                continue
+            }
             let (nameField, blobField) = field.number == 100 ? (1, 7) : (4, 6)
             var layer = ProtobufReader(bytes, range: range, path: path)
             var name = ""
@@ -34,20 +38,25 @@ enum CaffeModel {
         return layers
     }
 
-    static func blob(_ bytes: [UInt8], _ range: Range<Int>, path: String) throws(WeightsError) -> (shape: [Int], values: [Float]) {
+    static func blob(
+        _ bytes: [UInt8], _ range: Range<Int>, path: String
+    ) throws(WeightsError) -> (shape: [Int], values: [Float]) {
         var reader = ProtobufReader(bytes, range: range, path: path)
         var shape: [Int] = [], legacy = [0, 0, 0, 0], values: [Float] = []
         while !reader.atEnd {
             let field = try reader.field()
             switch (field.number, field.wireType) {
-            case (1...4, 0): legacy[field.number - 1] = try reader.integer(field.value, "blob dimension \(field.number)")
+            case (1...4, 0):
+                legacy[field.number - 1] = try reader.integer(field.value, "blob dimension \(field.number)")
             case (5, 2): values += floats(bytes, field.range!)
             case (5, 5): values += floats(bytes, field.range!)
             case (7, 2):
                 var dims = ProtobufReader(bytes, range: field.range!, path: path)
                 while !dims.atEnd {
                     let dim = try dims.field()
-                    if dim.number == 1 && dim.wireType == 0 { shape.append(try dims.integer(dim.value, "blob shape dimension")) }
+                    if dim.number == 1 && dim.wireType == 0 {
+                        shape.append(try dims.integer(dim.value, "blob shape dimension"))
+                    }
                     if dim.number == 1 && dim.wireType == 2 {
                         var packed = ProtobufReader(bytes, range: dim.range!, path: path)
                         while !packed.atEnd {
@@ -65,7 +74,9 @@ enum CaffeModel {
 
     static func floats(_ bytes: [UInt8], _ range: Range<Int>) -> [Float] {
         stride(from: range.lowerBound, to: range.upperBound - 3, by: 4).map { i in
-            Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+            Float(
+                bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(
+                    bytes[i + 3]) << 24)
         }
     }
 }
