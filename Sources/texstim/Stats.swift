@@ -15,11 +15,16 @@ struct Stats: ParsableCommand {
             + "converted to Rec. 709 luma as texstim's grey mode does. Each side must be divisible by 2^n-scales. "
             + exitCodesHelp)
 
-    @Argument(help: "A PNG or JPEG image.")
+    /// The models whose statistics `stats` prints (argument-parser lists them for a bad value).
+    enum StatisticsModel: String, CaseIterable, ExpressibleByArgument {
+        case portillaSimoncelli = "portilla-simoncelli"
+    }
+
+    @Argument(help: "A PNG or JPEG image.", completion: .file(extensions: imageExtensions))
     var image: String
 
     @Option(help: "Statistics model: portilla-simoncelli (the only one so far).")
-    var model: String = "portilla-simoncelli"
+    var model: StatisticsModel = .portillaSimoncelli
 
     @Option(help: "Pyramid scales.")
     var nScales: Int = 4
@@ -37,9 +42,6 @@ struct Stats: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if model != "portilla-simoncelli" {
-            throw ValidationError("--model must be portilla-simoncelli; got '\(model)'.")
-        }
         if let size, size < 1 { throw ValidationError("--size must be at least 1 pixel; got \(size).") }
     }
 

@@ -26,5 +26,6 @@ import Testing
         #expect(result.error.contains("divisible by 2^n_scales = 8"))
         let unknown = try texstim(["stats", pebbles, "--model", "vgg19"])
         #expect(unknown.status == 2)
+        #expect(unknown.error.contains("portilla-simoncelli"), "argument-parser lists the models stats knows")
     }
 }
