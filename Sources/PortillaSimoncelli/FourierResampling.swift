@@ -7,6 +7,14 @@ import Foundation
 /// where the small spectrum's Nyquist frequency sits are averaged (shrink) or split in halves
 /// (expand), so that the result is real when x is real (for shrink) and the energy is kept.
 enum FourierResampling {
+    /// Where a side of `small` sits in the centred spectrum of a side of `large` (plenoptic's
+    /// indices): start = ⌈large/2 + 1 − small/2⌉, end = ⌈large/2 + small/2⌉; rows (columns)
+    /// start..<end take the small spectrum's 1…, and start − 1 and end its Nyquist row (column).
+    static func window(large: Int, small: Int) -> (start: Int, end: Int) {
+        (Int((Double(large) / 2 + 1 - Double(small) / 2).rounded(.up)),
+         Int((Double(large) / 2 + Double(small) / 2).rounded(.up)))
+    }
+
     /// The (H / f, W / f) plane whose centred spectrum is the centre of x's, times 1 / f²:
     /// small[1:, 1:] = F[y1..<y2, x1..<x2] / f², with y1 = ⌈H/2 + 1 − h/2⌉, y2 = ⌈H/2 + h/2⌉
     /// (h = H / f; likewise for x); row 0 and column 0 of the small spectrum are the averages of
@@ -17,10 +25,7 @@ enum FourierResampling {
             factor > 1 && x.height % factor == 0 && x.width % factor == 0, "shrink \(x.height)×\(x.width) by \(factor)")
         let f = Fourier.centredSpectrum(x).scaled(by: 1 / Double(factor * factor))
         let (h, w) = (x.height / factor, x.width / factor)
-        let y1 = Int((Double(x.height) / 2 + 1 - Double(h) / 2).rounded(.up)),
-            y2 = Int((Double(x.height) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(x.width) / 2 + 1 - Double(w) / 2).rounded(.up)),
-            x2 = Int((Double(x.width) / 2 + Double(w) / 2).rounded(.up))
+        let (y1, y2) = window(large: x.height, small: h), (x1, x2) = window(large: x.width, small: w)
         var small = ComplexPlane(zeros: h, w)
         for y in 1..<h {
             for c in 1..<w { small[y, c] = f[y1 + y - 1, x1 + c - 1] }
@@ -39,10 +44,7 @@ enum FourierResampling {
         precondition(factor > 1)
         let f = Fourier.fftshift(Fourier.fft2(x)).scaled(by: Double(factor * factor))
         let (h, w) = (x.height, x.width), (bigH, bigW) = (x.height * factor, x.width * factor)
-        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)),
-            y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)),
-            x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
+        let (y1, y2) = window(large: bigH, small: h), (x1, x2) = window(large: bigW, small: w)
         var large = ComplexPlane(zeros: bigH, bigW)
         for y in 1..<h {
             for c in 1..<w { large[y1 + y - 1, x1 + c - 1] = f[y, c] }
@@ -70,14 +72,10 @@ enum FourierResampling {
         let dSmall = Fourier.spatialBackward(dOut.complex)
         let (h, w) = (dOut.height, dOut.width)
         precondition(h * factor == height && w * factor == width)
-        let y1 = Int((Double(height) / 2 + 1 - Double(h) / 2).rounded(.up)),
-            y2 = Int((Double(height) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(width) / 2 + 1 - Double(w) / 2).rounded(.up)),
-            x2 = Int((Double(width) / 2 + Double(w) / 2).rounded(.up))
+        let (y1, y2) = window(large: height, small: h), (x1, x2) = window(large: width, small: w)
         var dF = ComplexPlane(zeros: height, width)
         func add(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), _ weight: Double) {
-            let old = dF[y, x]
-            dF[y, x] = (old.re + weight * g.re, old.im + weight * g.im)
+            dF.accumulate(y, x, g, weight: weight)
         }
         for y in 1..<h {
             for c in 1..<w { add(y1 + y - 1, x1 + c - 1, dSmall[y, c], 1) }
@@ -100,14 +98,10 @@ enum FourierResampling {
     static func expandBackward(_ dOut: ComplexPlane, factor: Int) -> ComplexPlane {
         let dLarge = Fourier.spatialBackward(dOut)
         let (bigH, bigW) = (dOut.height, dOut.width), (h, w) = (dOut.height / factor, dOut.width / factor)
-        let y1 = Int((Double(bigH) / 2 + 1 - Double(h) / 2).rounded(.up)),
-            y2 = Int((Double(bigH) / 2 + Double(h) / 2).rounded(.up))
-        let x1 = Int((Double(bigW) / 2 + 1 - Double(w) / 2).rounded(.up)),
-            x2 = Int((Double(bigW) / 2 + Double(w) / 2).rounded(.up))
+        let (y1, y2) = window(large: bigH, small: h), (x1, x2) = window(large: bigW, small: w)
         var dF = ComplexPlane(zeros: h, w)
         func add(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), _ weight: Double) {
-            let old = dF[y, x]
-            dF[y, x] = (old.re + weight * g.re, old.im + weight * g.im)
+            dF.accumulate(y, x, g, weight: weight)
         }
         for y in 1..<h {
             for c in 1..<w { add(y, c, dLarge[y1 + y - 1, x1 + c - 1], 1) }
@@ -130,4 +124,12 @@ enum FourierResampling {
     }
 
     private static func half(_ z: (re: Double, im: Double)) -> (re: Double, im: Double) { (z.re / 2, z.im / 2) }
+}
+
+extension ComplexPlane {
+    /// self[y, x] += weight · g (a gradient spread back over the entries a forward pass read).
+    fileprivate mutating func accumulate(_ y: Int, _ x: Int, _ g: (re: Double, im: Double), weight: Double) {
+        let old = self[y, x]
+        self[y, x] = (old.re + weight * g.re, old.im + weight * g.im)
+    }
 }
