@@ -139,7 +139,6 @@ func naiveProjection(_ x: Tensor, source: Tensor, channels: Int) -> [Double] {
             return (energy, gradient.data)
         }
         let serial = inputs.map(run)
-        let plans = RealFFT2D.plannedSizes
         let mismatches = Counter()
         // 32 evaluations on 8 inputs, each thread with its own buffers and the one shared plan.
         DispatchQueue.concurrentPerform(iterations: inputs.count * 4) { index in
@@ -148,7 +147,8 @@ func naiveProjection(_ x: Tensor, source: Tensor, channels: Int) -> [Double] {
             if energy.bitPattern != expected.0.bitPattern || gradient.map(\.bitPattern) != expected.1.map(\.bitPattern) { mismatches.add() }
         }
         #expect(mismatches.value == 0, "\(mismatches.value) of 32 threaded evaluations differ in their bits")
-        #expect(RealFFT2D.plannedSizes == plans, "the threads made no new plans")
+        // Counted for this size only: other suites plan other sizes in parallel (CI once failed on a global count).
+        #expect(RealFFT2D.timesPlanned(height: side, width: side) == 1, "the threads made no new plans")
         #expect(RealFFT2D.plan(height: side, width: side) === RealFFT2D.plan(height: side, width: side))
     }
 }

@@ -69,23 +69,28 @@ public final class RealFFT2D: @unchecked Sendable {
             texstim_fftw_estimate | texstim_fftw_destroy_input)!
     }
 
-    /// Every plan made so far, by size; the lock also serialises FFTW's planner.
-    private static let cache = Mutex<[Int: RealFFT2D]>([:])
+    /// Every plan made so far, by size, and how many times each size was planned (for tests: once);
+    /// the lock also serialises FFTW's planner.
+    private static let cache = Mutex<(plans: [Int: RealFFT2D], made: [Int: Int])>(([:], [:]))
 
     /// The transform of size H × W (made on first use, then shared). Sides must be ≥ 1.
     public static func plan(height: Int, width: Int) -> RealFFT2D {
         precondition(height >= 1 && width >= 1 && height <= 1 << 16 && width <= 1 << 16, "FFT size \(height)×\(width)")
         let key = height << 20 | width
-        return cache.withLock { plans in
-            if let plan = plans[key] { return plan }
+        return cache.withLock { cache in
+            if let plan = cache.plans[key] { return plan }
             let plan = RealFFT2D(height: height, width: width)
-            plans[key] = plan
+            cache.plans[key] = plan
+            cache.made[key, default: 0] += 1
             return plan
         }
     }
 
-    /// How many sizes have plans (for tests: plans are reused, not remade).
-    public static var plannedSizes: Int { cache.withLock { $0.count } }
+    /// How many times a plan of size H × W was made (for tests: plans are reused, not remade).
+    /// Counted per size, so tests running in parallel on other sizes do not disturb it.
+    public static func timesPlanned(height: Int, width: Int) -> Int {
+        cache.withLock { $0.made[height << 20 | width, default: 0] }
+    }
 
     /// A buffer for an (H, W) real image.
     public func makeRealBuffer() -> FFTBuffer { FFTBuffer(count: height * width) }
