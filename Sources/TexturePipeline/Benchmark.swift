@@ -26,6 +26,10 @@ public struct BenchmarkReport: Codable, Sendable {
     public var threads: Int
     public var sgemmGflopPerSecond: Double
     public var rows: [BenchmarkRow]
+    /// The five Gatys layers' Gram matrices at the largest size, ssyrk against the product kernel.
+    public var gram: [GramBenchmarkRow]
+    /// OpenBLASCheck's warning, if any.
+    public var warnings: [String]
 }
 
 public enum Benchmark {
@@ -36,7 +40,8 @@ public enum Benchmark {
     /// median of `repeats`. GFLOP/s always counts direct-convolution FLOPs, so the algorithms
     /// compare by time.
     /// Then portilla-simoncelli (plenoptic's defaults, a grey plane; one thread, FFTW) at each size.
-    /// `only` (names of models or cutoffs) restricts the cases; nil: all.
+    /// Then the Gram matrices of the five Gatys layers at the largest size (`gram`).
+    /// `only` (names of models or cutoffs, or `gram`) restricts the cases; nil: all.
     public static func run(
         sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
         repeats: Int = 5, warmups: Int = 3, only: [String]? = nil,
@@ -91,10 +96,11 @@ public enum Benchmark {
                 report(row)
             }
         }
+        let gram = only.map { $0.contains("gram") } ?? true ? timeGram(side: sizes.max() ?? 256, threads: threads, repeats: repeats) : []
         return BenchmarkReport(
             cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
             winogradProducts: ProductKernel.machine.rawValue, threads: threads,
-            sgemmGflopPerSecond: sgemm, rows: rows)
+            sgemmGflopPerSecond: sgemm, rows: rows, gram: gram, warnings: OpenBLASCheck.warning().map { [$0] } ?? [])
     }
 
     static func time(

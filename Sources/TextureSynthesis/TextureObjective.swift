@@ -52,7 +52,7 @@ public final class TextureObjective {
         let network = model.makeNetwork(input: input.shape, layers: layers, threads: threads, convolution: convolution)
         loss = TextureLoss(
             terms: terms, sourceFeatures: network.forward(input), threads: threads,
-            products: convolution.products)
+            products: convolution.products, gram: convolution.gram)
         cachedNetwork = network
         spectrum = setting.map { SpectrumConstraint(source: input, channels: $0.grey ? 1 : 3, weight: $0.weight) }
     }

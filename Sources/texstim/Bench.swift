@@ -23,7 +23,8 @@ struct Bench: ParsableCommand {
     var repeats: Int = 5
 
     @Option(help: ArgumentHelp("Only these models or cutoffs, e.g. vgg19-random,pool2,portilla-simoncelli "
-                               + "(a network case needs its model and its cutoff named).", valueName: "name,…"))
+                               + "(a network case needs its model and its cutoff named), or gram (the Gram "
+                               + "matrices by ssyrk and by texstim's kernel).", valueName: "name,…"))
     var only: CommaSeparated<String>?
 
     @Flag(help: "Print the report as JSON.")
@@ -64,10 +65,17 @@ struct Bench: ParsableCommand {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
+            for gram in report.gram {
+                let own = gram.productKernelSeconds.map { String(format: "%.2f ms (%.0f GFLOP/s)", $0 * 1e3, gram.gflop / $0) }
+                print(String(format: "Gram %@ (%d × %d): ssyrk %.2f ms (%.0f GFLOP/s), product kernel %@",
+                             gram.layer, gram.channels, gram.positions, gram.ssyrkSeconds * 1e3,
+                             gram.gflop / gram.ssyrkSeconds, own ?? "not on this CPU"))
+            }
             print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · Winograd products %@ · "
                          + "%d threads · %@",
                          report.sgemmGflopPerSecond, report.blasCore, report.winogradProducts, report.threads,
                          report.cpu))
         }
+        printWarnings(report.warnings)
     }
 }

@@ -22,9 +22,15 @@ public protocol ConvolutionAlgorithm: Sendable {
     /// The code that computes this algorithm's matrix products; the loss computes its Gram
     /// gradient with the same (TextureLoss.products), so one run uses one product kernel.
     var products: ProductKernel { get }
+    /// What computes the loss's Gram matrices (TextureLoss.gram), as asked; `resolved(products:)`
+    /// says what runs.
+    var gram: GramKernel { get }
 }
 
 extension ConvolutionAlgorithm {
+    /// OpenBLAS's ssyrk, unless an algorithm says otherwise (Winograd does).
+    public var gram: GramKernel { .openBLAS }
+
     /// dInput (C, H, W) += ∂L/∂input given dOutput (OC, HO, WO) = ∂L/∂output.
     public func backward(_ layer: Conv2D, dOutput: Tensor, dInput: inout Tensor, scratch: ScratchBuffer, threads: Int) {
         backward(

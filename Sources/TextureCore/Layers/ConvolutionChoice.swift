@@ -12,10 +12,14 @@ public enum ConvolutionChoice: String, Sendable, Codable, CaseIterable {
     /// The faster one; it passes the accuracy bounds against direct (see docs/performance.md).
     public static let `default` = ConvolutionChoice.winograd
 
-    public var algorithm: any ConvolutionAlgorithm {
+    public var algorithm: any ConvolutionAlgorithm { algorithm(gram: nil) }
+
+    /// The algorithm, with Winograd's Gram matrices computed by `gram` (nil: its default, the
+    /// product kernel). `direct` always uses OpenBLAS's ssyrk: it is the reference.
+    public func algorithm(gram: GramKernel?) -> any ConvolutionAlgorithm {
         switch self {
         case .direct: return Im2ColConvolution()
-        case .winograd: return WinogradConvolution()
+        case .winograd: return WinogradConvolution(gram: gram ?? .products)
         }
     }
 }

@@ -35,9 +35,16 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// product kernel too.
     let fallback = Im2ColConvolution(products: ProductKernel.machine)
 
-    public init(workspaceTargetBytes: Int = 2 << 20, workspaceLimitBytes: Int = 48 << 20) {
+    /// What computes the loss's Gram matrices with this algorithm: the product kernel, or
+    /// OpenBLAS's ssyrk to reproduce a record made before the product kernel computed them.
+    public var gram: GramKernel
+
+    public init(
+        workspaceTargetBytes: Int = 2 << 20, workspaceLimitBytes: Int = 48 << 20, gram: GramKernel = .products
+    ) {
         self.workspaceTargetBytes = workspaceTargetBytes
         self.workspaceLimitBytes = workspaceLimitBytes
+        self.gram = gram
     }
 
     public var products: ProductKernel { ProductKernel.machine }

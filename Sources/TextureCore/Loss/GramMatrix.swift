@@ -4,11 +4,22 @@
 // read as an N × M row-major matrix; G is N × N, row-major, symmetric.
 
 public enum GramMatrix {
+    /// G = F Fᵀ / M (N × N, row-major) by `kernel` as resolved for `products`: the product
+    /// kernel (GramMatrix+ProductKernel.swift) or OpenBLAS (below). Neither's bits depend on `threads`.
+    public static func compute(
+        _ features: Tensor, threads: Int = 1, kernel: GramKernel = .openBLAS, products: ProductKernel = .machine
+    ) -> [Float] {
+        switch kernel.resolved(products: products) {
+        case .products: return computeWithProductKernel(features, threads: threads, kernel: products)
+        case .openBLAS: return computeWithOpenBLAS(features, threads: threads)
+        }
+    }
+
     /// G = F Fᵀ / M with half the multiply–adds of sgemm, then mirrored. With F split into top
     /// rows T and bottom rows B, G = [T Tᵀ, T Bᵀ; ·, B Bᵀ]: two ssyrk calls and one sgemm of equal
     /// cost, run on two threads when `threads` > 1. The split never depends on `threads`, so
     /// neither do the bits.
-    public static func compute(_ features: Tensor, threads: Int = 1) -> [Float] {
+    static func computeWithOpenBLAS(_ features: Tensor, threads: Int) -> [Float] {
         let n = features.shape.channels, m = features.shape.positions
         var gram = [Float](repeating: 0, count: n * n)
         let half = n / 2, alpha = 1 / Float(m)

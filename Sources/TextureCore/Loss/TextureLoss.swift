@@ -49,17 +49,22 @@ public struct TextureLoss: Sendable {
     let threads: Int
     /// The kernel of the Gram gradient's product: the convolution algorithm's (its `products`).
     let products: ProductKernel
+    /// What computes the Gram matrices (the convolution algorithm's `gram`).
+    let gram: GramKernel
 
     /// Builds the loss from the source's features (one tensor per term, in order).
     public init(
         terms: [LayerTerm], sourceFeatures: [Tensor], threads: Int = 1,
-        products: ProductKernel = .openBLAS
+        products: ProductKernel = .openBLAS, gram: GramKernel = .openBLAS
     ) {
         precondition(terms.count == sourceFeatures.count)
         self.terms = terms
         self.threads = threads
         self.products = products
-        self.targets = sourceFeatures.map { GramMatrix.compute($0, threads: threads) }
+        self.gram = gram
+        self.targets = sourceFeatures.map {
+            GramMatrix.compute($0, threads: threads, kernel: gram, products: products)
+        }
         self.scales = zip(terms, targets).map { term, target in
             let n = Double(Int(Double(target.count).squareRoot()))
             switch term.normalization {
@@ -88,7 +93,7 @@ public struct TextureLoss: Sendable {
         var layers: [String: Double] = [:]
         var total = 0.0
         for (index, term) in terms.enumerated() {
-            let gram = GramMatrix.compute(features[index], threads: threads)
+            let gram = GramMatrix.compute(features[index], threads: threads, kernel: gram, products: products)
             let target = targets[index]
             var difference = [Float](repeating: 0, count: gram.count)
             var squares = 0.0

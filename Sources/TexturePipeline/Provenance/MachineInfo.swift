@@ -14,11 +14,17 @@ public enum MachineInfo {
         return "unknown"
     }
 
-    public static func record(threads: Int, convolution: ConvolutionChoice) -> StimulusRecord.Machine {
-        StimulusRecord.Machine(
+    /// The machine facts of a run with `convolution` and, for Winograd, the Gram kernel asked
+    /// for (nil: the default); `gram` records what ran.
+    public static func record(
+        threads: Int, convolution: ConvolutionChoice, gram: GramKernel? = nil
+    ) -> StimulusRecord.Machine {
+        let algorithm = convolution.algorithm(gram: gram)
+        return StimulusRecord.Machine(
             cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
             convolution: convolution,
-            winogradProducts: convolution == .winograd ? ProductKernel.machine.rawValue : nil)
+            winogradProducts: convolution == .winograd ? ProductKernel.machine.rawValue : nil,
+            gram: algorithm.gram.resolved(products: algorithm.products))
     }
 
     /// Peak resident set size of this process in bytes (getrusage; Linux reports KiB).

@@ -48,7 +48,8 @@ enum ProvenanceBuilder {
                 requestedSize: p.outputSize, width: result.pixels.shape.width,
                 height: result.pixels.shape.height,
                 channels: result.pixels.shape.channels, bitDepth: p.bitDepth),
-            machine: MachineInfo.record(threads: request.threads, convolution: request.convolution),
+            machine: MachineInfo.record(
+                threads: request.threads, convolution: request.convolution, gram: request.gram),
             timing: .init(
                 seconds: result.seconds, secondsPerIteration: result.seconds / Double(max(1, result.iterations)),
                 created: MachineInfo.timestamp()))

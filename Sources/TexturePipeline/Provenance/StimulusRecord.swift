@@ -97,6 +97,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         /// What computed Winograd's matrix products (texstim-avx512 or openblas; they differ in
         /// the last bits). Only with winograd; absent in records written before it was recorded.
         public var winogradProducts: String?
+        /// What computed the Gram matrices (GramKernel: openblas-ssyrk or product-kernel); absent
+        /// in records written before the product kernel computed them, which used ssyrk.
+        public var gram: GramKernel? = nil
     }
 
     /// The stimulus's place in a manifest's set; absent for a single `texstim synthesize`.

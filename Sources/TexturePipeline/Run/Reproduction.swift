@@ -208,6 +208,7 @@ public enum Reproduction {
         request.allowUnverifiedWeights = true
         request.threads = record.machine.threads
         request.convolution = record.machine.convolution ?? .direct
+        request.gram = record.machine.gram ?? .openBLAS
         request.job = record.job
         request.job?.parameters = nil
         return request

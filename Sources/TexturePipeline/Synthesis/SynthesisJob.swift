@@ -27,6 +27,9 @@ public struct SynthesisRequest: Sendable {
     public var threads = 1
     /// The convolution algorithm; it changes the last bits, not the statistics (recorded in provenance).
     public var convolution = ConvolutionChoice.default
+    /// What computes Winograd's Gram matrices (nil: the product kernel); `reproduce` sets the
+    /// recorded one. `direct` always uses OpenBLAS.
+    public var gram: GramKernel?
     public var maxSide = ImageFile.defaultMaxSide
     /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
     public var job: StimulusRecord.Job?

@@ -1,0 +1,84 @@
+// GramKernelTests: the Gram matrix on texstim's product kernel against the definition, its thread independence.
+
+import Testing
+import TextureCore
+
+@testable import TextureCore
+
+@Suite struct GramKernelTests {
+    /// The product kernels that run our own code on this CPU (none: the suite checks the fallback).
+    static let ownKernels = ProductKernel.allCases.filter(\.runsOwnCode)
+
+    /// Shapes across the edges: one channel or position, N not a multiple of 6 or 16, several
+    /// chunks of positions (N = 70 → 928 per chunk) with a short last one.
+    static let shapes: [(channels: Int, height: Int, width: Int)] = [
+        (1, 1, 1), (2, 1, 2), (7, 3, 5), (16, 4, 4), (70, 40, 50), (130, 17, 19), (64, 64, 64),
+    ]
+
+    @Test func matchesTheDefinitionOnEveryShape() throws {
+        try #require(!Self.ownKernels.isEmpty, "this CPU has no own product kernel: GramMatrix uses ssyrk")
+        for kernel in Self.ownKernels {
+            for (index, shape) in Self.shapes.enumerated() {
+                let features = randomTensor(
+                    Shape(shape.channels, shape.height, shape.width), seed: 60 + UInt64(index), offset: 0.3)
+                let fast = GramMatrix.compute(features, threads: 2, kernel: .products, products: kernel)
+                let naive = GramMatrix.naive(features)
+                let largest = naive.map(abs).max() ?? 0
+                let difference = maxAbs(zip(fast, naive).map { $0 - $1 })
+                print("Gram \(kernel.rawValue) \(shape): max difference \(difference) of \(largest)")
+                #expect(difference <= 2e-6 * max(largest, 1e-30), "\(kernel) \(shape)")
+                // Symmetric exactly: the lower triangle is the upper one mirrored.
+                let n = shape.channels
+                for i in 0..<n { for j in 0..<i { #expect(fast[i * n + j] == fast[j * n + i]) } }
+            }
+        }
+    }
+
+    @Test func bitsDoNotDependOnTheThreadCount() throws {
+        try #require(!Self.ownKernels.isEmpty, "this CPU has no own product kernel: GramMatrix uses ssyrk")
+        let features = randomTensor(Shape(96, 48, 48), seed: 71)
+        for kernel in Self.ownKernels {
+            let one = GramMatrix.compute(features, threads: 1, kernel: .products, products: kernel)
+            for threads in [2, 3, 8] {
+                let many = GramMatrix.compute(features, threads: threads, kernel: .products, products: kernel)
+                #expect(many.map(\.bitPattern) == one.map(\.bitPattern), "\(kernel), \(threads) threads")
+            }
+        }
+    }
+
+    @Test func theRowSplitCoversEveryRowOnceWithEqualShares() {
+        for n in [1, 3, 64, 512] {
+            for parts in [1, 2, 3, 5] {
+                let ranges = (0..<parts).map { GramMatrix.balancedRows(part: $0, of: parts, channels: n) }
+                #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == n)
+                for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+                guard n >= 64 else { continue }
+                // Each part holds about 1/parts of the upper triangle's N(N+1)/2 elements.
+                let shares = ranges.map { range in range.reduce(0) { $0 + (n - $1) } }
+                let total = Double(n * (n + 1) / 2)
+                for share in shares { #expect(abs(Double(share) / total - 1 / Double(parts)) < 0.02, "\(n) \(parts)") }
+            }
+        }
+    }
+
+    @Test(arguments: [(3, 4), (8, 8), (13, 21), (16, 9)])
+    func transposeMatchesTheDefinition(rows: Int, columns: Int) {
+        // Whole 8 × 8 vector blocks, the right and bottom edges, and a row stride wider than a row.
+        let stride = columns + 3
+        let a = (0..<(rows * stride)).map { Float($0) }
+        var out = [Float](repeating: -1, count: rows * columns)
+        a.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { o in
+                GramMatrix.transpose(a.baseAddress!, rows: rows, columns: columns, rowStride: stride, into: o.baseAddress!)
+            }
+        }
+        for p in 0..<columns { for j in 0..<rows { #expect(out[p * rows + j] == a[j * stride + p], "[\(p)][\(j)]") } }
+    }
+
+    @Test func winogradAsksForTheProductKernelAndDirectForSsyrk() {
+        #expect(ConvolutionChoice.winograd.algorithm.gram == .products)
+        #expect(ConvolutionChoice.winograd.algorithm(gram: .openBLAS).gram == .openBLAS)
+        #expect(ConvolutionChoice.direct.algorithm(gram: .products).gram == .openBLAS)
+        #expect(GramKernel.products.resolved(products: .openBLAS) == .openBLAS)
+    }
+}
