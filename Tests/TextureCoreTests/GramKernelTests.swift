@@ -27,8 +27,10 @@ import TextureCore
                 let naive = GramMatrix.naive(features)
                 let largest = naive.map(abs).max() ?? 0
                 let difference = maxAbs(zip(fast, naive).map { $0 - $1 })
-                print("Gram \(kernel.rawValue) \(shape): max difference \(difference) of \(largest)")
-                #expect(difference <= 2e-6 * max(largest, 1e-30), "\(kernel) \(shape)")
+                let ssyrk = maxAbs(zip(GramMatrix.compute(features, threads: 2), naive).map { $0 - $1 })
+                print("Gram \(kernel.rawValue) \(shape): max difference \(difference) of \(largest) (ssyrk: \(ssyrk))")
+                // Runs of 256 positions, as accurate as ssyrk (whole 16384-position chains erred 2e-6).
+                #expect(difference <= 1e-6 * max(largest, 1e-30), "\(kernel) \(shape)")
                 // Symmetric exactly: the lower triangle is the upper one mirrored.
                 let n = shape.channels
                 for i in 0..<n { for j in 0..<i { #expect(fast[i * n + j] == fast[j * n + i]) } }
