@@ -119,6 +119,14 @@ public struct ApertureWindow: Codable, Sendable, Equatable {
     /// inside the image (else the image's own border is a hard edge), the ramp inside the
     /// aperture, and at least one pixel must keep its full weight.
     public func problem(height imageHeight: Int, width imageWidth: Int) -> String? {
+        // A record edited by hand reaches here without the manifest's checks.
+        let sides = [radius, width, height].compactMap { $0 }
+        guard ramp.isFinite, ramp >= 0, sides.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            return "ramp, radius and size must be finite numbers of pixels (ramp ≥ 0, radius and size > 0)"
+        }
+        if case .value(let value) = background, !(value >= 0 && value <= 1) {
+            return "background \(value) is outside [0, 1]"
+        }
         let extent = extent(height: imageHeight, width: imageWidth)
         let size = "the \(imageWidth)×\(imageHeight) px stimulus"
         switch shape {

@@ -61,6 +61,13 @@ import TextureSynthesis
             .hasPrefix("ramp 20.0 px is not smaller than the radius") == true)
         #expect(ApertureWindow(shape: .rectangle, width: 70, height: 20, ramp: 4).problem(height: 64, width: 64)?
             .hasPrefix("size 70.0×20.0 px does not fit") == true)
+        // Values only an edited record can hold.
+        let message = "ramp, radius and size must be finite numbers of pixels (ramp ≥ 0, radius and size > 0)"
+        #expect(ApertureWindow(shape: .circle, ramp: .nan).problem(height: 64, width: 64) == message)
+        #expect(ApertureWindow(shape: .circle, ramp: -1).problem(height: 64, width: 64) == message)
+        #expect(ApertureWindow(shape: .rectangle, width: 0, height: 9, ramp: 1).problem(height: 64, width: 64) == message)
+        #expect(ApertureWindow(shape: .circle, ramp: 1, background: .value(2)).problem(height: 64, width: 64)
+            == "background 2.0 is outside [0, 1]")
         // Ramp < radius, but no pixel centre within radius − ramp = 0.5 of (32, 32) on an even side.
         #expect(ApertureWindow(shape: .circle, radius: 8, ramp: 7.5).problem(height: 64, width: 64)?
             .hasPrefix("no pixel of the 64×64 px stimulus keeps its full weight") == true)
