@@ -3,7 +3,9 @@
 // One affine map p' = a·p + b applied to every channel, with a = target RMS · target mean / SD(Y)
 // and b = target mean − a · mean(Y), where Y is Rec. 709 luma. Luma is linear in R, G, B, so Y'
 // has exactly the target mean and SD / mean = the target RMS contrast, and hue is unchanged.
-// Values that land outside [0, 1] are handled by the clipping policy.
+// Values that land outside [0, 1] are handled by the clipping policy. With an aperture window the
+// statistics are those of the window's plateau (the texture that stays as it is; SHINE measures
+// inside a mask the same way), and clamped values are counted where the window leaves any weight.
 
 import TextureCore
 
@@ -25,9 +27,16 @@ public struct Equalization: Codable, Sendable, Equatable {
         self.clipping = clipping
     }
 
-    /// The equalised image and the fraction of values clamped.
-    public func apply(_ pixels: Tensor) throws(SynthesisError) -> (Tensor, Double) {
-        let luma = ImagePreparation.luma(ImagePreparation.rgb(pixels)).data.map(Double.init)
+    /// The equalised image and the fraction of values clamped. With `window`, the mean and SD
+    /// are measured on its plateau and the fraction counts the samples of positions it shows.
+    public func apply(_ pixels: Tensor, within window: ApertureWindow? = nil) throws(SynthesisError) -> (Tensor, Double)
+    {
+        var luma = ImagePreparation.luma(ImagePreparation.rgb(pixels)).data.map(Double.init)
+        let shown = window?.weights(height: pixels.shape.height, width: pixels.shape.width).map { $0 > 0 }
+        if let window {
+            let plateau = window.plateau(height: pixels.shape.height, width: pixels.shape.width)
+            luma = luma.indices.filter { plateau[$0] }.map { luma[$0] }
+        }
         let mean = luma.reduce(0, +) / Double(luma.count)
         let deviation = (luma.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(luma.count)).squareRoot()
         guard deviation > 0 else {
@@ -36,13 +45,17 @@ public struct Equalization: Codable, Sendable, Equatable {
         }
         let a = rmsContrast * meanLuminance / deviation, b = meanLuminance - a * mean
         var output = pixels
-        var clamped = 0
+        var clamped = 0, counted = 0
+        let m = pixels.shape.positions
         for i in output.data.indices {
             let value = a * Double(output.data[i]) + b
-            if value < 0 || value > 1 { clamped += 1 }
+            if shown?[i % m] ?? true {
+                counted += 1
+                if value < 0 || value > 1 { clamped += 1 }
+            }
             output.data[i] = Float(min(max(value, 0), 1))
         }
-        let fraction = Double(clamped) / Double(output.data.count)
+        let fraction = Double(clamped) / Double(max(counted, 1))
         if clamped > 0 && clipping == .fail {
             throw .invalidSetting(
                 name: "equalize", value: String(format: "%.2f%% of values outside [0, 1]", 100 * fraction),

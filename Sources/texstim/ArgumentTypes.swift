@@ -1,4 +1,4 @@
-// ArgumentTypes: how option values are parsed: the library's enums, presets, shards and comma-separated lists.
+// ArgumentTypes: how option values are parsed: the library's enums, presets, shards, windows, comma-separated lists.
 //
 // Every value argument-parser can check is checked there, so a bad one gets its message ("The
 // value 'x' is invalid for '--model <model>'") with the allowed values, and exit 2.
@@ -7,6 +7,7 @@ import ArgumentParser
 import Foundation
 import TextureCore
 import TexturePipeline
+import TextureSynthesis
 import TextureWeights
 
 /// File extensions of the images texstim reads (for shell completion).
@@ -17,8 +18,9 @@ let manifestExtensions = ["yaml", "yml"]
 extension ModelName: ExpressibleByArgument {}
 
 extension ConvolutionChoice: ExpressibleByArgument {
-    static let help = ArgumentHelp("Convolution algorithm: winograd (faster) or direct (im2col, the reference); "
-                                   + "recorded in provenance.", valueName: "direct|winograd")
+    static let help = ArgumentHelp(
+        "Convolution algorithm: winograd (faster) or direct (im2col, the reference); "
+            + "recorded in provenance.", valueName: "direct|winograd")
 }
 
 extension WeightsFormat: ExpressibleByArgument {}
@@ -58,6 +60,18 @@ extension Shard: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 
     public var defaultValueDescription: String { description }
+}
+
+/// `--window circle:ramp=16,…`: the message of a bad value names the key and the rule.
+extension ApertureWindow {
+    static func argument(_ text: String) throws -> ApertureWindow {
+        do throws(PipelineError) { return try ApertureWindow(text: text) } catch {
+            guard case .invalidArgument(_, let value, let hint) = error else {
+                throw ValidationError(error.description)
+            }
+            throw ValidationError(value == text ? hint : "\(value): \(hint)")
+        }
+    }
 }
 
 /// A comma-separated list, e.g. `--sizes 128,256` or `--layers conv1_1,pool1`: every item must

@@ -83,6 +83,14 @@ struct StimulusOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "PNG bit depth: 8 or 16.")
     var bitDepth: Int = StimulusParameters().bitDepth
 
+    @Option(help: ArgumentHelp("An aperture over a background grey, applied after equalisation: circle or rectangle, "
+                               + "then ramp=PX (the raised-cosine edge inside the aperture; 0: hard), radius=PX "
+                               + "(circle; default half the side), size=W or WxH (rectangle; default the image), "
+                               + "background=mean|V (default mean: the texture's mean luma), e.g. circle:ramp=16.",
+                               valueName: "shape:ramp=PX,…"),
+            transform: ApertureWindow.argument)
+    var window: ApertureWindow?
+
     @Option(help: "Start from this image instead of noise.", completion: .file(extensions: imageExtensions))
     var initImage: String?
 
@@ -122,7 +130,7 @@ struct StimulusOptions: ParsableArguments {
         StimulusParameters(model: modelOptions.model, layers: modelOptions.layers?.values,
                            spectrumWeight: modelOptions.spectrumWeight, size: size, outputSize: outputSize, grey: grey,
                            initImage: initImage, iterations: iterations, seed: seed, histogramMatch: histogramMatch,
-                           bitDepth: bitDepth,
+                           bitDepth: bitDepth, window: window,
                            stopping: StoppingRules(window: stopWindow, relativeChange: stopRelativeChange,
                                                    lossTarget: lossTarget),
                            portillaSimoncelli: try? portillaSimoncelli.settings(for: modelOptions.model))

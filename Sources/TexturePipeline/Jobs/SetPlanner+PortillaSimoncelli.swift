@@ -12,6 +12,7 @@ extension SetPlanner.Planning {
         (parameters.layers, parameters.layerWeights) = (condition.layers, condition.layerWeights)
         parameters.spectrumWeight = condition.spectrumWeight
         parameters.equalize = manifest.equalization
+        parameters.window = manifest.window
         parameters = PortillaSimoncelliRules.resolved(parameters)
         var reported: Set<String> = []
         // A weights path from `defaults` (a vgg19 set with a PS condition) is not this model's; one

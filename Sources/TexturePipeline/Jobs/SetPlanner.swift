@@ -83,6 +83,7 @@ public enum SetPlanner {
             else { continue }
             planning.expand(condition, index: index, settings: settings, model: model)
         }
+        planning.checkWindow()
         let manifest = planning.manifest
         for (source, problem) in nameLengthProblems(manifest) {
             planning.report(source.mark, "\(source.keyPath)", problem.0, hint: problem.1)
@@ -195,6 +196,7 @@ public enum SetPlanner {
             var parameters = settings.applied(to: StimulusParameters())
             (parameters.weightsSha256, parameters.layerWeights) = (model.weightsSHA256, condition.layerWeights)
             parameters.equalize = manifest.equalization
+            parameters.window = manifest.window
             parameters.spectrumWeight =
                 condition.spectrumWeight
                 ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))

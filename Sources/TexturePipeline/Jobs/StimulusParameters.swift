@@ -42,6 +42,10 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
     public var bitDepth: Int
     /// Equalisation of mean luminance and RMS contrast, after histogram matching (nil: none).
     public var equalize: Equalization?
+    /// An aperture with a raised-cosine edge over a background grey, after equalisation (nil:
+    /// none). Records without it (all before it existed) decode to nil, and nil is not written, so
+    /// a stimulus without a window keeps the bytes it had.
+    public var window: ApertureWindow?
     /// Stopping rules besides the iteration limit (empty: none, the reference setting).
     public var stopping: StoppingRules
     /// L-BFGS-B's memory m, factr and pgtol, exactly as the optimiser is given them.
@@ -52,13 +56,17 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
     public var portillaSimoncelli: PortillaSimoncelliSettings?
 
     /// The defaults of `texstim synthesize` and of a manifest: the embedded model, 1000
-    /// iterations, seed 0, 8-bit colour, no post-processing, the reference optimiser settings.
-    public init(model: ModelName = ModelCatalog.defaultModel, weightsSha256: String? = nil, layers: [String]? = nil,
-                layerWeights: [Double]? = nil, spectrumWeight: Double? = nil, size: Int? = nil, crop: Bool = true,
-                outputSize: Int? = nil, grey: Bool = false, initImage: String? = nil, iterations: Int = 1000,
-                seed: UInt64 = 0, histogramMatch: Bool = false, bitDepth: Int = 8, equalize: Equalization? = nil,
-                stopping: StoppingRules = StoppingRules(), optimizer: OptimizerSettings = OptimizerSettings(),
-                portillaSimoncelli: PortillaSimoncelliSettings? = nil) {
+    /// iterations, seed 0, 8-bit colour, no post-processing (no equalisation, no window), the
+    /// reference optimiser settings.
+    public init(
+        model: ModelName = ModelCatalog.defaultModel, weightsSha256: String? = nil, layers: [String]? = nil,
+        layerWeights: [Double]? = nil, spectrumWeight: Double? = nil, size: Int? = nil, crop: Bool = true,
+        outputSize: Int? = nil, grey: Bool = false, initImage: String? = nil, iterations: Int = 1000,
+        seed: UInt64 = 0, histogramMatch: Bool = false, bitDepth: Int = 8, equalize: Equalization? = nil,
+        window: ApertureWindow? = nil, stopping: StoppingRules = StoppingRules(),
+        optimizer: OptimizerSettings = OptimizerSettings(),
+        portillaSimoncelli: PortillaSimoncelliSettings? = nil
+    ) {
         self.model = model
         self.weightsSha256 = weightsSha256
         self.layers = layers
@@ -74,6 +82,7 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
         self.histogramMatch = histogramMatch
         self.bitDepth = bitDepth
         self.equalize = equalize
+        self.window = window
         self.stopping = stopping
         self.optimizer = optimizer
         self.portillaSimoncelli = portillaSimoncelli
@@ -84,9 +93,10 @@ extension SynthesisOptions {
     /// The optimiser's part of `parameters`, for a stimulus of height × width starting from
     /// `initImage` (the decoded `parameters.initImage`).
     public init(_ parameters: StimulusParameters, height: Int, width: Int, initImage: Tensor?) {
-        self.init(height: height, width: width, iterations: parameters.iterations, seed: parameters.seed,
-                  grey: parameters.grey, histogramMatch: parameters.histogramMatch, initImage: initImage,
-                  optimizer: parameters.optimizer)
+        self.init(
+            height: height, width: width, iterations: parameters.iterations, seed: parameters.seed,
+            grey: parameters.grey, histogramMatch: parameters.histogramMatch, initImage: initImage,
+            optimizer: parameters.optimizer)
         stopping = parameters.stopping
     }
 }

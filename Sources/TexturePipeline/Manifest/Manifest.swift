@@ -171,6 +171,10 @@ public struct Manifest: Sendable {
     public var samples: Int
     /// `postprocess: {equalize: …}`: applied to every stimulus after histogram matching.
     public var equalization: Equalization?
+    /// `postprocess: {window: …}`: the aperture applied to every stimulus after equalisation, and
+    /// where it was written (the planner reports a window that does not fit a stimulus there).
+    public var window: ApertureWindow?
+    public var windowMark: ManifestMark?
     /// Threshold overrides from the `validate:` block.
     public var validation: [String: Threshold] = [:]
 

@@ -9,6 +9,8 @@
 //   sources: [{id, path} | {glob}]  paths relative to the manifest file
 //   conditions: [{name, preset} | {name, layers, layer_weights}] + spectrum_weight + any defaults key as override
 //   samples: syntheses per source × condition
+//   postprocess: {equalize: {mean_luminance, rms_contrast, clipping}, window: {shape, radius | size, ramp,
+//                 background}} (ManifestReader+Window.swift)
 //   validate: {…} reserved for the validators (must be a mapping)
 
 import Foundation
@@ -115,17 +117,24 @@ public enum ManifestReader {
         let conditions = top["conditions"].map { conditionList($0, &fields) } ?? []
         let samples = top["samples"].flatMap { fields.integer($0, "samples", minimum: 1, maximum: 10_000) }
         let validation = top["validate"].map { thresholds($0, &fields) } ?? [:]
-        let equalization = top["postprocess"].flatMap { equalizationBlock($0, &fields) }
+        let postprocess = top["postprocess"].flatMap {
+            fields.mapping($0, "postprocess", allowed: ["equalize", "window"])
+        }
+        let equalization = postprocess?["equalize"].flatMap { equalizationBlock($0, &fields) }
+        let window = postprocess?["window"].flatMap { windowBlock($0, &fields) }
         guard let name, let seed, let samples else { return nil }
-        return Manifest(
+        var manifest = Manifest(
             path: path, sha256: sha256, version: Manifest.currentVersion, name: name, seed: seed, output: output,
             defaults: defaults, sources: sources, conditions: conditions, samples: samples, equalization: equalization,
             validation: validation)
+        manifest.window = window
+        manifest.windowMark = postprocess?["window"].map { fields.mark($0) }
+        return manifest
     }
 
-    /// `postprocess: {equalize: {mean_luminance: m, rms_contrast: c, clipping: fail | clip}}`.
-    static func equalizationBlock(_ node: Node, _ fields: inout YAMLFields) -> Equalization? {
-        guard let block = fields.mapping(node, "postprocess", allowed: ["equalize"]), let equalize = block["equalize"],
+    /// `postprocess.equalize: {mean_luminance: m, rms_contrast: c, clipping: fail | clip}`.
+    static func equalizationBlock(_ equalize: Node, _ fields: inout YAMLFields) -> Equalization? {
+        guard
             let entries = fields.mapping(
                 equalize, "postprocess.equalize", allowed: ["mean_luminance", "rms_contrast", "clipping"])
         else { return nil }

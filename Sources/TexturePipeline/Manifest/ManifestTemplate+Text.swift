@@ -71,6 +71,8 @@ extension ManifestTemplate {
         samples: 2                 # syntheses per source × condition (different seeds)
         # postprocess: {equalize: {mean_luminance: 0.45, rms_contrast: 0.25, clipping: fail}}   # equal luminance and
                                    # contrast for every stimulus, after histogram matching
+        # postprocess: {window: {shape: circle, ramp: 16, background: mean}}   # fade into a grey surround through
+                                   # a circular aperture (half the side) with a 16 px raised-cosine edge
         # validate: {copy_correlation: {warn: 0.85, fail: 0.95}}   # thresholds of `texstim validate`'s checks
 
         """

@@ -16,7 +16,7 @@ enum ProvenanceBuilder {
         let p = parameters
         let stimulusFolder = (request.outputPath as NSString).deletingLastPathComponent
         return StimulusRecord(
-            job: request.job, parameters: p,
+            recordFormatVersion: StimulusRecord.formatVersion(for: p), job: request.job, parameters: p,
             source: .init(
                 path: request.sourcePath, sha256: sourceSHA256, width: source.pixels.shape.width,
                 height: source.pixels.shape.height, bitDepth: source.bitDepth,
@@ -43,7 +43,7 @@ enum ProvenanceBuilder {
                 afterHistogramMatching: result.histogramMatchedLoss),
             postprocessing: .init(
                 histogramMatch: p.histogramMatch, clampedFraction: result.clampedFraction,
-                equalize: p.equalize),
+                equalize: p.equalize, window: p.window),
             output: .init(
                 requestedSize: p.outputSize, width: result.pixels.shape.width,
                 height: result.pixels.shape.height,

@@ -6,13 +6,21 @@
 // Format 2 adds `parameters`, the StimulusParameters that made the stimulus (what resume
 // compares and `reproduce` decodes); the other blocks describe the run. Format 1 records (no
 // `parameters`) are read through `stimulusParameters()` (StimulusParameters+FormatOne.swift).
+// Format 3 is format 2 with `parameters.window`: only windowed stimuli are written in it.
 
 import Foundation
 import TextureCore
 import TextureSynthesis
 
 public struct StimulusRecord: Codable, Sendable, Equatable {
-    public static let currentFormatVersion = 2
+    public static let currentFormatVersion = 3
+
+    /// The format a record of these parameters is written in: 3 for a windowed stimulus (a
+    /// texstim that reads format 2 would drop `parameters.window` and regenerate it without the
+    /// window, so it is told to refuse the record), 2 for every other, whose bytes stay as they were.
+    public static func formatVersion(for parameters: StimulusParameters) -> Int {
+        parameters.window == nil ? 2 : currentFormatVersion
+    }
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name = "texstim"
@@ -76,6 +84,10 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var clampedFraction: Double
         public var equalize: Equalization?
         public var equalizeClampedFraction: Double?
+        /// The aperture window as asked (absent: none), and the background grey it used: the
+        /// `background` value, or with `mean` the figure it resolved to.
+        public var window: ApertureWindow? = nil
+        public var windowBackground: Double? = nil
     }
 
     public struct Output: Codable, Sendable, Equatable {

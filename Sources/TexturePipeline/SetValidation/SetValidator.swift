@@ -73,7 +73,9 @@ public enum SetValidator {
                 result.lumaHistogram = measured.lumaHistogram
                 result.spectrum = measured.spectrum
                 result.lossTrace = measured.lossTrace
-                if let pixels = measured.pixels { lumas[job.id] = PixelStatistics.luma(pixels) }
+                if let pixels = measured.pixels {
+                    lumas[job.id] = measured.comparedLuma ?? PixelStatistics.luma(pixels)
+                }
             }
             results.append(result)
         }

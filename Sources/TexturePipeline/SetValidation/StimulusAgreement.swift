@@ -103,6 +103,7 @@ public enum StimulusAgreement {
             ("optimizer.stopping", text(record.optimizer.stopping), text(p.stopping.isEmpty ? nil : p.stopping)),
             ("postprocessing.histogram_match", "\(record.postprocessing.histogramMatch)", "\(p.histogramMatch)"),
             ("postprocessing.equalize", text(record.postprocessing.equalize), text(p.equalize)),
+            ("postprocessing.window", text(record.postprocessing.window), text(p.window)),
         ]
         if let weights = p.layerWeights {
             pairs.append(

@@ -24,6 +24,8 @@ struct PreparedSource {
 struct StimulusMeasurement {
     var statistics: StimulusStatistics?
     var pixels: Tensor?
+    /// The luma the duplicate check compares (a window's plateau only); nil: the whole image's.
+    var comparedLuma: [Double]? = nil
     /// 64-bin luma histogram, the amplitude spectrum and the recorded loss trace, for the plots.
     var lumaHistogram: [Double] = []
     var spectrum: [Double] = []
@@ -94,25 +96,34 @@ struct StimulusValidator {
         if let record { checkConvergence(record, statistics: &statistics, flag: flag) }
         judge(job, measured, statistics: statistics, source: source, flag: flag)
         return StimulusMeasurement(
-            statistics: statistics, pixels: image.pixels, lumaHistogram: Self.coarseHistogram(measured.luma),
+            statistics: statistics, pixels: image.pixels, comparedLuma: measured.luma,
+            lumaHistogram: Self.coarseHistogram(measured.luma),
             spectrum: measured.spectrum.amplitudes, lossTrace: record?.convergence?.lossTrace ?? [])
     }
 
     /// What `measure` finds besides the statistics, for the judgements and the report.
     struct Measured {
         var statistics: StimulusStatistics
+        /// The pixels measured: the image, or a window's plateau as a (C, 1, n) image.
         var pixels: Tensor
         /// The source as the stimulus is compared with it (its luma for a grey stimulus).
         var reference: Tensor
+        /// The luma of `pixels`.
         var luma: [Double]
         var spectrum: AmplitudeSpectrum
         var clipping: (atMinimum: Double, atMaximum: Double)
     }
 
-    /// The stimulus's statistics against its prepared source (no judgement yet).
-    mutating func measure(_ job: StimulusJob, pixels: Tensor, record: StimulusRecord?, source: PreparedSource)
+    /// The stimulus's statistics against its prepared source (no judgement yet), over the
+    /// region `MeasuredRegion` says: the whole image, or a window's plateau.
+    mutating func measure(
+        _ job: StimulusJob, pixels whole: Tensor, record: StimulusRecord?, source: PreparedSource
+    )
         -> Measured
     {
+        let region = MeasuredRegion(
+            window: job.parameters.window, height: whole.shape.height, width: whole.shape.width)
+        let pixels = region.inside(whole), box = region.box(whole)
         let luma = PixelStatistics.luma(pixels)
         let clipping = PixelStatistics.clipping(pixels)
         let reference =
@@ -120,16 +131,25 @@ struct StimulusValidator {
             ? Tensor(Shape(1, source.pixels.shape.height, source.pixels.shape.width), data: source.luma.map(Float.init))
             : source.reference
         let histogram = PixelStatistics.histogramDistance(pixels, reference)
-        let spectrum = AmplitudeSpectrum(luma: luma, height: pixels.shape.height, width: pixels.shape.width)
+        let spectrum = AmplitudeSpectrum(
+            luma: PixelStatistics.luma(box), height: box.shape.height, width: box.shape.width)
+        var sourceSpectrum = source.spectrum
+        if region.plateau != nil {
+            let sourceBox = region.centreBox(reference)
+            sourceSpectrum = AmplitudeSpectrum(
+                luma: PixelStatistics.luma(sourceBox), height: sourceBox.shape.height, width: sourceBox.shape.width)
+        }
         let copy = PatchCorrelation.maxCopyCorrelation(
-            stimulus: luma, height: pixels.shape.height, width: pixels.shape.width,
-            source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width)
+            stimulus: region.plateau == nil ? luma : PixelStatistics.luma(whole), height: whole.shape.height,
+            width: whole.shape.width,
+            source: source.luma, sourceHeight: source.pixels.shape.height, sourceWidth: source.pixels.shape.width,
+            stimulusMask: region.plateau)
         let statistics = StimulusStatistics(
             luminance: PixelStatistics.luminance(luma), clippedAtMinimum: clipping.atMinimum,
             clippedAtMaximum: clipping.atMaximum,
-            histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: source.spectrum.slope,
-            spectrumDistance: spectrum.distance(to: source.spectrum), copyCorrelation: copy, duplicateCorrelation: 0,
-            gramLoss: gramLoss(job, pixels: pixels, source: source), recordedFinalLoss: record?.loss.final.total,
+            histogramDistance: histogram, spectrumSlope: spectrum.slope, sourceSpectrumSlope: sourceSpectrum.slope,
+            spectrumDistance: spectrum.distance(to: sourceSpectrum), copyCorrelation: copy, duplicateCorrelation: 0,
+            gramLoss: gramLoss(job, pixels: box, source: source), recordedFinalLoss: record?.loss.final.total,
             recordedLossAfterHistogramMatching: record?.loss.afterHistogramMatching?.total,
             chroma: pixels.shape.channels == 3 ? PixelStatistics.excessChroma(pixels, source: reference) : nil)
         return Measured(
@@ -142,8 +162,10 @@ struct StimulusValidator {
         _ job: StimulusJob, _ measured: Measured, statistics: StimulusStatistics, source: PreparedSource,
         flag: (ValidationStatistic, FindingLevel, String) -> Void
     ) {
-        let (pixels, reference, clipping, spectrum) = (measured.pixels, measured.reference, measured.clipping,
-                                                       measured.spectrum)
+        let (pixels, reference, clipping, spectrum) = (
+            measured.pixels, measured.reference, measured.clipping,
+            measured.spectrum
+        )
         let (histogram, copy) = (statistics.histogramDistance, statistics.copyCorrelation)
         // Judged against the source: a source with saturated highlights legitimately passes them on.
         let sourceClipping = PixelStatistics.clipping(reference)
@@ -171,7 +193,7 @@ struct StimulusValidator {
             .spectrumDistance, threshold(.spectrumDistance, statistics.spectrumDistance),
             String(
                 format: "amplitude spectrum differs from the source's by %.3f log10 units (slope %.2f vs %.2f)",
-                statistics.spectrumDistance, spectrum.slope, source.spectrum.slope))
+                statistics.spectrumDistance, spectrum.slope, statistics.sourceSpectrumSlope))
         flag(
             .copyCorrelation, threshold(.copyCorrelation, copy),
             String(format: "a 32×32 patch correlates %.3f with a source patch (copied?)", copy))

@@ -128,6 +128,11 @@ public enum SynthesisJob {
             initImage = ImagePreparation.resize(ImagePreparation.rgb(decoded.pixels), height: height, width: width)
             warnings += decoded.warnings
         }
+        if let problem = parameters.window?.problem(height: height, width: width) {
+            throw .invalidArgument(
+                name: "window", value: problem,
+                hint: "give a smaller radius, size or ramp, or a larger --size/--output-size")
+        }
         let (objective, result) = try optimise(
             parameters, request: request, model: synthesisModel, prepared: prepared,
             options: SynthesisOptions(
@@ -135,16 +140,14 @@ public enum SynthesisJob {
                 initImage: initImage),
             progress: progress, shouldContinue: shouldContinue)
         var final = result
-        var equalizeClamped: Double?
-        if let equalize = parameters.equalize {
-            do { (final.pixels, equalizeClamped) = try equalize.apply(result.pixels) } catch { throw .synthesis(error) }
-        }
+        let (equalizeClamped, windowBackground) = try postprocess(&final.pixels, parameters)
         var record = ProvenanceBuilder.record(
             request, parameters: parameters, source: source,
             sourceSHA256: SHA256.hex(sourceBytes),
             model: synthesisModel.description(request: request, objective: objective),
             result: final)
         record.postprocessing.equalizeClampedFraction = equalizeClamped
+        record.postprocessing.windowBackground = windowBackground
         var withoutTiming = record
         withoutTiming.timing = nil
         withoutTiming.pngSha256 = nil
@@ -154,6 +157,24 @@ public enum SynthesisJob {
         }
         record.pngSha256 = SHA256.hex(png)
         return SynthesizedStimulus(png: png, record: record, warnings: warnings)
+    }
+
+    /// Equalisation, then the aperture window, in place on the synthesis's pixels (before
+    /// quantisation, so a 16-bit stimulus keeps full precision). Returns the fraction equalisation
+    /// clamped and the window's background grey (nil when not applied).
+    static func postprocess(
+        _ pixels: inout Tensor, _ parameters: StimulusParameters
+    ) throws(PipelineError) -> (equalizeClamped: Double?, windowBackground: Double?) {
+        var equalizeClamped: Double?
+        if let equalize = parameters.equalize {
+            do { (pixels, equalizeClamped) = try equalize.apply(pixels, within: parameters.window) } catch {
+                throw .synthesis(error)
+            }
+        }
+        guard let window = parameters.window else { return (equalizeClamped, nil) }
+        let background = window.backgroundValue(for: pixels, equalizedMean: parameters.equalize?.meanLuminance)
+        pixels = window.apply(pixels, background: background)
+        return (equalizeClamped, background)
     }
 
     /// The request's parameters as the record keeps them. A network's: the layers and spectrum

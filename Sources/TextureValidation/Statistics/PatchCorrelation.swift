@@ -12,12 +12,14 @@ public enum PatchCorrelation {
     public static let patchSide = 32
 
     /// Max correlation between any stimulus patch (stride P/2) and any source patch (stride 1).
-    /// Flat patches (SD below 1/255) are skipped: they match anything flat.
+    /// Flat patches (SD below 1/255) are skipped: they match anything flat. With `stimulusMask`
+    /// (H·W, row-major) only stimulus patches wholly inside it count (an aperture's plateau).
     public static func maxCopyCorrelation(stimulus: [Double], height: Int, width: Int,
-                                          source: [Double], sourceHeight: Int, sourceWidth: Int) -> Double {
+                                          source: [Double], sourceHeight: Int, sourceWidth: Int,
+                                          stimulusMask: [Bool]? = nil) -> Double {
         let p = patchSide
         guard height >= p, width >= p, sourceHeight >= p, sourceWidth >= p else { return 0 }
-        let stimulusPatches = patches(stimulus, height: height, width: width, stride: p / 2)
+        let stimulusPatches = patches(stimulus, height: height, width: width, stride: p / 2, mask: stimulusMask)
         guard !stimulusPatches.isEmpty else { return 0 }
         var best = 0.0
         let rows = sourceHeight - p + 1
@@ -35,12 +37,17 @@ public enum PatchCorrelation {
         return min(best, 1)
     }
 
-    /// Unit-norm, zero-mean patches on a grid (rows restricts the top-left y).
-    static func patches(_ plane: [Double], height: Int, width: Int, stride: Int, rows: Range<Int>? = nil) -> [[Float]] {
+    /// Unit-norm, zero-mean patches on a grid (rows restricts the top-left y; a patch with a
+    /// position outside `mask` is left out).
+    static func patches(_ plane: [Double], height: Int, width: Int, stride: Int, rows: Range<Int>? = nil,
+                        mask: [Bool]? = nil) -> [[Float]] {
         let p = patchSide
         var result: [[Float]] = []
         for y in Swift.stride(from: rows?.lowerBound ?? 0, to: rows?.upperBound ?? (height - p + 1), by: stride) {
             for x in Swift.stride(from: 0, through: width - p, by: stride) {
+                if let mask, !(0..<p).allSatisfy({ dy in (0..<p).allSatisfy { mask[(y + dy) * width + x + $0] } }) {
+                    continue
+                }
                 var values = [Double](repeating: 0, count: p * p)
                 for dy in 0..<p { for dx in 0..<p { values[dy * p + dx] = plane[(y + dy) * width + x + dx] } }
                 let mean = values.reduce(0, +) / Double(p * p)
