@@ -2,8 +2,11 @@
 //
 // The image (mean removed) is transformed with a 2-D DFT (radix-2 FFT for power-of-two sides,
 // direct DFT otherwise). Amplitudes |F(u, v)| are averaged over rings of integer radius
-// r = round(√(u² + v²)) cycles per image, r = 1 … ⌊min(H, W)/2⌋ − 1. The slope is the least-squares
-// slope of log A against log r (natural images: about −1 to −1.5).
+// r = round(√(u² + v²)) cycles per image, r = 1 … ⌊min(H, W)/2⌋ − 1, and divided by √(H·W): the
+// amplitude of a stationary texture's DFT grows like √(H·W), so this makes spectra of different
+// sizes comparable at equal cycles per pixel (dividing by H·W, as before 2026-11-30, put a
+// 512² stimulus of a 256² source log10(2) = 0.3 below it in `spectrum_distance`). The slope is
+// the least-squares slope of log A against log r (natural images: about −1 to −1.5).
 
 import Foundation
 
@@ -31,7 +34,8 @@ public struct AmplitudeSpectrum: Codable, Sendable, Equatable {
                 counts[r] += 1
             }
         }
-        amplitudes = (1..<max(rings, 1)).map { counts[$0] > 0 ? sums[$0] / counts[$0] / Double(luma.count) : 0 }
+        let scale = Double(max(luma.count, 1)).squareRoot()
+        amplitudes = (1..<max(rings, 1)).map { counts[$0] > 0 ? sums[$0] / counts[$0] / scale : 0 }
         side = min(height, width)
         slope = Self.slope(amplitudes)
     }
