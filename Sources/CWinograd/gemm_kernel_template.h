@@ -35,9 +35,21 @@ GEMM_INLINE void GEMM_NAME(prefetch_next_band)(const float *next, int p, int k, 
 /// values written (the tile at the right edge of C).
 GEMM_INLINE void GEMM_NAME(micro_kernel)(int ROWS, int VECTORS, int k, const float *restrict a, size_t rowStride,
                                          size_t kStride, const float *restrict b, size_t ldb, float *restrict c,
-                                         size_t ldc, int columns, const float *next) {
+                                         size_t ldc, int columns, const float *next, int accumulate) {
     GEMM_VEC sum[GEMM_ROWS][GEMM_VECTORS];
-    for (int i = 0; i < ROWS; i++) for (int j = 0; j < VECTORS; j++) sum[i][j] = (GEMM_VEC){0};
+    for (int i = 0; i < ROWS; i++) {
+        for (int j = 0; j < VECTORS; j++) {
+            if (!accumulate) {
+                sum[i][j] = (GEMM_VEC){0};
+            } else if (columns == GEMM_LANES) {
+                sum[i][j] = GEMM_LOAD(c + (size_t)i * ldc + GEMM_LANES * j);
+            } else {
+                float lanes[GEMM_LANES] = {0};
+                memcpy(lanes, c + (size_t)i * ldc, sizeof(float) * (size_t)columns);
+                sum[i][j] = GEMM_LOAD(lanes);
+            }
+        }
+    }
     for (int p = 0; p < k; p++) {
         GEMM_VEC row[GEMM_VECTORS];
         if (columns == GEMM_LANES) {
@@ -68,26 +80,43 @@ GEMM_INLINE void GEMM_NAME(micro_kernel)(int ROWS, int VECTORS, int k, const flo
 /// One band of ROWS rows of C, all columns: blocks of the full width, then one block of the
 /// whole vectors left, then the last columns. The band's first block prefetches the next
 /// band's A.
-GEMM_INLINE void GEMM_NAME(band)(int ROWS, int n, int k, const float *a, size_t rowStride, size_t kStride,
-                                 const float *b, size_t ldb, float *c, size_t ldc, const float *next) {
+GEMM_INLINE void GEMM_NAME(band_chunk)(int ROWS, int n, int k, const float *a, size_t rowStride, size_t kStride,
+                                       const float *b, size_t ldb, float *c, size_t ldc, const float *next,
+                                       int accumulate) {
     int column = 0;
     for (; column + GEMM_WIDTH <= n; column += GEMM_WIDTH, next = NULL) {
         GEMM_NAME(micro_kernel)(ROWS, GEMM_VECTORS, k, a, rowStride, kStride, b + column, ldb, c + column, ldc,
-                                GEMM_LANES, next);
+                                GEMM_LANES, next, accumulate);
     }
     // Fewer than GEMM_VECTORS whole vectors, each count with its own constant.
     int vectors = (n - column) / GEMM_LANES;
     for (int count = GEMM_VECTORS - 1; count >= 1; count--) {
         if (vectors == count) {
             GEMM_NAME(micro_kernel)(ROWS, count, k, a, rowStride, kStride, b + column, ldb, c + column, ldc,
-                                    GEMM_LANES, next);
+                                    GEMM_LANES, next, accumulate);
             column += GEMM_LANES * count, next = NULL;
         }
     }
     if (column < n) {
         GEMM_NAME(micro_kernel)(ROWS, 1, k, a, rowStride, kStride, b + column, ldb, c + column, ldc, n - column,
-                                next);
+                                next, accumulate);
     }
+}
+
+/// One band in chunks of GEMM_K_BLOCK steps of k when k ≥ 4 · GEMM_K_BLOCK (else, or when 0,
+/// all of k at once), so that the band's chunk of A stays in L1 while the narrow column blocks
+/// take their turns. The first chunk writes C, the others continue the same chain of fused
+/// multiply–adds from C (a float stored and loaded is the same float): chunking changes no bit.
+GEMM_INLINE void GEMM_NAME(band)(int ROWS, int n, int k, const float *a, size_t rowStride, size_t kStride,
+                                 const float *b, size_t ldb, float *c, size_t ldc, const float *next) {
+    int chunk = GEMM_K_BLOCK > 0 && k >= 4 * GEMM_K_BLOCK ? GEMM_K_BLOCK : k;
+    int p = 0;
+    do {  // once when k = 0: C = 0
+        int steps = k - p < chunk ? k - p : chunk;
+        GEMM_NAME(band_chunk)(ROWS, n, steps, a + (size_t)p * kStride, rowStride, kStride, b + (size_t)p * ldb, ldb,
+                              c, ldc, next ? next + (size_t)p * kStride : NULL, p > 0);
+        p += chunk;
+    } while (p < k);
 }
 
 /// All of C, one band of rows after another; with `prefetchA` each band prefetches the next.

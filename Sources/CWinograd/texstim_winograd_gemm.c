@@ -14,7 +14,15 @@
 //   FMAs, so the FMA units and not the loads set the pace (the former 16 × 16 block needed 17
 //   loads for 16 FMAs and ran at 200–230 GFLOP/s per core against 245–265 now).
 // - AVX2 + FMA: 6 × 16 block (12 of the 16 ymm registers, 2 B loads and 6 broadcasts per 12
-//   FMAs), the classic Haswell block. AVX2_BLOCK_MEASURED
+//   FMAs), the classic Haswell block. With k ≥ 256 a band takes k in chunks of 64, so that its
+//   chunk of A stays in L1 while the four 16-column blocks of a 64-tile product take turns
+//   (conv4's shapes: 72–89 → 87–94 GFLOP/s; chunks of 128 or 256 gained less, and chunking
+//   k = 128 lost 3–10%). Single-threaded on the Winograd shapes at 256² (OC × T × C from
+//   64 × 64 × 64 to 512 × 64 × 512, A and Aᵀ; scripts/bench_product_kernels.c, AMD EPYC Zen 4,
+//   CPU time, two other builds on the 2 cores): 86–106 GFLOP/s, against 111–115 for the
+//   AVX-512 kernel and 89–106 for OpenBLAS's Haswell kernel in the same run. Tried: a 4 × 24
+//   block, 31–41 GFLOP/s, and 3 × 32, 43–51, against 77–106 for 6 × 16 in the same rounds;
+//   packing a transposed A's band, and prefetching B, no gain.
 //
 // Both compute every element of C by the same chain of fused multiply–adds, so they give the
 // same bits (tested). Which one runs is the caller's level (texstim_kernel_level).
@@ -41,6 +49,7 @@ typedef float unaligned_vec16 __attribute__((vector_size(64), aligned(4)));
 #define GEMM_ROWS 6
 #define GEMM_VECTORS 4
 #define GEMM_STRIP 64
+#define GEMM_K_BLOCK 0
 #define GEMM_LOAD(p) (*(const unaligned_vec16 *)(p))
 #define GEMM_STORE(p, v) (*(unaligned_vec16 *)(p) = (v))
 #include "gemm_kernel_template.h"
@@ -50,6 +59,7 @@ typedef float unaligned_vec16 __attribute__((vector_size(64), aligned(4)));
 #undef GEMM_ROWS
 #undef GEMM_VECTORS
 #undef GEMM_STRIP
+#undef GEMM_K_BLOCK
 #undef GEMM_LOAD
 #undef GEMM_STORE
 
@@ -73,6 +83,10 @@ typedef float unaligned_vec8 __attribute__((vector_size(32), aligned(4)));
 #define GEMM_ROWS AVX2_ROWS
 #define GEMM_VECTORS AVX2_VECTORS
 #define GEMM_STRIP (8 * AVX2_VECTORS * ((64 + 8 * AVX2_VECTORS - 1) / (8 * AVX2_VECTORS)))
+#ifndef AVX2_K_BLOCK
+#define AVX2_K_BLOCK 64
+#endif
+#define GEMM_K_BLOCK AVX2_K_BLOCK
 #define GEMM_LOAD(p) (*(const unaligned_vec8 *)(p))
 #define GEMM_STORE(p, v) (*(unaligned_vec8 *)(p) = (v))
 #include "gemm_kernel_template.h"

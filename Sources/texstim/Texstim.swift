@@ -24,7 +24,8 @@ struct Texstim: ParsableCommand {
     static func main() {
         do {
             var command = try parseAsRoot()
-            if let problem = ProductKernel.environmentProblem {
+            // --help comes back as argument-parser's own (internal) HelpCommand, which still answers.
+            if let problem = ProductKernel.environmentProblem, String(describing: type(of: command)) != "HelpCommand" {
                 throw CommandStatus(status: .badInput, message: problem)
             }
             try command.run()
