@@ -177,7 +177,8 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         let workspace = scratch.reserve(areas * areaFloats + threads * workFloats)
         let block = BlockStep(
             products: products, pass: pass, rowsPerBlock: rowsPerBlock, channelStride: channelStride,
-            vStride: vStride, mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target, u: u)
+            vStride: vStride, mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target,
+            u: u)
         if areas > 1 {
             parallelChunks(count: areas, threads: areas) { parts in
                 for area in parts {
