@@ -5,17 +5,19 @@
 // 16 tiles (vec16, a GCC/Clang vector type that each clone lowers to its own instructions).
 // Tiles step 4 pixels, so a row of 64 pixels is first split into four phase vectors (pixel
 // 4·t + q at lane t of phase q) and output rows are interleaved back the same way.
-// target_clones compiles each exported function for AVX-512, AVX2 and the baseline and picks
-// one at load time; one machine always gets the same clone, hence the same bits.
+// Each exported transform is compiled three times, for AVX-512F, for AVX2 with FMA and for the
+// baseline, and runs the code of the level its caller passes (texstim_kernel_level, or a test's).
+// With fp-contract on, Clang fuses a·b + c into one FMA wherever the target has FMA: the
+// AVX-512 and AVX2 code fuse in the same places (tested: the same bits), the baseline does not.
 
 #include "texstim_winograd.h"
 
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-#define TEXSTIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define TEXSTIM_X86 1
 #else
-#define TEXSTIM_CLONES
+#define TEXSTIM_X86 0
 #endif
 #define TEXSTIM_INLINE static inline __attribute__((always_inline))
 
@@ -35,7 +37,7 @@ size_t texstim_winograd_work_floats(int tilesAcross) {
 }
 
 // Macros rather than functions: a function returning a 64-byte vector changes the ABI in
-// the clones without AVX-512, which Clang rejects even when the function is inlined.
+// the instances without AVX-512, which Clang rejects even when the function is inlined.
 #define load16(p) (*(const unaligned_vec16 *)(p))
 #define store16(p, v) (*(unaligned_vec16 *)(p) = (v))
 
@@ -199,9 +201,9 @@ TEXSTIM_INLINE void input_row(const float *restrict padded, int tiles, float *re
     }
 }
 
-TEXSTIM_CLONES
-void texstim_winograd_input(const float *plane, const float *mask, int height, int width, int flip,
-                            int firstTileRow, int tileRows, float *v, size_t xiStride, float *work) {
+/// The input transform's body, compiled into each level's function below.
+TEXSTIM_INLINE void input_transform(const float *plane, const float *mask, int height, int width, int flip,
+                                    int firstTileRow, int tileRows, float *v, size_t xiStride, float *work) {
     int tilesAcross = (width + 3) / 4, tiles = padded_tiles(tilesAcross);
     float *restrict padded = work;
     // rows[r][s][t]: patch row r after d Bᵀ. Tile rows overlap by two pixel rows, so rows 4
@@ -274,10 +276,10 @@ TEXSTIM_INLINE void write_row(float *restrict row, float *restrict reversed, flo
     }
 }
 
-TEXSTIM_CLONES
-void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, int tileRows,
-                             float *plane, int height, int width, float bias, int mode, int flip,
-                             float *work) {
+/// The output transform's body, compiled into each level's function below.
+TEXSTIM_INLINE void output_transform(const float *m, size_t xiStride, int firstTileRow, int tileRows,
+                                     float *plane, int height, int width, float bias, int mode, int flip,
+                                     float *work) {
     int tilesAcross = (width + 3) / 4, tiles = padded_tiles(tilesAcross);
     float *restrict row = work;                   // 4·tiles + 32
     float *restrict q = row + 4 * tiles + 32;     // q[i][s][t] = (Aᵀ M)[i][s]
@@ -308,4 +310,53 @@ void texstim_winograd_output(const float *m, size_t xiStride, int firstTileRow, 
             write_row(row, reversed, plane, height, width, y, bias, mode, flip);
         }
     }
+}
+
+// MARK: - One function per level
+
+#define INPUT_PARAMETERS const float *plane, const float *mask, int height, int width, int flip, int firstTileRow, \
+                         int tileRows, float *v, size_t xiStride, float *work
+#define INPUT_ARGUMENTS plane, mask, height, width, flip, firstTileRow, tileRows, v, xiStride, work
+#define OUTPUT_PARAMETERS const float *m, size_t xiStride, int firstTileRow, int tileRows, float *plane, int height, \
+                          int width, float bias, int mode, int flip, float *work
+#define OUTPUT_ARGUMENTS m, xiStride, firstTileRow, tileRows, plane, height, width, bias, mode, flip, work
+
+static void input_baseline(INPUT_PARAMETERS) { input_transform(INPUT_ARGUMENTS); }
+static void output_baseline(OUTPUT_PARAMETERS) { output_transform(OUTPUT_ARGUMENTS); }
+
+#if TEXSTIM_X86
+__attribute__((target("avx2,fma"))) static void input_avx2(INPUT_PARAMETERS) { input_transform(INPUT_ARGUMENTS); }
+__attribute__((target("avx2,fma"))) static void output_avx2(OUTPUT_PARAMETERS) { output_transform(OUTPUT_ARGUMENTS); }
+__attribute__((target("avx512f"))) static void input_avx512(INPUT_PARAMETERS) { input_transform(INPUT_ARGUMENTS); }
+__attribute__((target("avx512f"))) static void output_avx512(OUTPUT_PARAMETERS) {
+    output_transform(OUTPUT_ARGUMENTS);
+}
+
+/// The level that runs: the one asked for, or the CPU's best if that is lower.
+static int runnable(int level) {
+    int cpu = texstim_kernel_cpu_level();
+    return level < cpu ? level : cpu;
+}
+#endif
+
+void texstim_winograd_input(int level, INPUT_PARAMETERS) {
+#if TEXSTIM_X86
+    switch (runnable(level)) {
+    case texstim_level_avx512: input_avx512(INPUT_ARGUMENTS); return;
+    case texstim_level_avx2: input_avx2(INPUT_ARGUMENTS); return;
+    }
+#endif
+    (void)level;
+    input_baseline(INPUT_ARGUMENTS);
+}
+
+void texstim_winograd_output(int level, OUTPUT_PARAMETERS) {
+#if TEXSTIM_X86
+    switch (runnable(level)) {
+    case texstim_level_avx512: output_avx512(OUTPUT_ARGUMENTS); return;
+    case texstim_level_avx2: output_avx2(OUTPUT_ARGUMENTS); return;
+    }
+#endif
+    (void)level;
+    output_baseline(OUTPUT_ARGUMENTS);
 }

@@ -18,7 +18,9 @@ struct Reproduce: ParsableCommand {
 
     func run() throws {
         let summary = try Reproduction.reproduceAll(at: path, locator: FileLocator(sourcesFolder: sources)) { result in
-            print("\(result.path): \(Self.describe(result.verdict))")
+            let differences = result.machineDifferences.joined(separator: "; ")
+            let machine = differences.isEmpty ? "" : " (\(differences))"
+            print("\(result.path): \(Self.describe(result.verdict))\(machine)")
         }
         print("\(summary.identicalCount) of \(summary.results.count) stimuli identical")
         try CommandStatus.check(summary.exitStatus)

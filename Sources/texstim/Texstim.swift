@@ -19,9 +19,15 @@ struct Texstim: ParsableCommand {
 
     /// Parses and runs like argument-parser's own `main`, except for the exit codes: every error
     /// of every command ends here and leaves with one of the documented statuses (see ExitStatus).
+    /// A TEXSTIM_KERNEL the library ignored stops every command before it starts (exit 2): what
+    /// ran must be what was asked for (--help and --version still answer).
     static func main() {
         do {
             var command = try parseAsRoot()
+            // --help comes back as argument-parser's own (internal) HelpCommand, which still answers.
+            if let problem = ProductKernel.environmentProblem, String(describing: type(of: command)) != "HelpCommand" {
+                throw CommandStatus(status: .badInput, message: problem)
+            }
             try command.run()
         } catch {
             exit(reporting: error)

@@ -31,23 +31,26 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// Upper bound for one block's V and M. Below it, a block grows to the size of the layer's
     /// transformed weights U, since every block reads all of U (conv4: 37.7 MB).
     public var workspaceLimitBytes: Int
-    /// conv1_1 and other layers Winograd does not apply to; their products use this machine's
-    /// product kernel too.
-    let fallback = Im2ColConvolution(products: ProductKernel.machine)
+    /// The kernel of the products, and the level of the transforms' code (ProductKernel
+    /// .transformLevel): this process's unless a test runs another.
+    public let products: ProductKernel
+    /// conv1_1 and other layers Winograd does not apply to; their products use the same kernel.
+    let fallback: Im2ColConvolution
 
     /// What computes the loss's Gram matrices with this algorithm: the product kernel, or
     /// OpenBLAS's ssyrk to reproduce a record made before the product kernel computed them.
     public var gram: GramKernel
 
     public init(
-        workspaceTargetBytes: Int = 2 << 20, workspaceLimitBytes: Int = 48 << 20, gram: GramKernel = .products
+        workspaceTargetBytes: Int = 2 << 20, workspaceLimitBytes: Int = 48 << 20,
+        products: ProductKernel = .machine, gram: GramKernel = .products
     ) {
         self.workspaceTargetBytes = workspaceTargetBytes
         self.workspaceLimitBytes = workspaceLimitBytes
+        self.products = products
+        fallback = Im2ColConvolution(products: products)
         self.gram = gram
     }
-
-    public var products: ProductKernel { ProductKernel.machine }
 
     /// Whether this algorithm computes `layer` by Winograd (else it falls back to im2col).
     public static func applies(to layer: Conv2D) -> Bool {
@@ -178,8 +181,9 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
         let areaFloats = 36 * (vStride + mStride), workFloats = texstim_winograd_work_floats(Int32(pass.tilesAcross))
         let workspace = scratch.reserve(areas * areaFloats + threads * workFloats)
         let block = BlockStep(
-            pass: pass, rowsPerBlock: rowsPerBlock, channelStride: channelStride, vStride: vStride,
-            mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target, u: u)
+            products: products, pass: pass, rowsPerBlock: rowsPerBlock, channelStride: channelStride,
+            vStride: vStride, mStride: mStride, workFloats: workFloats, source: source, mask: mask, target: target,
+            u: u)
         if areas > 1 {
             parallelChunks(count: areas, threads: areas) { parts in
                 for area in parts {
@@ -199,6 +203,7 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
     /// One block of tile rows through the three steps: input transform, 36 products, output
     /// transform. V starts at `v` and M right after it; `work` holds one work area per thread.
     struct BlockStep: @unchecked Sendable {
+        let products: ProductKernel
         let pass: Pass
         let rowsPerBlock: Int, channelStride: Int, vStride: Int, mStride: Int, workFloats: Int
         let source: UnsafePointer<Float>, mask: UnsafePointer<Float>?, target: UnsafeMutablePointer<Float>
@@ -210,21 +215,21 @@ public struct WinogradConvolution: ConvolutionAlgorithm {
             let parts = max(1, min(threads, max(pass.from, pass.to)))
             forEachPlane(pass.from, parts: parts) { channel, part in
                 texstim_winograd_input(
-                    source + channel * plane, mask.map { $0 + channel * plane },
+                    products.transformLevel, source + channel * plane, mask.map { $0 + channel * plane },
                     Int32(pass.height), Int32(pass.width), pass.backward ? 1 : 0, Int32(firstRow), Int32(rows),
                     v + channel * channelStride, vStride, work + part * workFloats)
             }
             parallelChunks(count: 36, threads: threads) { points in
                 for xi in points {
                     ProductKernel.product(
-                        transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
+                        kernel: products, transposeA: pass.backward, m: pass.to, n: tiles, k: pass.from,
                         a: u + xi * pass.from * pass.to, lda: pass.backward ? pass.to : pass.from,
                         b: v + xi * vStride, ldb: channelStride, c: m + xi * mStride, ldc: channelStride)
                 }
             }
             forEachPlane(pass.to, parts: parts) { channel, part in
                 texstim_winograd_output(
-                    m + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
+                    products.transformLevel, m + channel * channelStride, mStride, Int32(firstRow), Int32(rows),
                     target + channel * plane, Int32(pass.height), Int32(pass.width),
                     pass.bias?[channel] ?? 0, pass.mode, pass.backward ? 1 : 0, work + part * workFloats)
             }

@@ -106,8 +106,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var threads: Int
         /// Absent in records written before Winograd existed (= direct).
         public var convolution: ConvolutionChoice?
-        /// What computed Winograd's matrix products (texstim-avx512 or openblas; they differ in
-        /// the last bits). Only with winograd; absent in records written before it was recorded.
+        /// What computed Winograd's matrix products (texstim-avx512, texstim-avx2 or openblas;
+        /// openblas differs from the other two in the last bits). Only with winograd; absent in
+        /// records written before it was recorded.
         public var winogradProducts: String?
         /// What computed the Gram matrices (GramKernel: openblas-ssyrk or product-kernel); absent
         /// in records written before the product kernel computed them, which used ssyrk.

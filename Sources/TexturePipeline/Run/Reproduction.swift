@@ -18,10 +18,15 @@ public enum ReproductionVerdict: Sendable, Equatable {
 public struct ReproductionResult: Sendable {
     public var path: String
     public var verdict: ReproductionVerdict
+    /// What this machine computes with that the record's did not (CPU, BLAS kernel, Winograd
+    /// products), e.g. "Winograd products texstim-avx2 recorded, texstim-avx512 here"; empty
+    /// when the same or not regenerated. The usual reason a regenerated stimulus differs.
+    public var machineDifferences: [String]
 
-    public init(path: String, verdict: ReproductionVerdict) {
+    public init(path: String, verdict: ReproductionVerdict, machineDifferences: [String] = []) {
         self.path = path
         self.verdict = verdict
+        self.machineDifferences = machineDifferences
     }
 
     public var identical: Bool { verdict == .identical }
@@ -138,10 +143,25 @@ public enum Reproduction {
             let difference = Int((original.maxAbsDifference(again) * scale).rounded())
             return ReproductionResult(
                 path: path,
-                verdict: difference == 0 ? .identical : .differs(maxDifference: difference))
+                verdict: difference == 0 ? .identical : .differs(maxDifference: difference),
+                machineDifferences: machineDifferences(record.machine, request: request))
         } catch {
             return ReproductionResult(path: path, verdict: .couldNotReproduce(problem: error.description))
         }
+    }
+
+    /// The recorded machine facts that change the last bits and differ here.
+    static func machineDifferences(_ recorded: StimulusRecord.Machine, request: SynthesisRequest) -> [String] {
+        let here = MachineInfo.record(threads: request.threads, convolution: request.convolution)
+        var found: [String] = []
+        if recorded.cpu != here.cpu { found.append("CPU \(recorded.cpu) recorded, \(here.cpu) here") }
+        if recorded.blasCore != here.blasCore {
+            found.append("BLAS core \(recorded.blasCore) recorded, \(here.blasCore) here")
+        }
+        if let products = recorded.winogradProducts, let current = here.winogradProducts, products != current {
+            found.append("Winograd products \(products) recorded, \(current) here")
+        }
+        return found
     }
 
     /// Why the PNG, its sidecar and its own record do not tell one story: a regenerated stimulus
