@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # texstim against PyTorch on this machine: s/eval per size and cutoff for direct and Winograd
-# convolution (OpenBLAS as the environment sets it, and with OPENBLAS_CORETYPE and
-# OPENBLAS_L2_SIZE unset for this command only, i.e. OpenBLAS's own choice of kernel) and for
-# PyTorch eager channels-last with the same threads; then the ratio at 256² pool4 from 5
-# alternating texstim/PyTorch rounds, one L-BFGS-B iteration at 256², the peak RSS of a 512²
-# worker and the scaling from 1 to 2 workers (5 alternating rounds, median).
+# convolution and for PyTorch eager channels-last with the same threads; then the ratio at 256²
+# pool4 from 5 alternating texstim/PyTorch rounds, one L-BFGS-B iteration at 256² against one
+# evaluation, the peak RSS of a 512² worker and the scaling from 1 to 2 workers (5 alternating
+# rounds, median). texstim runs with the environment as it is; also with OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE unset for that command only (OpenBLAS's own kernel choice) when the
+# environment sets them, and with TEXSTIM_KERNEL=avx2 (texstim's AVX2 path) on an AVX-512 CPU.
+# Targets (issue #18): ≤ 0.4× PyTorch (≤ 0.8× for the AVX2 path), an iteration ≤ 1.35× an
+# evaluation, ≤ 1.3 GB at 512², ≥ 1.8× with 2 workers.
 #
 #   bash bench/side_by_side.sh [SIZES]        (default 128,256,512; about 9 minutes)
 #
