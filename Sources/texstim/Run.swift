@@ -28,6 +28,10 @@ struct Run: ParsableCommand {
                              + "(a Slurm array's finishing job)."))
     var finish = false
 
+    @Flag(help: ArgumentHelp("Do not add the finished stimuli's seconds and iterations to the estimate cache "
+                             + "(which makes the next `texstim plan` of such jobs more accurate)."))
+    var noTimingCache = false
+
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1.") }
     }
@@ -48,6 +52,7 @@ struct Run: ParsableCommand {
         printWarnings(plan.warnings)
         let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
         if set.dryRun { return }
+        if !noTimingCache { printWarnings(EstimateCache.recordRuns(of: plan, folder: EstimateCache.folder())) }
         print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "
               + "\(summary.failed.count) failed; index.csv lists \(summary.indexed) of \(plan.jobs.count) stimuli")
         for failure in summary.failed { print("  failed \(failure.id): \(failure.message)") }

@@ -51,6 +51,6 @@ enum ProvenanceBuilder {
             machine: MachineInfo.record(threads: request.threads, convolution: request.convolution),
             timing: .init(
                 seconds: result.seconds, secondsPerIteration: result.seconds / Double(max(1, result.iterations)),
-                created: MachineInfo.timestamp()))
+                created: MachineInfo.timestamp(), cpuSeconds: request.threads == 1 ? result.threadCPUSeconds : nil))
     }
 }
