@@ -50,9 +50,14 @@ struct Run: ParsableCommand {
         options.progress = RunProgressRenderer().sink
         let plan = try set.plan()
         printWarnings(plan.warnings)
+        // Also after a failure or Ctrl-C: what finished tells the next plan how long such jobs take.
+        defer {
+            if !set.dryRun && !noTimingCache {
+                printWarnings(EstimateCache.recordRuns(of: plan, folder: EstimateCache.folder()))
+            }
+        }
         let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
         if set.dryRun { return }
-        if !noTimingCache { printWarnings(EstimateCache.recordRuns(of: plan, folder: EstimateCache.folder())) }
         print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "
               + "\(summary.failed.count) failed; index.csv lists \(summary.indexed) of \(plan.jobs.count) stimuli")
         for failure in summary.failed { print("  failed \(failure.id): \(failure.message)") }

@@ -138,7 +138,7 @@ private let calibration = EstimateCache.Calibration(
         // A folder where the file should be: a warning, not a crash.
         let blocked = folder + "/blocked.json"
         try FileManager.default.createDirectory(atPath: blocked, withIntermediateDirectories: true)
-        #expect(EstimateCache.load(path: blocked, machine: machine).warning?.contains("cannot be read") == true)
+        #expect(EstimateCache.load(path: blocked, machine: machine).warning?.contains("it is a directory") == true)
         #expect(EstimateCache(machine: machine).save(path: blocked)?.contains("could not write") == true)
     }
 

@@ -14,6 +14,8 @@ public struct EstimateCache: Codable, Sendable, Equatable {
     public static let currentFormat = 1
     /// Measured runs kept per key (the newest); older ones say little about today's machine.
     static let runsPerKey = 30
+    /// A cache is tens of kilobytes; a larger file is not one (and is not read whole).
+    static let readLimit = 16 << 20
 
     /// What changes the speed of the same job: the machine and the build.
     public struct MachineKey: Codable, Sendable, Hashable {
@@ -85,10 +87,12 @@ public struct EstimateCache: Codable, Sendable, Equatable {
     /// warning when the file cannot be read, is not a cache of this format, or is another machine's.
     public static func load(path: String, machine: MachineKey = .current) -> (cache: EstimateCache, warning: String?) {
         let empty = EstimateCache(machine: machine)
-        guard FileManager.default.fileExists(atPath: path) else { return (empty, nil) }
         let ignored = "ignored the estimate cache \(path): "
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return (empty, ignored + "it cannot be read; it will be rewritten")
+        let data: Data
+        switch RegularFile.read(path: path, limit: readLimit) {
+        case .success(let bytes): data = bytes
+        case .failure(.missing): return (empty, nil)
+        case .failure(let problem): return (empty, ignored + "it cannot be read (\(problem.reason))")
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
