@@ -1,4 +1,4 @@
-// SynthesisTiming: what one loss + gradient evaluation and one L-BFGS-B iteration cost, timed the way a synthesis runs them.
+// SynthesisTiming: the CPU cost of one loss + gradient evaluation and one L-BFGS-B iteration, run as a synthesis does.
 //
 // `texstim plan`'s estimate calibrates on these: the evaluation on the objective a job builds, at
 // the job's size, from the start point its synthesis would use (not a FLOP count scaled from

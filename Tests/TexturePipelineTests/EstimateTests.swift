@@ -1,4 +1,4 @@
-// EstimateTests: plan's CPU-time arithmetic, the estimate cache (read, write, corrupt, foreign) and where figures come from.
+// EstimateTests: plan's CPU-time arithmetic, the estimate cache (read, write, corrupt, foreign), figures' origin.
 
 import Foundation
 import Testing

@@ -97,7 +97,9 @@ public struct EstimateCache: Codable, Sendable, Equatable {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         guard let cache = try? decoder.decode(EstimateCache.self, from: data) else {
-            return (empty, ignored + "it is not a texstim estimate cache of format \(currentFormat); it will be rewritten")
+            return (
+                empty, ignored + "it is not a texstim estimate cache of format \(currentFormat); it will be rewritten"
+            )
         }
         guard cache.format == currentFormat, cache.machine == machine else {
             return (

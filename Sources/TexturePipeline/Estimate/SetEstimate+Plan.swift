@@ -44,8 +44,9 @@ extension SetEstimate {
             options.log("timing \(key) (once: kept in the estimate cache)")
             do {
                 cache.store(
-                    try calibrate(job, plan: plan, key: key, convolution: options.convolution,
-                                  optimizerSeconds: &optimizerSeconds))
+                    try calibrate(
+                        job, plan: plan, key: key, convolution: options.convolution,
+                        optimizerSeconds: &optimizerSeconds))
                 timedNow.insert(key)
             } catch { warnings.append("could not time job \(job.id) for the estimate: \(error)") }
         }
@@ -66,7 +67,8 @@ extension SetEstimate {
         var height = parameters.outputSize ?? parameters.size, width = height
         if height == nil {
             if sourceShapes[job.sourcePath] == nil {
-                sourceShapes[job.sourcePath] = try? ImageFile.load(path: job.sourcePath, role: "source image").pixels.shape
+                sourceShapes[job.sourcePath] = try? ImageFile.load(path: job.sourcePath, role: "source image").pixels
+                    .shape
             }
             guard let shape = sourceShapes[job.sourcePath] else { return nil }
             (height, width) = (shape.height, shape.width)
@@ -91,7 +93,8 @@ extension SetEstimate {
         let source = try ImageFile.load(path: job.sourcePath, role: "source image")
         let prepared = ImagePreparation.prepareSource(
             source.pixels, size: parameters.size, crop: parameters.crop, grey: parameters.grey)
-        let height = parameters.outputSize ?? prepared.shape.height, width = parameters.outputSize ?? prepared.shape.width
+        let height = parameters.outputSize ?? prepared.shape.height,
+            width = parameters.outputSize ?? prepared.shape.width
         let objective = try SynthesisModel.of(request).objective(parameters, request: request, prepared: prepared)
         let options = SynthesisOptions(parameters, height: height, width: width, initImage: nil)
         let evaluation = try SynthesisTiming.evaluationSeconds(objective: objective, options: options)

@@ -58,8 +58,9 @@ public struct SetEstimate: Sendable {
                 basis: .runs(count: runs.count, newest: runs.map(\.created).max() ?? ""), upperBound: upperBound)
         }
         guard let calibration else {
-            return JobEstimate(seconds: 0, iterations: iterations, secondsPerIteration: 0, basis: .none,
-                               upperBound: upperBound)
+            return JobEstimate(
+                seconds: 0, iterations: iterations, secondsPerIteration: 0, basis: .none,
+                upperBound: upperBound)
         }
         let fixed = (fixedEvaluations + (parameters.histogramMatch ? 1 : 0)) * calibration.evaluationSeconds
         let perIteration =
