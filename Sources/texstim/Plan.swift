@@ -12,9 +12,9 @@ struct Plan: ParsableCommand {
             The estimate times each kind of job (model, layers, size, grey or colour, --conv) once on this \
             machine, or uses how long such jobs took and how many iterations they needed in earlier runs \
             (`run` records them); both are cached in $XDG_CACHE_HOME/texstim (else ~/.cache/texstim), one file \
-            per machine and texstim build.
+            per machine and texstim build. The figures are CPU time, one thread per job.
 
-            """ + exitCodesHelp)
+            """ + "\n" + exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.", completion: .file(extensions: manifestExtensions))
     var manifest: String
