@@ -68,6 +68,9 @@ public struct SynthesisResult: Sendable {
     /// Fraction of output values that fell outside [0, 1] before clamping.
     public var clampedFraction: Double
     public var seconds: Double
+    /// CPU seconds of the calling thread over the same span (all of the synthesis's CPU time
+    /// when it computes on one thread, as each job of `run` does; unaffected by other processes).
+    public var threadCPUSeconds: Double
 }
 
 public enum TextureSynthesizer {
@@ -83,7 +86,7 @@ public enum TextureSynthesizer {
         }
         let outputShape = Shape(3, options.height, options.width)
         try objective.checkSynthesis(outputShape, grey: options.grey)
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock(), start = clock.now, startCPU = SynthesisTiming.threadCPUSeconds()
         let space = OptimisationSpace(objective: objective, grey: options.grey, outputShape: outputShape)
         let startPoint = space.startPoint(seed: options.seed, initImage: options.initImage)
         var evaluation = ScaledEvaluation(space: space, start: startPoint)
@@ -121,6 +124,6 @@ public enum TextureSynthesizer {
             histogramMatchedLoss: matchedLoss,
             iterations: result.iterations, evaluations: result.evaluations, stopReason: convergence.stopReason,
             convergence: convergence, optimizer: settings.optimizer, bounds: space.bounds, clampedFraction: clamped,
-            seconds: (clock.now - start) / .seconds(1))
+            seconds: (clock.now - start) / .seconds(1), threadCPUSeconds: SynthesisTiming.threadCPUSeconds() - startCPU)
     }
 }

@@ -2,18 +2,31 @@
 
 import ArgumentParser
 import Foundation
+import TextureCore
 import TexturePipeline
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a manifest's jobs (id, seed, size, layers, iterations) and the estimated CPU time.",
-        discussion: exitCodesHelp)
+        discussion: """
+            The estimate times each kind of job (model, layers, size, grey or colour, --conv) once on this \
+            machine, or uses how long such jobs took and how many iterations they needed in earlier runs \
+            (`run` records them); both are cached in $XDG_CACHE_HOME/texstim (else ~/.cache/texstim), one file \
+            per machine and texstim build. The figures are CPU time, one thread per job.
+
+            """ + "\n" + exitCodesHelp)
 
     @Argument(help: "The set's YAML manifest.", completion: .file(extensions: manifestExtensions))
     var manifest: String
 
     @Option(parsing: .unconditional, help: "Workers to estimate the wall time for.")
     var workers: Int = 1
+
+    @Option(help: "The convolution algorithm the run will use (it changes the speed).")
+    var conv: ConvolutionChoice = .default
+
+    @Flag(help: "Ignore the estimate cache's timings and runs: time every kind of job now (and cache that).")
+    var recalibrate = false
 
     @Flag(help: allowUnverifiedWeightsHelp)
     var allowUnverifiedWeights = false
@@ -25,14 +38,22 @@ struct Plan: ParsableCommand {
     func run() throws {
         let plan = try SetPlanner.plan(manifestPath: manifest, allowUnverifiedWeights: allowUnverifiedWeights)
         printWarnings(plan.warnings)
-        let estimate = SetEstimate.estimate(plan)
+        var options = EstimateOptions()
+        options.convolution = conv
+        options.recalibrate = recalibrate
+        options.log = { message in
+            FileHandle.standardError.write(Data("plan: \(message)\n".utf8))
+        }
+        let estimate = SetEstimate.estimate(plan, options: options)
+        printWarnings(estimate.warnings)
         print("set \(plan.manifest.name) → \(plan.outputFolder): \(plan.jobs.count) jobs")
-        for (job, seconds) in zip(plan.jobs, estimate.secondsPerJob) {
+        for (job, jobEstimate) in zip(plan.jobs, estimate.jobs) {
             let side = job.parameters.outputSize ?? job.parameters.size
             print([job.id, "seed \(job.parameters.seed)", side.map { "\($0)²" } ?? "source size",
                    (job.parameters.layers ?? []).joined(separator: ","), "\(job.parameters.iterations) it",
-                   String(format: "~%.0f s", seconds),
-                   plan.memory[job.id].map { "~" + MachineMemory.format($0.bytes) } ?? ""]
+                   EstimateText.seconds(jobEstimate),
+                   plan.memory[job.id].map { "~" + MachineMemory.format($0.bytes) } ?? "",
+                   EstimateText.basis(jobEstimate.basis)]
                 .joined(separator: "  "))
         }
         if let largest = plan.largestMemory {
@@ -42,10 +63,7 @@ struct Plan: ParsableCommand {
                   + "\(MachineMemory.format(largest.bytes(workers: workers))) with \(workersText) "
                   + "(limit \(MachineMemory.format(limit.bytes)), \(limit.source))")
         }
-        let cpu = estimate.totalCPUSeconds
-        print(String(format: "estimated CPU time %.0f s (%.1f h) at %.1f GFLOP/s per worker; "
-                     + "about %.0f s wall time with %d workers",
-                     cpu, cpu / 3600, estimate.gflopPerSecond, cpu / Double(max(1, workers)), workers))
+        print(EstimateText.total(estimate, workers: workers))
         try plan.checkMemory(workers: workers)
     }
 }

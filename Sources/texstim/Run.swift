@@ -28,6 +28,10 @@ struct Run: ParsableCommand {
                              + "(a Slurm array's finishing job)."))
     var finish = false
 
+    @Flag(help: ArgumentHelp("Do not add the finished stimuli's seconds and iterations to the estimate cache "
+                             + "(which makes the next `texstim plan` of such jobs more accurate)."))
+    var noTimingCache = false
+
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1.") }
     }
@@ -46,6 +50,12 @@ struct Run: ParsableCommand {
         options.progress = RunProgressRenderer().sink
         let plan = try set.plan()
         printWarnings(plan.warnings)
+        // Also after a failure or Ctrl-C: what finished tells the next plan how long such jobs take.
+        defer {
+            if !set.dryRun && !noTimingCache {
+                printWarnings(EstimateCache.recordRuns(of: plan, folder: EstimateCache.folder()))
+            }
+        }
         let summary = try SetRunner.run(plan: plan, options: options) { print($0) }
         if set.dryRun { return }
         print("\(summary.outputFolder): \(summary.done) synthesised, \(summary.skipped) already current, "

@@ -17,7 +17,13 @@ func command(_ executable: URL, _ arguments: [String], environment: [String: Str
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    if let environment { process.environment = environment }
+    // The tests never write the user's estimate cache (plan and run keep timings there): it goes
+    // to a folder of this test process unless the test chose another one.
+    var environment = environment ?? ProcessInfo.processInfo.environment
+    if environment["XDG_CACHE_HOME"] == ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] {
+        environment["XDG_CACHE_HOME"] = testCacheHome
+    }
+    process.environment = environment
     let (output, error) = (Pipe(), Pipe())
     process.standardOutput = output
     process.standardError = capturingErrors ? error : FileHandle.nullDevice
@@ -28,6 +34,9 @@ func command(_ executable: URL, _ arguments: [String], environment: [String: Str
     return CommandResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
                          error: String(decoding: errorData, as: UTF8.self))
 }
+
+/// XDG_CACHE_HOME of the texstim processes the tests start (see `command`).
+let testCacheHome = FileManager.default.temporaryDirectory.appendingPathComponent("texstim-cache-\(UUID().uuidString)").path
 
 /// The texstim binary built next to this test bundle.
 let texstimURL = Bundle.main.bundleURL.appendingPathComponent("texstim")
@@ -190,6 +199,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         let process = Process()
         process.executableURL = texstimURL
         process.arguments = ["run", manifest, "--output", folder + "/set"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": testCacheHome]) { $1 }
         let error = Pipe()
         process.standardError = error
         process.standardOutput = FileHandle.nullDevice
@@ -228,6 +238,7 @@ let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.p
         let process = Process()
         process.executableURL = texstimURL
         process.arguments = ["run", manifest, "--output", folder + "/killed"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": testCacheHome]) { $1 }
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -10,6 +10,7 @@ func texstim(_ arguments: [String], in directory: String) throws -> CommandResul
     process.executableURL = texstimURL
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": testCacheHome]) { $1 }
     let (output, error) = (Pipe(), Pipe())
     process.standardOutput = output
     process.standardError = error

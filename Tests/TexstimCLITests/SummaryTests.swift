@@ -35,7 +35,7 @@ import Testing
                                          "total               4/4"], "\(result.output)")
         #expect(lines[5].hasPrefix("verdicts: set fail; stimuli pass ") && lines[5].hasSuffix(", fail 2"), "\(lines[5])")
         #expect(lines[6] == "not converged: 2" && lines[7].hasPrefix("  pebbles__cut__s00: not converged: "), "\(result.output)")
-        #expect(lines.last?.hasPrefix("CPU time: ") == true && lines.last?.hasSuffix("the sum of the stimuli's synthesis times") == true)
+        #expect(lines.last?.hasPrefix("CPU time: ") == true && lines.last?.hasSuffix("the sum of the stimuli's synthesis CPU times") == true)
 
         let json = try texstim(["summary", "stimuli/tiny", "--json"], in: root)
         #expect(json.status == 0)

@@ -52,6 +52,6 @@ enum ProvenanceBuilder {
                 threads: request.threads, convolution: request.convolution, gram: request.gram),
             timing: .init(
                 seconds: result.seconds, secondsPerIteration: result.seconds / Double(max(1, result.iterations)),
-                created: MachineInfo.timestamp()))
+                created: MachineInfo.timestamp(), cpuSeconds: request.threads == 1 ? result.threadCPUSeconds : nil))
     }
 }

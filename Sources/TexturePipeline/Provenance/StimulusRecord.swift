@@ -134,6 +134,9 @@ public struct StimulusRecord: Codable, Sendable, Equatable {
         public var seconds: Double
         public var secondsPerIteration: Double
         public var created: String
+        /// The synthesis's CPU seconds, with one compute thread only (absent with more, and in
+        /// records written before it): unlike `seconds`, not stretched by other processes.
+        public var cpuSeconds: Double? = nil
     }
 
     public var recordFormatVersion = currentFormatVersion

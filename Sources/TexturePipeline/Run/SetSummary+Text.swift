@@ -12,7 +12,7 @@ extension SetSummary {
     ///     total                7/8
     ///     verdicts: set fail; stimuli pass 6, warn 1, fail 0
     ///     not converged: none
-    ///     CPU time: 41.2 s (0.01 h), the sum of the stimuli's synthesis times
+    ///     CPU time: 41.2 s (0.01 h), the sum of the stimuli's synthesis CPU times
     public func text() -> String {
         let source = manifest.map { "(manifest \($0))" } ?? "(manifest not found: expected counts unknown)"
         var lines = ["set \(set) in \(folder) " + source]
@@ -34,7 +34,7 @@ extension SetSummary {
             lines.append("not converged: \(notConverged.count)")
             lines += notConverged.map { "  \($0.jobId): \($0.problem)" }
         }
-        lines.append(String(format: "CPU time: %.1f s (%.2f h), the sum of the stimuli's synthesis times",
+        lines.append(String(format: "CPU time: %.1f s (%.2f h), the sum of the stimuli's synthesis CPU times",
                             cpuSeconds, cpuSeconds / 3600))
         return lines.joined(separator: "\n")
     }

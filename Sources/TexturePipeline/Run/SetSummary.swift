@@ -36,7 +36,8 @@ public struct SetSummary: Codable, Sendable, Equatable {
     public var verdict: String?
     public var verdicts: [String: Int]?
     public var notConverged: [Unconverged]
-    /// Sum of the sidecars' `timing.seconds` (the synthesis time of each stimulus, one thread each).
+    /// Sum of the sidecars' `timing.cpu_seconds` (the synthesis's CPU time, one thread each), or
+    /// `timing.seconds` (wall time) for a record without it.
     public var cpuSeconds: Double
 
     /// Reads the summary of the set in `folder`.
@@ -66,7 +67,7 @@ public struct SetSummary: Codable, Sendable, Equatable {
             set: name, folder: folder, manifest: manifest?.path, cells: [], done: records.count,
             expected: index["jobs"] as? Int, verdict: nil, verdicts: nil, notConverged: [], cpuSeconds: 0)
         summary.cells = cells(records: records, manifest: manifest)
-        summary.cpuSeconds = records.compactMap { $0.timing?.seconds }.reduce(0, +)
+        summary.cpuSeconds = records.compactMap { $0.timing.map { $0.cpuSeconds ?? $0.seconds } }.reduce(0, +)
         summary.notConverged = records.compactMap { record in
             record.convergenceProblem.map { Unconverged(jobId: record.job?.id ?? "?", problem: $0) }
         }.sorted { $0.jobId < $1.jobId }
