@@ -122,7 +122,11 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--results", default="bench/results")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for the 256² pool4 ratio (texstim/PyTorch) and the worker scaling (1/2 workers)")
+    parser.add_argument("--report", metavar="SUMMARY_JSON", help="print the report of an earlier run's summary.json")
     args = parser.parse_args()
+    if args.report:
+        with open(args.report) as summary:
+            return report(json.load(summary))
     os.makedirs(args.results, exist_ok=True)
     bench = [TEXSTIM, "bench", "--sizes", args.sizes, "--threads", str(args.threads), "--json"]
 
@@ -138,15 +142,25 @@ def main():
                    allowed=(0, 1))  # 1: not converged, as expected after 3 iterations; the file is still written
     scaling = worker_scaling(args.results, args.rounds)
 
+    summary = {"texstim": runs, "pytorch": torch, "paired_256_pool4": headline, "iteration_seconds": iterations,
+               "peak_rss_512_bytes": rss, "run_seconds_by_workers": scaling, "threads": args.threads}
     with open(os.path.join(args.results, "summary.json"), "w") as out:
-        json.dump({"texstim": runs, "pytorch": torch, "paired_256_pool4": headline, "iteration_seconds": iterations, "peak_rss_512_bytes": rss,
-                   "run_seconds_by_workers": scaling}, out, indent=2)
-    print(f"\nmachine: {runs['env']['cpu']}, {args.threads} threads; PyTorch {torch['torch']} ({torch['cpu_capability']}, "
-          f"{torch['memory_format']}); OpenBLAS cores: env = {runs['env']['blas_core']}, "
-          f"default = {runs['OpenBLAS default']['blas_core']}; Winograd products: {runs['env']['winograd_products']}\n")
+        json.dump(summary, out, indent=2)
+    report(summary)
+
+
+def report(summary):
+    """Prints the table and the verdicts of a run's summary.json."""
+    runs, torch, headline = summary["texstim"], summary["pytorch"], summary["paired_256_pool4"]
+    iterations, rss = summary["iteration_seconds"], summary["peak_rss_512_bytes"]
+    scaling = [{int(k): v for k, v in r.items()} for r in summary["run_seconds_by_workers"]]
+    print(f"\nmachine: {runs['env']['cpu']}, {summary.get('threads', 2)} threads; PyTorch {torch['torch']} "
+          f"({torch['cpu_capability']}, {torch['memory_format']}); "
+          + "; ".join(f"{label}: OpenBLAS core {run['blas_core']}, products {run['winograd_products']}"
+                      for label, run in runs.items()) + "\n")
     print("s/eval (median ± half the spread of ≥ 5 runs after 3 warm-ups)\n")
     print(table(runs, torch["rows"]))
-    print(f"\n256² pool4, winograd against PyTorch in {args.rounds} alternating rounds (texstim s / PyTorch s = ratio):")
+    print(f"\n256² pool4, winograd against PyTorch in {len(scaling)} alternating rounds (texstim s / PyTorch s = ratio):")
     for label, rounds in headline.items():
         ratios = sorted(r["ratio"] for r in rounds)
         median = ratios[len(ratios) // 2]
@@ -166,9 +180,8 @@ def main():
     median = speedups[len(speedups) // 2]
     listed = ", ".join(f"{r[1]:.1f} s → {r[2]:.1f} s = {r[1] / r[2]:.2f}×" for r in scaling)
     verdict = "meets" if median >= SCALING_TARGET else "misses"
-    print(f"2 workers × 1 thread vs 1 worker, {args.rounds} alternating rounds: {listed}; median {median:.2f}×, "
+    print(f"2 workers × 1 thread vs 1 worker, {len(scaling)} alternating rounds: {listed}; median {median:.2f}×, "
           f"{verdict} the ≥ {SCALING_TARGET}× target")
-
 
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@
 set -euo pipefail
 set_folder="${1:?usage: bash scripts/bids_check.sh SET_FOLDER}"
 [ -f "$set_folder/stimuli.tsv" ] || { echo "$set_folder: no stimuli.tsv (not a texstim set, or made before 2026-11-30)" >&2; exit 2; }
+set_folder=$(cd "$set_folder" && pwd)
 cd "$(dirname "$0")/.."
 venv=scripts/.bids-venv
 if ! python3 -c "import ensurepip, venv" 2>/dev/null; then

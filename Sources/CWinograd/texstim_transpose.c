@@ -54,7 +54,9 @@ TEXSTIM_CLONES
 void texstim_transpose(const float *a, int rows, int columns, size_t lda, float *out, size_t ldOut) {
     int fullRows = rows & ~7, fullColumns = columns & ~7;
     for (int j = 0; j < fullRows; j += 8) {
-        for (int p = 0; p < fullColumns; p += 8) block8(a + (size_t)j * lda + p, lda, out + (size_t)p * ldOut + j, ldOut);
+        for (int p = 0; p < fullColumns; p += 8) {
+            block8(a + (size_t)j * lda + p, lda, out + (size_t)p * ldOut + j, ldOut);
+        }
         for (int p = fullColumns; p < columns; p++) {
             for (int i = j; i < j + 8; i++) out[(size_t)p * ldOut + i] = a[(size_t)i * lda + p];
         }

@@ -96,7 +96,8 @@ public enum Benchmark {
                 report(row)
             }
         }
-        let gram = only.map { $0.contains("gram") } ?? true ? timeGram(side: sizes.max() ?? 256, threads: threads, repeats: repeats) : []
+        let wantsGram = only.map { $0.contains("gram") } ?? true
+        let gram = wantsGram ? timeGram(side: sizes.max() ?? 256, threads: threads, repeats: repeats) : []
         return BenchmarkReport(
             cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
             winogradProducts: ProductKernel.machine.rawValue, threads: threads,

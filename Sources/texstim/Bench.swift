@@ -66,7 +66,9 @@ struct Bench: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             for gram in report.gram {
-                let own = gram.productKernelSeconds.map { String(format: "%.2f ms (%.0f GFLOP/s)", $0 * 1e3, gram.gflop / $0) }
+                let own = gram.productKernelSeconds.map {
+                    String(format: "%.2f ms (%.0f GFLOP/s)", $0 * 1e3, gram.gflop / $0)
+                }
                 print(String(format: "Gram %@ (%d × %d): ssyrk %.2f ms (%.0f GFLOP/s), product kernel %@",
                              gram.layer, gram.channels, gram.positions, gram.ssyrkSeconds * 1e3,
                              gram.gflop / gram.ssyrkSeconds, own ?? "not on this CPU"))

@@ -1,4 +1,4 @@
-// GramKernelRecordTests: provenance records which code computed the Gram matrices, and reproduce uses it.
+// GramKernelRecordTests: provenance records which code computed the Gram matrices and products; reproduce uses it.
 
 import Foundation
 import Testing
@@ -35,5 +35,24 @@ import TextureCore
             String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self))
         #expect(old.machine.gram == nil)
         #expect(try Reproduction.request(from: old, path: outcome.pngPath).gram == .openBLAS)
+    }
+
+    /// An AVX2-only machine recorded `openblas` before texstim had its AVX2 kernel: reproduce
+    /// runs OpenBLAS again (it runs anywhere), and a kernel this CPU cannot run falls back to
+    /// this machine's with the difference named.
+    @Test func reproduceRunsTheRecordedProductKernelWhereItCan() throws {
+        let outcome = try SynthesisJob.run(SynthesisJobTests.request(temporaryFolder()))
+        var record = outcome.record
+        record.machine.winogradProducts = "openblas"
+        #expect(try Reproduction.request(from: record, path: outcome.pngPath).products == .openBLAS)
+        for kernel in ProductKernel.ownKernels {
+            record.machine.winogradProducts = kernel.rawValue
+            #expect(try Reproduction.request(from: record, path: outcome.pngPath).products == kernel)
+        }
+        record.machine.winogradProducts = "texstim-avx1024"
+        let request = try Reproduction.request(from: record, path: outcome.pngPath)
+        #expect(request.products == nil)
+        let differences = Reproduction.machineDifferences(record.machine, request: request)
+        #expect(differences.contains { $0.contains("texstim-avx1024 recorded") && $0.contains("does not know") })
     }
 }

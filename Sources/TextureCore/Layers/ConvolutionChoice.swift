@@ -14,12 +14,13 @@ public enum ConvolutionChoice: String, Sendable, Codable, CaseIterable {
 
     public var algorithm: any ConvolutionAlgorithm { algorithm(gram: nil) }
 
-    /// The algorithm, with Winograd's Gram matrices computed by `gram` (nil: its default, the
-    /// product kernel). `direct` always uses OpenBLAS's ssyrk: it is the reference.
-    public func algorithm(gram: GramKernel?) -> any ConvolutionAlgorithm {
+    /// The algorithm, with Winograd's products computed by `products` (nil: this process's
+    /// ProductKernel.machine) and its Gram matrices by `gram` (nil: the product kernel). `direct`
+    /// always uses OpenBLAS, ssyrk included: it is the reference.
+    public func algorithm(gram: GramKernel?, products: ProductKernel? = nil) -> any ConvolutionAlgorithm {
         switch self {
         case .direct: return Im2ColConvolution()
-        case .winograd: return WinogradConvolution(gram: gram ?? .products)
+        case .winograd: return WinogradConvolution(products: products ?? .machine, gram: gram ?? .products)
         }
     }
 }

@@ -53,12 +53,13 @@ extension GramMatrix {
             gram.withUnsafeMutableBufferPointer { g in
                 partials.withUnsafeMutableBufferPointer { partial in
                     let shared = (
-                        f: SharedPointer(UnsafeMutablePointer(mutating: f.baseAddress!)), g: SharedPointer(g.baseAddress!),
-                        partial: SharedPointer(partial.baseAddress ?? g.baseAddress!)
+                        f: SharedPointer(UnsafeMutablePointer(mutating: f.baseAddress!)),
+                        g: SharedPointer(g.baseAddress!), partial: SharedPointer(partial.baseAddress ?? g.baseAddress!)
                     )
                     parallelChunks(count: groups, threads: threads) { range in
                         for group in range {
-                            let first = chunks * group / groups * chunk, end = min(m, chunks * (group + 1) / groups * chunk)
+                            let first = chunks * group / groups * chunk
+                            let end = min(m, chunks * (group + 1) / groups * chunk)
                             let target = group == 0 ? shared.g.base : shared.partial.base + (group - 1) * n * n
                             upperTriangle(
                                 features: shared.f.base, channels: n, positions: m, range: first..<end, into: target,

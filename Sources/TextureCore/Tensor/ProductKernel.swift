@@ -76,6 +76,10 @@ public enum ProductKernel: String, Sendable, CaseIterable {
     var runsOwnCode: Bool { self != .openBLAS && level <= Self.cpuBest.level }
 
     /// texstim's own kernels this CPU runs, best first (the tests check each).
+    /// Whether this kernel can compute products in this process (OpenBLAS always can), e.g. to
+    /// reproduce a record with the kernel it names.
+    public var runsHere: Bool { self == .openBLAS || runsOwnCode }
+
     public static var ownKernels: [ProductKernel] { allCases.filter(\.runsOwnCode) }
 
     /// The level of the Winograd transforms that go with this kernel: its own where the CPU has

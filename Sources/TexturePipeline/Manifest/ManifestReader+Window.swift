@@ -42,7 +42,10 @@ extension ManifestReader {
         if shape == .circle, let node = entries["size"] {
             fields.report(node, "\(path).size", "size is for shape: rectangle", hint: "give a circle's radius")
         }
-        if let ramp, let node = entries["ramp"] {
+        if let ramp, let node = entries["ramp"], !(ramp >= 0 && ramp.isFinite) {
+            fields.report(node, "\(path).ramp", "expected a width of 0 px or more, got \(ramp)",
+                          hint: "0 gives a hard edge; e.g. 16 fades the texture out over 16 px")
+        } else if let ramp, let node = entries["ramp"] {
             let half = shape == .circle ? radius : size.map { min($0.width, $0.height) / 2 }
             if let half, ramp >= half {
                 fields.report(

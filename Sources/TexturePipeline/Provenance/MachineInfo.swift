@@ -14,16 +14,16 @@ public enum MachineInfo {
         return "unknown"
     }
 
-    /// The machine facts of a run with `convolution` and, for Winograd, the Gram kernel asked
-    /// for (nil: the default); `gram` records what ran.
+    /// The machine facts of a run with `convolution` and, for Winograd, the Gram and product
+    /// kernels asked for (nil: the defaults); the record says what ran.
     public static func record(
-        threads: Int, convolution: ConvolutionChoice, gram: GramKernel? = nil
+        threads: Int, convolution: ConvolutionChoice, gram: GramKernel? = nil, products: ProductKernel? = nil
     ) -> StimulusRecord.Machine {
-        let algorithm = convolution.algorithm(gram: gram)
+        let algorithm = convolution.algorithm(gram: gram, products: products)
         return StimulusRecord.Machine(
             cpu: cpuModel, blasCore: BLAS.coreName, blasThreads: BLAS.threads, threads: threads,
             convolution: convolution,
-            winogradProducts: convolution == .winograd ? ProductKernel.machine.rawValue : nil,
+            winogradProducts: convolution == .winograd ? algorithm.products.rawValue : nil,
             gram: algorithm.gram.resolved(products: algorithm.products))
     }
 

@@ -49,7 +49,8 @@ enum ProvenanceBuilder {
                 height: result.pixels.shape.height,
                 channels: result.pixels.shape.channels, bitDepth: p.bitDepth),
             machine: MachineInfo.record(
-                threads: request.threads, convolution: request.convolution, gram: request.gram),
+                threads: request.threads, convolution: request.convolution, gram: request.gram,
+                products: request.products),
             timing: .init(
                 seconds: result.seconds, secondsPerIteration: result.seconds / Double(max(1, result.iterations)),
                 created: MachineInfo.timestamp(), cpuSeconds: request.threads == 1 ? result.threadCPUSeconds : nil))

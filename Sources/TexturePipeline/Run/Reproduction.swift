@@ -152,14 +152,18 @@ public enum Reproduction {
 
     /// The recorded machine facts that change the last bits and differ here.
     static func machineDifferences(_ recorded: StimulusRecord.Machine, request: SynthesisRequest) -> [String] {
-        let here = MachineInfo.record(threads: request.threads, convolution: request.convolution)
+        let here = MachineInfo.record(
+            threads: request.threads, convolution: request.convolution, gram: request.gram, products: request.products)
         var found: [String] = []
         if recorded.cpu != here.cpu { found.append("CPU \(recorded.cpu) recorded, \(here.cpu) here") }
         if recorded.blasCore != here.blasCore {
             found.append("BLAS core \(recorded.blasCore) recorded, \(here.blasCore) here")
         }
         if let products = recorded.winogradProducts, let current = here.winogradProducts, products != current {
-            found.append("Winograd products \(products) recorded, \(current) here")
+            let reason = ProductKernel(rawValue: products).map {
+                $0.runsHere ? "" : " (this CPU or TEXSTIM_KERNEL does not allow \($0.rawValue))"
+            } ?? " (a kernel this texstim does not know)"
+            found.append("Winograd products \(products) recorded, \(current) here\(reason)")
         }
         return found
     }
@@ -229,6 +233,12 @@ public enum Reproduction {
         request.threads = record.machine.threads
         request.convolution = record.machine.convolution ?? .direct
         request.gram = record.machine.gram ?? .openBLAS
+        // The recorded product kernel where it runs here: a set made on an AVX2-only machine
+        // before texstim had its AVX2 kernel recorded `openblas`, and an AVX-512 machine can run
+        // `texstim-avx2`. Elsewhere this machine's kernel, and machineDifferences says so.
+        request.products = record.machine.winogradProducts.flatMap(ProductKernel.init(rawValue:)).flatMap {
+            $0.runsHere ? $0 : nil
+        }
         request.job = record.job
         request.job?.parameters = nil
         return request

@@ -30,6 +30,9 @@ public struct SynthesisRequest: Sendable {
     /// What computes Winograd's Gram matrices (nil: the product kernel); `reproduce` sets the
     /// recorded one. `direct` always uses OpenBLAS.
     public var gram: GramKernel?
+    /// What computes Winograd's products and transforms (nil: ProductKernel.machine, which
+    /// TEXSTIM_KERNEL can lower); `reproduce` sets the recorded one where it runs here.
+    public var products: ProductKernel?
     public var maxSide = ImageFile.defaultMaxSide
     /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
     public var job: StimulusRecord.Job?

@@ -42,7 +42,7 @@ public enum SynthesisModel: Sendable {
                     terms: model.terms(
                         layers: parameters.layers ?? [],
                         weights: parameters.layerWeights),
-                    threads: request.threads, convolution: request.convolution.algorithm(gram: request.gram),
+                    threads: request.threads, convolution: request.convolution.algorithm(gram: request.gram, products: request.products),
                     spectrum: spectrum)
             } catch { throw .synthesis(error) }
         case .portillaSimoncelli:
