@@ -1,4 +1,4 @@
-// SetEstimate+Plan: a plan's estimate — the cache read, each kind of job without figures timed once, the cache written.
+// SetEstimate+Plan: a plan's estimate: read the cache, time each kind of job it lacks once, write the cache.
 
 import Foundation
 import TextureCore

@@ -42,7 +42,8 @@ public enum SynthesisModel: Sendable {
                     terms: model.terms(
                         layers: parameters.layers ?? [],
                         weights: parameters.layerWeights),
-                    threads: request.threads, convolution: request.convolution.algorithm(gram: request.gram, products: request.products),
+                    threads: request.threads,
+                    convolution: request.convolution.algorithm(gram: request.gram, products: request.products),
                     spectrum: spectrum)
             } catch { throw .synthesis(error) }
         case .portillaSimoncelli:
