@@ -5,13 +5,16 @@ import TextureCore
 
 public enum MachineInfo {
     /// The CPU's model name from /proc/cpuinfo (Linux), else "unknown".
-    public static var cpuModel: String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
-                ?? "unknown"
+    public static var cpuModel: String { cpuinfoValue("model name") ?? "unknown" }
+
+    /// The value of the first /proc/cpuinfo line whose key starts with `key` (Linux), trimmed;
+    /// nil where there is no such file or line.
+    static func cpuinfoValue(_ key: String) -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(key) {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         }
-        return "unknown"
+        return nil
     }
 
     /// The machine facts of a run with `convolution` and, for Winograd, the Gram and product

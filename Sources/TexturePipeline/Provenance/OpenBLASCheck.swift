@@ -39,11 +39,7 @@ public enum OpenBLASCheck {
 
     /// This machine's CPU flags (Linux); empty elsewhere.
     public static var cpuFlags: Set<String> {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
-        for line in text.split(separator: "\n") where line.hasPrefix("flags") {
-            return Set((line.split(separator: ":", maxSplits: 1).last ?? "").split(separator: " ").map(String.init))
-        }
-        return []
+        Set((MachineInfo.cpuinfoValue("flags") ?? "").split(separator: " ").map(String.init))
     }
 
     /// A warning when OpenBLAS's kernel `core` uses a lower level than the CPU has; nil otherwise.
