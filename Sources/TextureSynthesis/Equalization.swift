@@ -32,11 +32,10 @@ public struct Equalization: Codable, Sendable, Equatable {
     public func apply(_ pixels: Tensor, within window: ApertureWindow? = nil) throws(SynthesisError) -> (Tensor, Double)
     {
         var luma = ImagePreparation.luma(ImagePreparation.rgb(pixels)).data.map(Double.init)
-        let shown = window?.weights(height: pixels.shape.height, width: pixels.shape.width).map { $0 > 0 }
-        if let window {
-            let plateau = window.plateau(height: pixels.shape.height, width: pixels.shape.width)
-            luma = luma.indices.filter { plateau[$0] }.map { luma[$0] }
-        }
+        // One pass of the window's weights: positions shown (weight > 0) and the plateau (= 1).
+        let weights = window?.weights(height: pixels.shape.height, width: pixels.shape.width)
+        let shown = weights?.map { $0 > 0 }
+        if let weights { luma = luma.indices.filter { weights[$0] == 1 }.map { luma[$0] } }
         let mean = luma.reduce(0, +) / Double(luma.count)
         let deviation = (luma.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(luma.count)).squareRoot()
         guard deviation > 0 else {
