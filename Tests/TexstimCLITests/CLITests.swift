@@ -61,6 +61,24 @@ func files(under folder: String) -> [String] {
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let pebbles = repository.appendingPathComponent("manifests/sources/pebbles_256.png").path
 
+/// `folder`/set.yaml: set `name`, one source (pebbles), one embedded-model condition (level0,
+/// level1), two samples at size² with `iterations`; returns its path.
+func pebblesManifest(in folder: String, name: String, size: Int, iterations: Int) throws -> String {
+    let path = folder + "/set.yaml"
+    try """
+    version: 1
+    name: \(name)
+    seed: 3
+    defaults: {size: \(size), iterations: \(iterations)}
+    sources:
+      - {id: pebbles, path: \(pebbles)}
+    conditions:
+      - {name: a, layers: [level0, level1]}
+    samples: 2
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
 @Suite struct CLITests {
     @Test func helpListsTheSubcommands() throws {
         let result = try texstim(["--help"])

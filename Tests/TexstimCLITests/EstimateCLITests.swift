@@ -7,19 +7,7 @@ import Testing
 @Suite struct EstimateCLITests {
     /// One source, one condition, two samples at 32², 12 iterations (enough to converge).
     static func manifest(_ folder: String) throws -> String {
-        let path = folder + "/set.yaml"
-        try """
-        version: 1
-        name: estimate
-        seed: 3
-        defaults: {size: 32, iterations: 12}
-        sources:
-          - {id: pebbles, path: \(pebbles)}
-        conditions:
-          - {name: a, layers: [level0, level1]}
-        samples: 2
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try pebblesManifest(in: folder, name: "estimate", size: 32, iterations: 12)
     }
 
     @Test func planTimesOnceThenCachesAndRunInformsTheNextPlan() throws {

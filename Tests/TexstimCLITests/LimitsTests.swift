@@ -11,19 +11,7 @@ import Testing
     }
 
     static func manifest(_ folder: String, size: Int) throws -> String {
-        let path = folder + "/set.yaml"
-        try """
-        version: 1
-        name: limits
-        seed: 3
-        defaults: {size: \(size), iterations: 5}
-        sources:
-          - {id: pebbles, path: \(pebbles)}
-        conditions:
-          - {name: a, layers: [level0, level1]}
-        samples: 2
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try pebblesManifest(in: folder, name: "limits", size: size, iterations: 5)
     }
 
     @Test func synthesizeRefusesASizeThatDoesNotFit() throws {
