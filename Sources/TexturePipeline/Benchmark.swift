@@ -28,6 +28,8 @@ public struct BenchmarkReport: Codable, Sendable {
     public var rows: [BenchmarkRow]
     /// The five Gatys layers' Gram matrices at the largest size, ssyrk against the product kernel.
     public var gram: [GramBenchmarkRow]
+    /// One L-BFGS-B iteration against one evaluation at the largest size (IterationBenchmark).
+    public var iteration: IterationBenchmark?
     /// OpenBLASCheck's warning, if any.
     public var warnings: [String]
 }
@@ -40,8 +42,9 @@ public enum Benchmark {
     /// median of `repeats`. GFLOP/s always counts direct-convolution FLOPs, so the algorithms
     /// compare by time.
     /// Then portilla-simoncelli (plenoptic's defaults, a grey plane; one thread, FFTW) at each size.
-    /// Then the Gram matrices of the five Gatys layers at the largest size (`gram`).
-    /// `only` (names of models or cutoffs, or `gram`) restricts the cases; nil: all.
+    /// Then the Gram matrices of the five Gatys layers at the largest size (`gram`), and one
+    /// L-BFGS-B iteration against one evaluation in a synthesis at that size (`iteration`).
+    /// `only` (names of models or cutoffs, `gram` or `iteration`) restricts the cases; nil: all.
     public static func run(
         sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
         repeats: Int = 5, warmups: Int = 3, only: [String]? = nil,
@@ -52,9 +55,7 @@ public enum Benchmark {
         let pyramid = RandomPyramid()
         var rows: [BenchmarkRow] = []
         for size in sizes {
-            var noise = NormalSampler(seed: 7)
-            let source = Tensor(
-                Shape(3, size, size), data: noise.fill(count: 3 * size * size).map { min(max(0.5 + 0.2 * $0, 0), 1) })
+            let source = noiseSource(side: size)
             var cases: [(any TextureModel, String, [String], ConvolutionChoice, SpectrumSetting?)] = []
             for convolution in convolutions {
                 cases += cutoffs.map { cutoff in
@@ -98,10 +99,16 @@ public enum Benchmark {
         }
         let wantsGram = only.map { $0.contains("gram") } ?? true
         let gram = wantsGram ? timeGram(side: sizes.max() ?? 256, threads: threads, repeats: repeats) : []
+        var iteration: IterationBenchmark?
+        if only.map({ $0.contains("iteration") }) ?? true {
+            let convolution = convolutions.contains(.winograd) ? .winograd : convolutions.first ?? .default
+            iteration = try timeIteration(side: sizes.max() ?? 256, threads: threads, convolution: convolution)
+        }
         return BenchmarkReport(
             cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,
             winogradProducts: ProductKernel.machine.rawValue, threads: threads,
-            sgemmGflopPerSecond: sgemm, rows: rows, gram: gram, warnings: OpenBLASCheck.warning().map { [$0] } ?? [])
+            sgemmGflopPerSecond: sgemm, rows: rows, gram: gram, iteration: iteration,
+            warnings: OpenBLASCheck.warning().map { [$0] } ?? [])
     }
 
     static func time(

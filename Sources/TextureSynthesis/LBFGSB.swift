@@ -43,19 +43,26 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
     }
 }
 
-/// One run's settings: the iteration limit and what setulb_ is given (OptimizerSettings).
+/// One run's settings: the iteration limit, what the algorithm is given (OptimizerSettings) and
+/// which code runs it.
 public struct LBFGSBSettings: Sendable, Codable, Equatable {
     public var maxIterations: Int
     public var optimizer: OptimizerSettings
+    public var code: LBFGSBImplementation
 
-    public init(maxIterations: Int, optimizer: OptimizerSettings) {
+    public init(maxIterations: Int, optimizer: OptimizerSettings, code: LBFGSBImplementation = .default) {
         self.maxIterations = maxIterations
         self.optimizer = optimizer
+        self.code = code
     }
 
-    public init(maxIterations: Int, memory: Int = 20, factr: Double = 0, pgtol: Double = 0) {
+    public init(
+        maxIterations: Int, memory: Int = 20, factr: Double = 0, pgtol: Double = 0,
+        code: LBFGSBImplementation = .default
+    ) {
         self.init(
-            maxIterations: maxIterations, optimizer: OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol))
+            maxIterations: maxIterations, optimizer: OptimizerSettings(memory: memory, factr: factr, pgtol: pgtol),
+            code: code)
     }
 }
 
@@ -72,6 +79,9 @@ public struct LBFGSBIteration: Sendable, Equatable {
     public var skippedUpdates: Int
     /// Variables at a bound in this iteration (isave(39)).
     public var activeBounds: Int
+    /// Wall seconds so far inside setulb_ (L-BFGS-B's own work) and inside the objective.
+    public var optimizerSeconds: Double = 0
+    public var objectiveSeconds: Double = 0
 }
 
 public struct LBFGSBResult: Sendable {
@@ -87,16 +97,58 @@ public struct LBFGSBResult: Sendable {
     public var last: LBFGSBIteration?
 }
 
+/// The two codes of L-BFGS-B texstim can run. They compute the same iterates up to rounding (the
+/// tests compare them), so which one made a stimulus is recorded like the convolution kernel:
+/// `optimizer.algorithm` names it, and `reproduce` runs the recorded one.
+public enum LBFGSBImplementation: String, Sendable, Codable, CaseIterable {
+    /// Nocedal's L-BFGS-B 3.0 in Fortran (Debian's liblbfgsb), its sums through the system BLAS.
+    case fortran
+    /// texstim's own code of the same algorithm (TexstimLBFGSB): sums in a fixed order, threaded.
+    case texstim
+
+    public static let `default` = LBFGSBImplementation.texstim
+
+    /// What a record's `optimizer.algorithm` says (every record before texstim's code says `fortran`'s).
+    public var recordName: String {
+        switch self {
+        case .fortran: "L-BFGS-B 3.0 (Nocedal; Debian liblbfgsb)"
+        case .texstim: "L-BFGS-B 3.0's algorithm (texstim's code)"
+        }
+    }
+
+    /// The code a record's `optimizer.algorithm` names; nil for a name this texstim does not know.
+    public init?(recordName: String) {
+        guard let code = Self.allCases.first(where: { $0.recordName == recordName }) else { return nil }
+        self = code
+    }
+}
+
 public enum LBFGSB {
     /// Minimises f over the box lower ≤ x ≤ upper (±infinity for an open side).
     /// - Parameters:
     ///   - objective: returns f(x) and writes ∇f(x) into its second argument.
     ///   - onIteration: called after each iteration (x is then the accepted iterate, and the
     ///     objective's latest evaluation was at x); return false to stop.
+    ///   - threads: threads for texstim's code (the Fortran runs on one).
     public static func minimize(
-        start: [Double], lower: [Double], upper: [Double], settings: LBFGSBSettings,
+        start: [Double], lower: [Double], upper: [Double], settings: LBFGSBSettings, threads: Int = 1,
         objective: (_ x: [Double], _ gradient: inout [Double]) -> Double,
         onIteration: (LBFGSBIteration) -> Bool = { _ in true }
+    ) -> LBFGSBResult {
+        if settings.code == .texstim {
+            return TexstimLBFGSB.minimize(
+                start: start, lower: lower, upper: upper, settings: settings, threads: max(1, threads),
+                objective: objective, onIteration: onIteration)
+        }
+        return fortran(start: start, lower: lower, upper: upper, settings: settings, objective: objective,
+                       onIteration: onIteration)
+    }
+
+    /// Nocedal's Fortran through setulb_'s reverse communication.
+    static func fortran(
+        start: [Double], lower: [Double], upper: [Double], settings: LBFGSBSettings,
+        objective: (_ x: [Double], _ gradient: inout [Double]) -> Double,
+        onIteration: (LBFGSBIteration) -> Bool
     ) -> LBFGSBResult {
         // setulb_ calls ddot, daxpy and dcopy from the system BLAS, which is OpenBLAS here. With
         // its default thread count its workers spin between calls and take the cores from the
@@ -127,19 +179,25 @@ public enum LBFGSB {
         var iterations = 0, evaluations = 0
         var reason = ""
         var last: LBFGSBIteration?
+        // What an iteration costs besides its evaluations (`texstim bench --only iteration`).
+        let clock = ContinuousClock()
+        var optimizerTime = Duration.zero, objectiveTime = Duration.zero
         while true {
-            setulb_(
-                &n, &m, &x, &low, &high, &nbd, &f, &gradient, &factr, &pgtol, &wa, &iwa,
-                &task, &iprint, &csave, &lsave, &isave, &dsave, 60, 60)
+            optimizerTime += clock.measure {
+                setulb_(
+                    &n, &m, &x, &low, &high, &nbd, &f, &gradient, &factr, &pgtol, &wa, &iwa,
+                    &task, &iprint, &csave, &lsave, &isave, &dsave, 60, 60)
+            }
             let message = swiftString(task)
             if message.hasPrefix("FG") {
-                f = objective(x, &gradient)
+                objectiveTime += clock.measure { f = objective(x, &gradient) }
                 evaluations += 1
             } else if message.hasPrefix("NEW_X") {
                 iterations += 1
                 let state = LBFGSBIteration(
                     iteration: iterations, f: f, evaluations: evaluations, projectedGradient: dsave[12],
-                    acceptedUpdates: Int(isave[30]), skippedUpdates: Int(isave[25]), activeBounds: Int(isave[38]))
+                    acceptedUpdates: Int(isave[30]), skippedUpdates: Int(isave[25]), activeBounds: Int(isave[38]),
+                    optimizerSeconds: optimizerTime / .seconds(1), objectiveSeconds: objectiveTime / .seconds(1))
                 last = state
                 if !onIteration(state) { reason = "stopped"; break }
                 if iterations >= settings.maxIterations { reason = "iteration limit"; break }

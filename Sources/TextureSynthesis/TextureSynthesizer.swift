@@ -26,6 +26,10 @@ public struct SynthesisOptions: Sendable {
     public var optimizer: OptimizerSettings
     /// Optional stopping rules besides the iteration limit (off by default).
     public var stopping = StoppingRules()
+    /// Which code runs L-BFGS-B (`reproduce` sets the recorded one), and its threads (the bits do
+    /// not depend on them).
+    public var optimizerCode = LBFGSBImplementation.default
+    public var threads = 1
 
     public init(
         height: Int, width: Int, iterations: Int, seed: UInt64, grey: Bool = false,
@@ -47,7 +51,13 @@ public struct SynthesisProgress: Sendable {
     public var iteration: Int
     public var totalIterations: Int
     public var loss: Double
+    /// Wall seconds since the synthesis started.
     public var seconds: Double
+    /// Evaluations of the objective so far, and the wall seconds spent in them and in L-BFGS-B's
+    /// own work (LBFGSBIteration).
+    public var evaluations: Int = 0
+    public var objectiveSeconds: Double = 0
+    public var optimizerSeconds: Double = 0
 }
 
 public struct SynthesisResult: Sendable {
@@ -63,6 +73,8 @@ public struct SynthesisResult: Sendable {
     public var convergence: ConvergenceRecord
     /// The settings L-BFGS-B was given (the LBFGSBSettings handed to setulb_, for provenance).
     public var optimizer: OptimizerSettings
+    /// The code that ran L-BFGS-B.
+    public var optimizerCode: LBFGSBImplementation
     /// The box per channel the optimiser ran in (model space in colour mode, grey pixels in grey mode).
     public var bounds: [ClosedRange<Double>]
     /// Fraction of output values that fell outside [0, 1] before clamping.
@@ -92,9 +104,10 @@ public enum TextureSynthesizer {
         var evaluation = ScaledEvaluation(space: space, start: startPoint)
         var recorder = ConvergenceRecorder(start: evaluation.startLoss, stopping: options.stopping)
         let box = space.variableBounds
-        let settings = LBFGSBSettings(maxIterations: options.iterations, optimizer: options.optimizer)
+        let settings = LBFGSBSettings(
+            maxIterations: options.iterations, optimizer: options.optimizer, code: options.optimizerCode)
         let result = LBFGSB.minimize(
-            start: startPoint, lower: box.lower, upper: box.upper, settings: settings,
+            start: startPoint, lower: box.lower, upper: box.upper, settings: settings, threads: options.threads,
             objective: { x, gradient in evaluation.evaluate(x, &gradient) },
             onIteration: { state in
                 // The latest evaluation was at the accepted iterate: its breakdown is this iteration's.
@@ -103,7 +116,8 @@ public enum TextureSynthesizer {
                 progress(
                     SynthesisProgress(
                         iteration: state.iteration, totalIterations: options.iterations, loss: evaluation.latest.total,
-                        seconds: seconds))
+                        seconds: seconds, evaluations: state.evaluations, objectiveSeconds: state.objectiveSeconds,
+                        optimizerSeconds: state.optimizerSeconds))
                 return !stop && shouldContinue()
             })
         if result.stopReason == "stopped" && recorder.firedRule == nil { throw .cancelled }
@@ -123,7 +137,7 @@ public enum TextureSynthesizer {
             pixels: stimulus, initialLoss: evaluation.startLoss, finalLoss: finalLoss,
             histogramMatchedLoss: matchedLoss,
             iterations: result.iterations, evaluations: result.evaluations, stopReason: convergence.stopReason,
-            convergence: convergence, optimizer: settings.optimizer, bounds: space.bounds, clampedFraction: clamped,
+            convergence: convergence, optimizer: settings.optimizer, optimizerCode: settings.code, bounds: space.bounds, clampedFraction: clamped,
             seconds: (clock.now - start) / .seconds(1), threadCPUSeconds: SynthesisTiming.threadCPUSeconds() - startCPU)
     }
 }

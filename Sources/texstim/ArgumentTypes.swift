@@ -23,6 +23,13 @@ extension ConvolutionChoice: ExpressibleByArgument {
             + "recorded in provenance.", valueName: "direct|winograd")
 }
 
+extension LBFGSBImplementation: ExpressibleByArgument {
+    static let help = ArgumentHelp(
+        "Which code runs L-BFGS-B: texstim (its own, threaded) or fortran (Nocedal's 3.0 from Debian's "
+            + "liblbfgsb, what texstim ran before 2026-12); the same algorithm, other last bits; recorded in "
+            + "provenance.", valueName: "texstim|fortran")
+}
+
 extension WeightsFormat: ExpressibleByArgument {}
 
 extension WeightsSource: ExpressibleByArgument {}

@@ -24,7 +24,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only these models or cutoffs, e.g. vgg19-random,pool2,portilla-simoncelli "
                                + "(a network case needs its model and its cutoff named), or gram (the Gram "
-                               + "matrices by ssyrk and by texstim's kernel).", valueName: "name,…"))
+                               + "matrices by ssyrk and by texstim's kernel), or iteration (one L-BFGS-B "
+                               + "iteration against one evaluation, in a pool4 synthesis at the largest size).",
+                               valueName: "name,…"))
     var only: CommaSeparated<String>?
 
     @Flag(help: "Print the report as JSON.")
@@ -72,6 +74,13 @@ struct Bench: ParsableCommand {
                 print(String(format: "Gram %@ (%d × %d): ssyrk %.2f ms (%.0f GFLOP/s), product kernel %@",
                              gram.layer, gram.channels, gram.positions, gram.ssyrkSeconds * 1e3,
                              gram.gflop / gram.ssyrkSeconds, own ?? "not on this CPU"))
+            }
+            if let it = report.iteration {
+                print(String(format: "L-BFGS-B iteration (%@ %d² %@, %@, iterations %d–%d): %.3f s = %.2f× one "
+                             + "evaluation (%.3f s); %.2f evaluations and %.1f ms of L-BFGS-B's own work per iteration",
+                             it.model, it.size, it.cutoff, it.convolution, it.firstIteration, it.lastIteration,
+                             it.iterationSeconds, it.ratio, it.evaluationSeconds, it.evaluationsPerIteration,
+                             it.optimizerSecondsPerIteration * 1e3))
             }
             print(String(format: "cblas_sgemm %.1f GFLOP/s (2048³) · BLAS core %@ · Winograd products %@ · "
                          + "%d threads · %@",

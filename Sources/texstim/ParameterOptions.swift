@@ -51,6 +51,9 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: ConvolutionChoice.help)
     var conv: ConvolutionChoice = .default
 
+    @Option(help: LBFGSBImplementation.help)
+    var lbfgsb: LBFGSBImplementation = .default
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }

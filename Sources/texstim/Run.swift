@@ -41,6 +41,7 @@ struct Run: ParsableCommand {
         var options = RunOptions()
         options.workers = workers
         options.convolution = set.conv
+        options.optimizerCode = set.lbfgsb
         options.shard = shard
         options.force = force
         options.dryRun = set.dryRun

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import TextureCore
 import TexturePipeline
+import TextureSynthesis
 
 struct SetOptions: ParsableArguments {
     @Argument(help: "The set's YAML manifest.", completion: .file(extensions: manifestExtensions))
@@ -14,6 +15,9 @@ struct SetOptions: ParsableArguments {
 
     @Option(help: ConvolutionChoice.help)
     var conv: ConvolutionChoice = .default
+
+    @Option(help: LBFGSBImplementation.help)
+    var lbfgsb: LBFGSBImplementation = .default
 
     @Flag(help: allowUnverifiedWeightsHelp)
     var allowUnverifiedWeights = false

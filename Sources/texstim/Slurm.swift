@@ -47,6 +47,7 @@ struct Slurm: ParsableCommand {
         (options.tasks, options.cpusPerTask, options.partition, options.time) = (tasks, cpusPerTask, partition, time)
         (options.memory, options.extra, options.outputOverride) = (mem, extra, set.output)
         options.convolution = set.conv
+        options.optimizerCode = set.lbfgsb
         options.allowUnverifiedWeights = set.allowUnverifiedWeights
         let plan = try set.plan()
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL

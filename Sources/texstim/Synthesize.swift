@@ -28,6 +28,7 @@ struct Synthesize: ParsableCommand {
         request.allowUnverifiedWeights = stimulus.modelOptions.allowUnverifiedWeights
         request.threads = compute.threads
         request.convolution = compute.conv
+        request.optimizerCode = compute.lbfgsb
         let progress = TerminalProgress()
         let label = (out as NSString).lastPathComponent
         defer { progress.finish() }

@@ -1,14 +1,14 @@
-// LBFGSBTests: Debian's L-BFGS-B on problems with known minimisers.
+// LBFGSBTests: both codes of L-BFGS-B (Debian's Fortran, texstim's) on problems with known minimisers.
 
 import Testing
 import TextureSynthesis
 
 @Suite struct LBFGSBTests {
-    @Test func rosenbrockReachesOneOne() {
+    @Test(arguments: LBFGSBImplementation.allCases) func rosenbrockReachesOneOne(code: LBFGSBImplementation) {
         // f = (1 − x)² + 100 (y − x²)², minimum 0 at (1, 1); unbounded.
         let result = LBFGSB.minimize(
             start: [-1.2, 1], lower: [-.infinity, -.infinity], upper: [.infinity, .infinity],
-            settings: LBFGSBSettings(maxIterations: 200, memory: 20, factr: 10, pgtol: 1e-10)
+            settings: LBFGSBSettings(maxIterations: 200, memory: 20, factr: 10, pgtol: 1e-10, code: code)
         ) { x, g in
             let (a, b) = (x[0], x[1])
             g[0] = -2 * (1 - a) - 400 * a * (b - a * a)
@@ -20,12 +20,12 @@ import TextureSynthesis
         #expect(result.evaluations >= result.iterations)
     }
 
-    @Test func boundedQuadraticStopsOnActiveBounds() {
+    @Test(arguments: LBFGSBImplementation.allCases) func boundedQuadraticStopsOnActiveBounds(code: LBFGSBImplementation) {
         // f = Σ (x_i − c_i)², c = (2, −3, 0.5), box [−1, 1]³: minimiser (1, −1, 0.5).
         let c = [2.0, -3, 0.5]
         let result = LBFGSB.minimize(
             start: [0, 0, 0], lower: [-1, -1, -1], upper: [1, 1, 1],
-            settings: LBFGSBSettings(maxIterations: 50, factr: 10, pgtol: 1e-12)
+            settings: LBFGSBSettings(maxIterations: 50, factr: 10, pgtol: 1e-12, code: code)
         ) { x, g in
             var f = 0.0
             for i in 0..<3 {
@@ -39,10 +39,10 @@ import TextureSynthesis
         #expect(result.stopReason.hasPrefix("CONVERGENCE"), "\(result.stopReason)")
     }
 
-    @Test func stopsAtTheIterationLimit() {
+    @Test(arguments: LBFGSBImplementation.allCases) func stopsAtTheIterationLimit(code: LBFGSBImplementation) {
         var calls = 0
         let result = LBFGSB.minimize(
-            start: [3, 4], lower: [-10, -10], upper: [10, 10], settings: LBFGSBSettings(maxIterations: 2)
+            start: [3, 4], lower: [-10, -10], upper: [10, 10], settings: LBFGSBSettings(maxIterations: 2, code: code)
         ) { x, g in
             calls += 1
             g[0] = 2 * x[0] + x[1]; g[1] = 8 * x[1] + x[0]
@@ -56,12 +56,12 @@ import TextureSynthesis
     /// The state read from setulb_'s isave/dsave: every iteration after the first accepts or skips
     /// one curvature pair, the evaluations are L-BFGS-B's own count, and on the bounded quadratic
     /// two variables end at a bound with a projected gradient of 0 (the other one is free at c).
-    @Test func iterationStateIsReadFromTheRightSlots() {
+    @Test(arguments: LBFGSBImplementation.allCases) func iterationStateIsReadFromTheRightSlots(code: LBFGSBImplementation) {
         let c = [2.0, -3, 0.5]
         var states: [LBFGSBIteration] = []
         var calls = 0
         let result = LBFGSB.minimize(
-            start: [0, 0, 0.9], lower: [-1, -1, -1], upper: [1, 1, 1], settings: LBFGSBSettings(maxIterations: 3),
+            start: [0, 0, 0.9], lower: [-1, -1, -1], upper: [1, 1, 1], settings: LBFGSBSettings(maxIterations: 3, code: code),
             objective: { x, g in
                 calls += 1
                 var f = 0.0

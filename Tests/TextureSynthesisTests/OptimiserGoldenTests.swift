@@ -47,7 +47,8 @@ struct OptimiserFixture: Decodable {
 @Suite struct OptimiserGoldenTests {
     /// Same start, same box, same objective scale: texstim's first 5 iterates are SciPy's, up to
     /// the float32 objective. The grey case fails with the old gradient (a third of the true one).
-    @Test(arguments: [false, true]) func firstIteratesMatchSciPy(grey: Bool) throws {
+    @Test(arguments: [false, true], LBFGSBImplementation.allCases)
+    func firstIteratesMatchSciPy(grey: Bool, code: LBFGSBImplementation) throws {
         let fixture = OptimiserFixture.shared
         let golden = fixture.cases.first { $0.grey == grey }!
         let space = try fixture.space(grey: grey)
@@ -58,14 +59,14 @@ struct OptimiserFixture: Decodable {
         #expect(relativeError(evaluation.startLoss.total, golden.startLoss) < 1e-5)
         var lastX: [Double] = [], iterates: [[Double]] = [], losses: [Double] = []
         _ = LBFGSB.minimize(start: golden.start, lower: box.lower, upper: box.upper,
-                            settings: LBFGSBSettings(maxIterations: golden.iterates.count),
+                            settings: LBFGSBSettings(maxIterations: golden.iterates.count, code: code),
                             objective: { x, gradient in lastX = x; return evaluation.evaluate(x, &gradient) },
                             onIteration: { _ in iterates.append(lastX); losses.append(evaluation.latest.total); return true })
         #expect(iterates.count == golden.iterates.count)
         for (k, (x, reference)) in zip(iterates, golden.iterates).enumerated() {
             let difference = zip(x, reference.x).map { abs($0 - $1) }.max() ?? .infinity
-            print(String(format: "%@ iterate %d: max |x − x_scipy| = %.2e, loss %.6g vs %.6g", grey ? "grey" : "colour",
-                         k + 1, difference, losses[k], reference.loss))
+            print(String(format: "%@ %@ iterate %d: max |x − x_scipy| = %.2e, loss %.6g vs %.6g", code.rawValue,
+                         grey ? "grey" : "colour", k + 1, difference, losses[k], reference.loss))
             #expect(difference < 2e-4, "iterate \(k + 1) differs from SciPy's by \(difference)")
             #expect(relativeError(losses[k], reference.loss) < 1e-3)
         }

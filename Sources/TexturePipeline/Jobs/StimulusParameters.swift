@@ -91,12 +91,17 @@ public struct StimulusParameters: Codable, Sendable, Equatable {
 
 extension SynthesisOptions {
     /// The optimiser's part of `parameters`, for a stimulus of height × width starting from
-    /// `initImage` (the decoded `parameters.initImage`).
-    public init(_ parameters: StimulusParameters, height: Int, width: Int, initImage: Tensor?) {
+    /// `initImage` (the decoded `parameters.initImage`), run by `optimizerCode` on `threads`.
+    public init(
+        _ parameters: StimulusParameters, height: Int, width: Int, initImage: Tensor?,
+        optimizerCode: LBFGSBImplementation = .default, threads: Int = 1
+    ) {
         self.init(
             height: height, width: width, iterations: parameters.iterations, seed: parameters.seed,
             grey: parameters.grey, histogramMatch: parameters.histogramMatch, initImage: initImage,
             optimizer: parameters.optimizer)
         stopping = parameters.stopping
+        self.optimizerCode = optimizerCode
+        self.threads = threads
     }
 }

@@ -28,7 +28,7 @@ enum ProvenanceBuilder {
                 modelInput: model.modelInput),
             model: model.record, layers: model.layers, spectrumWeight: model.spectrumWeight, seed: p.seed,
             optimizer: .init(
-                memory: result.optimizer.memory, maxIterations: p.iterations,
+                algorithm: result.optimizerCode.recordName, memory: result.optimizer.memory, maxIterations: p.iterations,
                 factr: result.optimizer.factr,
                 pgtol: result.optimizer.pgtol,
                 stopping: result.convergence.stoppingRules.isEmpty ? nil : result.convergence.stoppingRules,

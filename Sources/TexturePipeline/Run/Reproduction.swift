@@ -220,6 +220,18 @@ public enum Reproduction {
         return nil
     }
 
+    /// The L-BFGS-B code that made a recorded stimulus (`optimizer.algorithm`).
+    static func optimizerCode(of record: StimulusRecord) throws(PipelineError) -> LBFGSBImplementation {
+        guard let code = LBFGSBImplementation(recordName: record.optimizer.algorithm) else {
+            throw .invalidArgument(
+                name: "optimizer.algorithm", value: record.optimizer.algorithm,
+                hint: "this texstim runs "
+                    + LBFGSBImplementation.allCases.map { "\"\($0.recordName)\"" }.joined(separator: " or ")
+                    + "; regenerate the stimulus with the texstim that made it")
+        }
+        return code
+    }
+
     /// The request that regenerates a recorded stimulus: its parameters (a format-1 record's
     /// translated), and the machine settings that change the last bits (threads, convolution).
     static func request(from record: StimulusRecord, path: String) throws(PipelineError) -> SynthesisRequest {
@@ -233,6 +245,7 @@ public enum Reproduction {
         request.threads = record.machine.threads
         request.convolution = record.machine.convolution ?? .direct
         request.gram = record.machine.gram ?? .openBLAS
+        request.optimizerCode = try optimizerCode(of: record)
         // The recorded product kernel where it runs here: a set made on an AVX2-only machine
         // before texstim had its AVX2 kernel recorded `openblas`, and an AVX-512 machine can run
         // `texstim-avx2`. Elsewhere this machine's kernel, and machineDifferences says so.

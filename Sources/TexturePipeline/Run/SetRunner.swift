@@ -6,6 +6,7 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 import TextureImages
 import TextureValidation
 
@@ -13,6 +14,8 @@ public struct RunOptions: Sendable {
     public var workers = 1
     /// The convolution algorithm every job uses (recorded in each stimulus's provenance).
     public var convolution = ConvolutionChoice.default
+    /// The L-BFGS-B code every job uses (recorded as each stimulus's `optimizer.algorithm`).
+    public var optimizerCode = LBFGSBImplementation.default
     public var shard: Shard?
     public var force = false
     public var dryRun = false
@@ -74,7 +77,7 @@ public enum SetRunner {
         try plan.checkMemory(workers: min(options.workers, pending.count))
         let failures =
             try execute(
-                pending, plan: plan, workers: options.workers, convolution: options.convolution,
+                pending, plan: plan, workers: options.workers, convolution: options.convolution, optimizerCode: options.optimizerCode,
                 progress: options.progress) + storedFailures
         if Interruption.requested {
             try SetIndex.write(plan: plan)
@@ -135,7 +138,7 @@ public enum SetRunner {
 
     static func execute(
         _ jobs: [StimulusJob], plan: SetPlan, workers: Int, convolution: ConvolutionChoice,
-        progress: @escaping RunProgressSink
+        optimizerCode: LBFGSBImplementation, progress: @escaping RunProgressSink
     ) throws(PipelineError) -> [(id: String, message: String)] {
         let queue = JobQueue(jobs)
         let threads = max(1, min(workers, jobs.count))
@@ -148,6 +151,7 @@ public enum SetRunner {
                     var request = job.request(
                         outputFolder: plan.outputFolder, model: plan.model(for: job), manifest: plan.manifest,
                         convolution: convolution)
+                    request.optimizerCode = optimizerCode
                     request.weightsOrigin = plan.weightsOrigin(for: job)
                     progress(.jobStarted(worker: worker, job: job.id))
                     do throws(PipelineError) {

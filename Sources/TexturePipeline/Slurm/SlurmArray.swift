@@ -3,6 +3,7 @@
 
 import Foundation
 import TextureCore
+import TextureSynthesis
 import TextureImages
 
 public struct SlurmOptions: Sendable {
@@ -16,6 +17,8 @@ public struct SlurmOptions: Sendable {
     public var outputOverride: String?
     /// Passed to every task's `texstim run --conv`.
     public var convolution = ConvolutionChoice.default
+    /// The L-BFGS-B code every job uses (`run --lbfgsb`).
+    public var optimizerCode = LBFGSBImplementation.default
     /// Passed to every task's and the finishing job's `texstim run --allow-unverified-weights`.
     public var allowUnverifiedWeights = false
 
@@ -64,7 +67,7 @@ public enum SlurmArray {
             (header + [
                 "#SBATCH --array=0-\(options.tasks - 1)", "#SBATCH --output=\(folder)/task-%a.log", "set -euo pipefail",
                 "exec \(quoted(texstim)) run \(quoted(manifest)) --shard \"${SLURM_ARRAY_TASK_ID}/\(options.tasks)\" "
-                    + "--workers \(options.cpusPerTask) --conv \(options.convolution.rawValue) --output \(quoted(output))\(allow)",
+                    + "--workers \(options.cpusPerTask) --conv \(options.convolution.rawValue) --lbfgsb \(options.optimizerCode.rawValue) --output \(quoted(output))\(allow)",
             ]).joined(separator: "\n") + "\n"
         let finish =
             (header.map { $0.hasPrefix("#SBATCH --cpus-per-task") ? "#SBATCH --cpus-per-task=1" : $0 }

@@ -33,6 +33,8 @@ public struct SynthesisRequest: Sendable {
     /// What computes Winograd's products and transforms (nil: ProductKernel.machine, which
     /// TEXSTIM_KERNEL can lower); `reproduce` sets the recorded one where it runs here.
     public var products: ProductKernel?
+    /// Which code runs L-BFGS-B (nil: LBFGSBImplementation.default); `reproduce` sets the recorded one.
+    public var optimizerCode: LBFGSBImplementation?
     public var maxSide = ImageFile.defaultMaxSide
     /// Set when the stimulus belongs to a manifest's set; recorded in provenance.
     public var job: StimulusRecord.Job?
@@ -139,8 +141,8 @@ public enum SynthesisJob {
         let (objective, result) = try optimise(
             parameters, request: request, model: synthesisModel, prepared: prepared,
             options: SynthesisOptions(
-                parameters, height: height, width: width,
-                initImage: initImage),
+                parameters, height: height, width: width, initImage: initImage,
+                optimizerCode: request.optimizerCode ?? .default, threads: request.threads),
             progress: progress, shouldContinue: shouldContinue)
         var final = result
         let (equalizeClamped, windowBackground) = try postprocess(&final.pixels, parameters)

@@ -1,0 +1,113 @@
+// LongVectors: dot products and sums over the optimiser's n-long vectors, in a fixed order (bits independent of threads).
+
+import TextureCore
+
+/// Reductions and combinations of n-long double vectors for texstim's L-BFGS-B.
+///
+/// Every sum runs over fixed blocks of `blockLength` elements, each block in 8 lanes of 4
+/// accumulators (element i goes to accumulator (i mod 32)), the lanes added in a fixed order, then
+/// the blocks added in order. The order depends only on n, so the result is the same for any
+/// thread count (threads take whole blocks).
+struct LongVectors {
+    static let blockLength = 16_384
+    let count: Int
+    let threads: Int
+
+    var blocks: Int { (count + Self.blockLength - 1) / Self.blockLength }
+
+    func block(_ index: Int) -> Range<Int> {
+        (index * Self.blockLength)..<min(count, (index + 1) * Self.blockLength)
+    }
+
+    /// The dot products of each of `vectors` with each of `columns` (pointers to n doubles):
+    /// result[v][j] = Σ_i columns[j][i] · vectors[v][i]. Each block of a column is read from memory
+    /// once for all the vectors.
+    func dots(_ columns: [UnsafePointer<Double>], with vectors: [UnsafePointer<Double>]) -> [[Double]] {
+        let width = columns.count, depth = vectors.count
+        guard width > 0, depth > 0 else { return [[Double]](repeating: [], count: depth) }
+        var partial = [Double](repeating: 0, count: blocks * width * depth)
+        partial.withUnsafeMutableBufferPointer { partialBuffer in
+            let out = SharedPointer(partialBuffer.baseAddress!)
+            let sources = columns.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+            let others = vectors.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+            parallelChunks(count: blocks, threads: threads) { range in
+                for b in range {
+                    let span = block(b)
+                    for j in 0..<width {
+                        for v in 0..<depth {
+                            out.base[(b * width + j) * depth + v] = Self.dot(
+                                sources[j].base + span.lowerBound, others[v].base + span.lowerBound, span.count)
+                        }
+                    }
+                }
+            }
+        }
+        var result = [[Double]](repeating: [Double](repeating: 0, count: width), count: depth)
+        for b in 0..<blocks {
+            for j in 0..<width {
+                for v in 0..<depth { result[v][j] += partial[(b * width + j) * depth + v] }
+            }
+        }
+        return result
+    }
+
+    /// result[j] = Σ_i columns[j][i] · v[i].
+    func dots(_ columns: [UnsafePointer<Double>], with v: UnsafePointer<Double>) -> [Double] {
+        dots(columns, with: [v])[0]
+    }
+
+    /// Σ_i a[i] · b[i] over whole vectors.
+    func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> Double { dots([a], with: [b])[0][0] }
+
+    /// out[i] = base[i] + Σ_j coefficients[j] · columns[j][i] (`base` nil: 0), j ascending per element.
+    func combine(
+        _ columns: [UnsafePointer<Double>], _ coefficients: [Double], base: UnsafePointer<Double>?,
+        into out: UnsafeMutablePointer<Double>
+    ) {
+        let target = SharedPointer(out)
+        let sources = columns.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+        let start = base.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+        parallelChunks(count: blocks, threads: threads) { range in
+            for b in range {
+                let span = block(b)
+                if let start {
+                    (target.base + span.lowerBound).update(from: start.base + span.lowerBound, count: span.count)
+                } else {
+                    (target.base + span.lowerBound).update(repeating: 0, count: span.count)
+                }
+                for (j, column) in sources.enumerated() where coefficients[j] != 0 {
+                    let c = coefficients[j], x = column.base, y = target.base
+                    for i in span { y[i] += c * x[i] }
+                }
+            }
+        }
+    }
+
+    /// Σ a[i] b[i] for i < count, in 32 accumulators (element i into accumulator i mod 32), added
+    /// pairwise in a fixed order.
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
+        let whole = count / 32 * 32
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i < whole {
+            let offset = i * 8
+            s0 += ra.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Double>.self)
+            s2 += ra.loadUnaligned(fromByteOffset: offset + 128, as: SIMD8<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: offset + 128, as: SIMD8<Double>.self)
+            s3 += ra.loadUnaligned(fromByteOffset: offset + 192, as: SIMD8<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: offset + 192, as: SIMD8<Double>.self)
+            i += 32
+        }
+        var tail = 0.0
+        while i < count {
+            tail += a[i] * b[i]
+            i += 1
+        }
+        let lanes = (s0 + s1) + (s2 + s3)
+        return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7])) + tail
+    }
+}

@@ -1,0 +1,200 @@
+// TexstimLBFGSB: texstim's own L-BFGS-B, the algorithm of Nocedal's L-BFGS-B 3.0 with its n-long work vectorised and threaded.
+//
+// One iteration (Byrd, Lu, Nocedal & Zhu 1995; Morales & Nocedal 2011), as in 3.0's `mainlb`:
+// the generalised Cauchy point along the projected gradient path, a quasi-Newton step in the
+// variables still free there (projected into the box), a Moré–Thuente line search along
+// d = z − x (ftol 1e-3, gtol 0.9, xtol 0.1; at most 20 trials), then the new pair (s, y) unless
+// sᵀy ≤ ε·(−gᵀd). A singular matrix or a failed line search forgets the pairs and retries the
+// iteration from the steepest-descent model; with no pairs left to forget, the run ends.
+//
+// What differs from the Fortran: the sums over n run in a fixed blocked order (LongVectors),
+// so the bits depend on n alone, not on the thread count or on which BLAS is installed; the
+// subspace step solves the 2k × 2k system N u = M WᵀZ r (SubspaceMinimization) instead of
+// 3.0's LEL′ factorisation of K; both are the paper's direct primal method.
+
+import Foundation
+
+enum TexstimLBFGSB {
+    static func minimize(
+        start: [Double], lower: [Double], upper: [Double], settings: LBFGSBSettings, threads: Int,
+        objective: (_ x: [Double], _ gradient: inout [Double]) -> Double,
+        onIteration: (LBFGSBIteration) -> Bool
+    ) -> LBFGSBResult {
+        let n = start.count, box = Box(lower: lower, upper: upper)
+        let vectors = LongVectors(count: n, threads: threads)
+        let memory = LimitedMemory(n: n, capacity: settings.optimizer.memory)
+        let clock = ContinuousClock()
+        var objectiveTime = Duration.zero
+        var x = (0..<n).map { min(max(start[$0], lower[$0]), upper[$0]) }
+        var states: [VariableState] = (0..<n).map { i in
+            if !lower[i].isFinite && !upper[i].isFinite { return .unbounded }
+            return lower[i].isFinite && upper[i].isFinite && upper[i] - lower[i] <= 0 ? .fixed : .free
+        }
+        var g = [Double](repeating: 0, count: n)
+        var evaluations = 0
+        func evaluate(_ point: [Double]) -> Double {
+            evaluations += 1
+            var value = 0.0
+            objectiveTime += clock.measure { value = objective(point, &g) }
+            return value
+        }
+        var f = evaluate(x)
+        var state = SearchState(iterations: 0, accepted: 0, skipped: 0)
+        var last: LBFGSBIteration?
+        let factrTolerance = settings.optimizer.factr * Double.ulpOfOne
+        var reason = ""
+        let started = clock.now
+        if box.projectedGradientNorm(x: x, g: g) <= settings.optimizer.pgtol {
+            reason = "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL"
+        }
+        // Wᵀg for the current g and pairs: the update's pass computes it, else one pass here.
+        var wg: [Double]?
+        while reason.isEmpty {
+            let currentWg = wg ?? g.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) }
+            wg = nil
+            guard let direction = searchDirection(
+                x: x, g: g, wg: currentWg, box: box, states: &states, memory: memory, vectors: vectors)
+            else {
+                memory.reset()
+                continue
+            }
+            let previous = (x: x, g: g, f: f)
+            guard let search = lineSearch(
+                x: x, g: g, f: f, z: direction.z, box: box, iterations: state.iterations, vectors: vectors,
+                evaluate: { point in (evaluate(point), g) })
+            else {
+                x = previous.x; g = previous.g; f = previous.f
+                if memory.count == 0 {
+                    reason = "ABNORMAL_TERMINATION_IN_LNSRCH"
+                } else {
+                    memory.reset()
+                }
+                continue
+            }
+            x = search.x; f = search.f
+            state.iterations += 1
+            let projectedGradient = box.projectedGradientNorm(x: x, g: g)
+            let elapsed = clock.now - started
+            let iteration = LBFGSBIteration(
+                iteration: state.iterations, f: f, evaluations: evaluations, projectedGradient: projectedGradient,
+                acceptedUpdates: state.accepted, skippedUpdates: state.skipped, activeBounds: direction.activeCount,
+                optimizerSeconds: (elapsed - objectiveTime) / .seconds(1), objectiveSeconds: objectiveTime / .seconds(1))
+            last = iteration
+            if !onIteration(iteration) { reason = "stopped"; break }
+            if state.iterations >= settings.maxIterations { reason = "iteration limit"; break }
+            if projectedGradient <= settings.optimizer.pgtol {
+                reason = "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL"; break
+            }
+            if previous.f - f <= factrTolerance * max(abs(previous.f), abs(f), 1) {
+                reason = "CONVERGENCE: REL_REDUCTION_OF_F_<=_FACTR*EPSMCH"; break
+            }
+            wg = update(memory: memory, g: g, previous: previous, search: search, state: &state, vectors: vectors)
+        }
+        return LBFGSBResult(
+            x: x, f: f, iterations: state.iterations, evaluations: evaluations, stopReason: reason, last: last)
+    }
+
+    struct SearchState {
+        var iterations: Int
+        var accepted: Int
+        var skipped: Int
+    }
+
+    /// The point z the line search aims at (the subspace minimiser, or the Cauchy point), and the
+    /// variables at a bound at the Cauchy point. nil when a matrix turned singular.
+    static func searchDirection(
+        x: [Double], g: [Double], wg: [Double], box: Box, states: inout [VariableState], memory: LimitedMemory,
+        vectors: LongVectors
+    ) -> (z: [Double], activeCount: Int)? {
+        let cauchy: CauchyPoint
+        if !box.constrained && memory.count > 0 {
+            // Unconstrained with curvature pairs: the Cauchy point is x itself (3.0 skips `cauchy`).
+            cauchy = CauchyPoint(point: x, c: [Double](repeating: 0, count: 2 * memory.count), segments: 0)
+        } else {
+            guard let point = GeneralizedCauchyPoint.find(
+                x: x, g: g, wg: wg, box: box, states: &states, memory: memory, vectors: vectors, epsilon: Double.ulpOfOne)
+            else { return nil }
+            cauchy = point
+        }
+        let activeCount = states.reduce(0) { $0 + ($1 == .free || $1 == .unbounded ? 0 : 1) }
+        guard let z = SubspaceMinimization.step(
+            x: x, g: g, wg: wg, cauchy: cauchy, states: states, box: box, memory: memory, vectors: vectors)
+        else { return nil }
+        return (z, activeCount)
+    }
+
+    /// The accepted point of the line search from x towards z, with φ′ at the start and the end;
+    /// nil when d = z − x does not descend or 20 trials did not satisfy the search.
+    static func lineSearch(
+        x: [Double], g: [Double], f: Double, z: [Double], box: Box, iterations: Int, vectors: LongVectors,
+        evaluate: ([Double]) -> (Double, [Double])
+    ) -> LineSearchResult? {
+        let n = x.count
+        let d = (0..<n).map { z[$0] - x[$0] }
+        let initialSlope = d.withUnsafeBufferPointer { dp in g.withUnsafeBufferPointer { vectors.dot(dp.baseAddress!, $0.baseAddress!) } }
+        guard initialSlope < 0 else { return nil }
+        let norm = d.withUnsafeBufferPointer { vectors.dot($0.baseAddress!, $0.baseAddress!) }.squareRoot()
+        let stepMax = box.constrained ? (iterations == 0 ? 1 : box.maximumStep(x: x, d: d)) : 1e10
+        let first = iterations == 0 && !box.boxed ? min(1 / norm, stepMax) : min(1, stepMax)
+        var search = MoreThuenteSearch(step: first, value: f, slope: initialSlope, stepMin: 0, stepMax: stepMax)
+        for _ in 0..<20 {
+            let step = search.step
+            let point = step == 1 ? z : (0..<n).map { x[$0] + step * d[$0] }
+            let (value, gradient) = evaluate(point)
+            let slope = d.withUnsafeBufferPointer { dp in gradient.withUnsafeBufferPointer { vectors.dot(dp.baseAddress!, $0.baseAddress!) } }
+            if search.next(value: value, slope: slope) != .evaluate {
+                return LineSearchResult(x: point, f: value, step: step, d: d, initialSlope: initialSlope, slope: slope)
+            }
+        }
+        return nil
+    }
+
+    struct LineSearchResult {
+        var x: [Double]
+        var f: Double
+        var step: Double
+        var d: [Double]
+        var initialSlope: Double
+        var slope: Double
+    }
+
+    /// Adds s = step·d, y = g − g_old unless the curvature sᵀy ≤ ε·(−step·gᵀd) (3.0's test);
+    /// returns Wᵀg for the grown matrix (nil when nothing was added).
+    static func update(
+        memory: LimitedMemory, g: [Double], previous: (x: [Double], g: [Double], f: Double),
+        search: LineSearchResult, state: inout SearchState, vectors: LongVectors
+    ) -> [Double]? {
+        let step = search.step
+        let curvature = step == 1 ? search.slope - search.initialSlope : (search.slope - search.initialSlope) * step
+        let scale = step == 1 ? -search.initialSlope : -search.initialSlope * step
+        guard curvature > Double.ulpOfOne * scale else {
+            state.skipped += 1
+            return nil
+        }
+        state.accepted += 1
+        let s = step == 1 ? search.d : search.d.map { step * $0 }
+        let y = (0..<g.count).map { g[$0] - previous.g[$0] }
+        guard let wg = memory.append(s: s, y: y, curvature: curvature, gradient: g, vectors: vectors) else {
+            memory.reset()
+            return nil
+        }
+        return wg
+    }
+}
+
+extension Box {
+    /// The longest step along d from x that keeps every bounded variable in the box (3.0's stpmx).
+    func maximumStep(x: [Double], d: [Double]) -> Double {
+        var limit = 1e10
+        for i in x.indices where d[i] != 0 {
+            if d[i] < 0 && lower[i].isFinite {
+                let room = lower[i] - x[i]
+                if room >= 0 { limit = 0 } else if d[i] * limit < room { limit = room / d[i] }
+            } else if d[i] > 0 && upper[i].isFinite {
+                let room = upper[i] - x[i]
+                if room <= 0 { limit = 0 } else if d[i] * limit > room { limit = room / d[i] }
+            }
+        }
+        return limit
+    }
+}
