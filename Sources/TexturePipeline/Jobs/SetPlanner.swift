@@ -200,8 +200,10 @@ public enum SetPlanner {
             parameters.spectrumWeight =
                 condition.spectrumWeight
                 ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
+            let conditionGrey = parameters.grey
             for source in manifest.sources {
                 guard let (shape, sha) = shapes[source.id] else { continue }
+                parameters.grey = source.grey ?? conditionGrey
                 let side = parameters.size ?? min(shape.height, shape.width)
                 let prepared = Shape(3, parameters.size ?? shape.height, parameters.size ?? shape.width)
                 let layers: [String]
@@ -299,16 +301,16 @@ public enum SetPlanner {
     }
 
     /// One warning per grey source that a colour condition synthesises: a colour model gives a
-    /// grey source a tint (chroma) it does not have.
+    /// grey source a tint (chroma) it does not have. A source's own `grey` wins over the conditions'.
     static func greyInColourWarnings(_ manifest: Manifest, greySources: Set<String>) -> [String] {
-        let colour = manifest.conditions.filter { !(manifest.defaults.overridden(by: $0.settings).grey ?? false) }.map(
-            \.name)
-        guard !colour.isEmpty else { return [] }
-        return manifest.sources.filter { greySources.contains($0.id) }.map { source in
-            "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
+        let conditionGrey = manifest.conditions.map { ($0.name, manifest.defaults.overridden(by: $0.settings).grey) }
+        return manifest.sources.filter { greySources.contains($0.id) }.compactMap { source in
+            let colour = conditionGrey.filter { !(source.grey ?? $0.1 ?? false) }.map(\.0)
+            guard !colour.isEmpty else { return nil }
+            return "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
                 + "(R = G = B within one code value) but condition\(colour.count == 1 ? "" : "s") \(colour.joined(separator: ", ")) "
                 + "synthesise\(colour.count == 1 ? "s" : "") it in colour, which can tint it. Hint: set grey: true for those conditions "
-                + "(or put grey sources in a manifest of their own)"
+                + "(or grey: true on the source)"
         }
     }
 

@@ -6,7 +6,8 @@
 //   defaults: {model, weights, size, output_size, crop, grey, iterations, histogram_match,
 //              bit_depth, init: shared | per-condition, allow_unverified_weights,
 //              n_scales, n_orientations, spatial_corr_width, statistics (portilla-simoncelli only)}
-//   sources: [{id, path} | {glob}]  paths relative to the manifest file
+//   sources: [{id, path, grey} | {glob, grey}]  paths relative to the manifest file; grey (optional)
+//            decides grey or colour for that source in every condition
 //   conditions: [{name, preset} | {name, layers, layer_weights}] + spectrum_weight + any defaults key as override
 //   samples: syntheses per source × condition
 //   postprocess: {equalize: {mean_luminance, rms_contrast, clipping}, window: {shape, radius | size, ramp,

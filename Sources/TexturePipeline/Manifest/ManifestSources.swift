@@ -1,5 +1,6 @@
 // ManifestSources: the `sources` list: {id, path} entries and {glob} patterns, relative to the manifest;
-// a glob match's id is its file stem, under the same safe-name rule as an explicit id.
+// a glob match's id is its file stem, under the same safe-name rule as an explicit id. Either may
+// say `grey: true|false`, which wins over the defaults' and the conditions' `grey` for its files.
 
 import Foundation
 import Yams
@@ -13,8 +14,9 @@ enum ManifestSources {
         var sources: [ManifestSource] = []
         for (index, item) in items.enumerated() {
             let path = "sources[\(index)]"
-            guard let entries = fields.mapping(item, path, allowed: ["id", "path", "glob"]) else { continue }
+            guard let entries = fields.mapping(item, path, allowed: ["id", "path", "glob", "grey"]) else { continue }
             let mark = fields.mark(item)
+            let grey = entries["grey"].flatMap { fields.boolean($0, "\(path).grey") }
             if let globNode = entries["glob"] {
                 if entries["id"] != nil || entries["path"] != nil {
                     fields.report(item, path, "give either {id, path} or {glob}, not both")
@@ -40,7 +42,8 @@ enum ManifestSources {
                         continue
                     }
                     sources.append(
-                        ManifestSource(id: stem, path: relative, resolvedPath: match, mark: mark, keyPath: path))
+                        ManifestSource(
+                            id: stem, path: relative, resolvedPath: match, mark: mark, keyPath: path, grey: grey))
                 }
                 continue
             }
@@ -53,7 +56,8 @@ enum ManifestSources {
             ManifestReader.checkSafeName(id, idNode, "\(path).id", &fields)
             let resolved =
                 file.hasPrefix("/") || folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file)
-            sources.append(ManifestSource(id: id, path: file, resolvedPath: resolved, mark: mark, keyPath: path))
+            sources.append(
+                ManifestSource(id: id, path: file, resolvedPath: resolved, mark: mark, keyPath: path, grey: grey))
         }
         var seen: [String: ManifestSource] = [:]
         for source in sources {
