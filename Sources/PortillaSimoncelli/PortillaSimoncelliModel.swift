@@ -98,7 +98,38 @@ public struct PortillaSimoncelliModel: Sendable {
         let moments = zip(reconstructed, reconstructedLags).map {
             PixelStatistics.skewKurtosisAboutZero($0, variance: $1.zeroLag, imageVariance: pixels[1])
         }
-        var groups = [
+        var groups = withinScaleGroups(
+            pixels: pixels, magnitudeLags: magnitudeLags, moments: moments, reconstructedLags: reconstructedLags,
+            magnitudes: magnitudes, magnitudeVariance: magnitudeVariance)
+        let doubled = (0..<max(0, S - 1)).map { coefficients.bands[$0 + 1].map(PhaseDoubling.doubled) }
+        let doubledMagnitudes = doubled.map { $0.map { $0.magnitude.centred() } }
+        if S > 1 {
+            groups += crossScaleGroups(
+                coefficients, magnitudes: magnitudes, magnitudeVariance: magnitudeVariance,
+                doubled: doubled, doubledMagnitudes: doubledMagnitudes)
+        }
+        groups.append(
+            StatisticLayout.full(
+                "var_highpass_residual", shape: [1], values: [CrossCorrelation.meanSquare(coefficients.highpass)]))
+        groups.append(
+            StatisticLayout.full(
+                "magnitude_means", shape: [K, S],
+                values: Self.interleave(lags: 1, K, S) { _, k, s in rawMagnitudes[s][k].mean }))
+        return Tape(
+            groups: groups, image: image, coefficients: coefficients, magnitudes: magnitudes,
+            magnitudeLags: magnitudeLags,
+            reconstructed: reconstructed, reconstructedLags: reconstructedLags, doubled: doubled,
+            doubledMagnitudes: doubledMagnitudes)
+    }
+
+    /// pixel_statistics to magnitude_std (each of one scale at a time), in plenoptic's order.
+    private func withinScaleGroups(
+        pixels: [Double], magnitudeLags: [[(normalised: [Double], zeroLag: Double)]],
+        moments: [(skew: Double, kurtosis: Double)], reconstructedLags: [(normalised: [Double], zeroLag: Double)],
+        magnitudes: [[RealPlane]], magnitudeVariance: [[Double]]
+    ) -> [StatisticGroup] {
+        let (S, K, W) = (scales, orientations, correlationWidth)
+        return [
             StatisticLayout.full("pixel_statistics", shape: [6], values: pixels),
             StatisticGroup(
                 name: "auto_correlation_magnitude", shape: [W, W, K, S],
@@ -125,25 +156,6 @@ public struct PortillaSimoncelliModel: Sendable {
                 "magnitude_std", shape: [K, S],
                 values: Self.interleave(lags: 1, K, S) { _, k, s in magnitudeVariance[s][k].squareRoot() }),
         ]
-        let doubled = (0..<max(0, S - 1)).map { coefficients.bands[$0 + 1].map(PhaseDoubling.doubled) }
-        let doubledMagnitudes = doubled.map { $0.map { $0.magnitude.centred() } }
-        if S > 1 {
-            groups += crossScaleGroups(
-                coefficients, magnitudes: magnitudes, magnitudeVariance: magnitudeVariance,
-                doubled: doubled, doubledMagnitudes: doubledMagnitudes)
-        }
-        groups.append(
-            StatisticLayout.full(
-                "var_highpass_residual", shape: [1], values: [CrossCorrelation.meanSquare(coefficients.highpass)]))
-        groups.append(
-            StatisticLayout.full(
-                "magnitude_means", shape: [K, S],
-                values: Self.interleave(lags: 1, K, S) { _, k, s in rawMagnitudes[s][k].mean }))
-        return Tape(
-            groups: groups, image: image, coefficients: coefficients, magnitudes: magnitudes,
-            magnitudeLags: magnitudeLags,
-            reconstructed: reconstructed, reconstructedLags: reconstructedLags, doubled: doubled,
-            doubledMagnitudes: doubledMagnitudes)
     }
 
     /// cross_scale_correlation_magnitude (K, K, S−1) and cross_scale_correlation_real (K, 2K, S−1):
@@ -167,125 +179,6 @@ public struct PortillaSimoncelliModel: Sendable {
             StatisticLayout.full(
                 "cross_scale_correlation_real", shape: [K, 2 * K, S - 1], values: Self.stackScales(realBlocks)),
         ]
-    }
-
-    /// Backward of `record`: ∂L/∂image from ∂L/∂(each group's full array), `dGroups[g]` for
-    /// `tape.groups[g]` (same order and sizes; zeros for entries the loss ignores). Runs the
-    /// forward pass in reverse: each group's backward gives the gradients of the planes it read
-    /// (magnitudes and their variances, band real parts, phase-doubled bands, reconstructed
-    /// images and their zero lags, the high-pass, the image), then the magnitudes, phase
-    /// doubling, reconstructions and the pyramid go back to the pixels.
-    public func backward(_ tape: Tape, dGroups: [[Double]]) -> RealPlane {
-        precondition(
-            dGroups.count == tape.groups.count && zip(dGroups, tape.groups).allSatisfy { $0.count == $1.values.count })
-        let (S, K, W) = (scales, orientations, correlationWidth)
-        let c = tape.coefficients
-        var d: [String: [Double]] = [:]
-        for (group, gradient) in zip(tape.groups, dGroups) { d[group.name] = gradient }
-        let zeroPlanes = { (planes: [[RealPlane]]) in planes.map { $0.map { RealPlane(zeros: $0.height, $0.width) } } }
-        var dImage = PixelStatistics.pixelStatisticsBackward(d["pixel_statistics"]!, tape.image)
-        var dMagnitudes = zeroPlanes(tape.magnitudes)  // [s][k], of the centred magnitudes
-        var dMagnitudeVariance = tape.magnitudes.map { $0.map { _ in 0.0 } }  // [s][k]
-        var dRawMagnitudes = zeroPlanes(tape.magnitudes)  // [s][k], of |z| before centring
-        var dBands = c.bands.map { $0.map { ComplexPlane(zeros: $0.height, $0.width) } }
-        var dReconstructed = tape.reconstructed.map { RealPlane(zeros: $0.height, $0.width) }
-        var dReconstructedVariance = [Double](repeating: 0, count: S + 1)
-        let imageVariance = tape.groups[0].values[1]
-
-        // skew / kurtosis / std of the reconstructed images (the variance is their zero lag).
-        for s in 0...S {
-            let (dSkew, dKurtosis) = (d["skew_reconstructed"]![s], d["kurtosis_reconstructed"]![s])
-            let v = tape.reconstructedLags[s].zeroLag
-            let moments = PixelStatistics.skewKurtosisAboutZeroBackward(
-                dSkew: dSkew, dKurtosis: dKurtosis, tape.reconstructed[s],
-                variance: v, imageVariance: imageVariance)
-            dReconstructed[s] = dReconstructed[s] + moments.dImage
-            dReconstructedVariance[s] += moments.dVariance + d["std_reconstructed"]![s] / (2 * v.squareRoot())
-        }
-        // Cross-orientation correlations and magnitude standard deviations.
-        let crossOrientation = d["cross_orientation_correlation_magnitude"]!
-        for s in 0..<S {
-            let block = (0..<(K * K)).map { crossOrientation[$0 * S + s] }
-            let variance = tape.magnitudeLags[s].map(\.zeroLag)
-            let back = CrossCorrelation.correlationsBackward(
-                block, tape.magnitudes[s], tape.magnitudes[s], varianceA: variance, varianceB: variance)
-            for k in 0..<K {
-                dMagnitudes[s][k] = dMagnitudes[s][k] + back.dA[k] + back.dB[k]
-                dMagnitudeVariance[s][k] += back.dVarianceA[k] + back.dVarianceB[k]
-                dMagnitudeVariance[s][k] += d["magnitude_std"]![k * S + s] / (2 * variance[k].squareRoot())
-                dRawMagnitudes[s][k] =
-                    dRawMagnitudes[s][k]
-                    + RealPlane(
-                        height: c.bands[s][k].height, width: c.bands[s][k].width,
-                        values: [Double](
-                            repeating: d["magnitude_means"]![k * S + s] / Double(c.bands[s][k].count),
-                            count: c.bands[s][k].count))
-            }
-        }
-        // Cross-scale correlations: scale s against the phase-doubled bands of scale s + 1.
-        if S > 1 {
-            let (dMagnitudeScale, dRealScale) = (
-                d["cross_scale_correlation_magnitude"]!, d["cross_scale_correlation_real"]!
-            )
-            for s in 0..<(S - 1) {
-                let variance = tape.magnitudeLags[s].map(\.zeroLag)
-                let magnitude = CrossCorrelation.correlationsBackward(
-                    (0..<(K * K)).map { dMagnitudeScale[$0 * (S - 1) + s] },
-                    tape.magnitudes[s], tape.doubledMagnitudes[s], varianceA: variance)
-                let doubled = tape.doubled[s]
-                let real = CrossCorrelation.correlationsBackward(
-                    (0..<(2 * K * K)).map { dRealScale[$0 * (S - 1) + s] },
-                    c.bands[s].map(\.real), doubled.map(\.real) + doubled.map(\.imaginary))
-                for k in 0..<K {
-                    dMagnitudes[s][k] = dMagnitudes[s][k] + magnitude.dA[k]
-                    dMagnitudeVariance[s][k] += magnitude.dVarianceA[k]
-                    dBands[s][k] = dBands[s][k] + real.dA[k].complex
-                    let dDoubledMagnitude = RealPlane.centredBackward(magnitude.dB[k])
-                    var dDoubled = ComplexPlane.magnitudeBackward(dDoubledMagnitude, doubled[k])
-                    let (re, im) = (real.dB[k], real.dB[K + k])
-                    for p in 0..<dDoubled.count {
-                        dDoubled.interleaved[2 * p] += re.values[p]
-                        dDoubled.interleaved[2 * p + 1] += im.values[p]
-                    }
-                    dBands[s + 1][k] = dBands[s + 1][k] + PhaseDoubling.doubledBackward(dDoubled, c.bands[s + 1][k])
-                }
-            }
-        }
-        // Auto-correlations of the magnitudes, then |z| − mean back to the bands.
-        let autoMagnitude = d["auto_correlation_magnitude"]!
-        for s in 0..<S {
-            for k in 0..<K {
-                let dLags = (0..<(W * W)).map { autoMagnitude[($0 * K + k) * S + s] }
-                let lags = tape.magnitudeLags[s][k]
-                dMagnitudes[s][k] =
-                    dMagnitudes[s][k]
-                    + AutoCorrelation.centralLagsBackward(
-                        dNormalised: dLags, dZeroLag: dMagnitudeVariance[s][k], tape.magnitudes[s][k],
-                        normalised: lags.normalised, zeroLag: lags.zeroLag, width: W)
-                dRawMagnitudes[s][k] = dRawMagnitudes[s][k] + RealPlane.centredBackward(dMagnitudes[s][k])
-                dBands[s][k] = dBands[s][k] + ComplexPlane.magnitudeBackward(dRawMagnitudes[s][k], c.bands[s][k])
-            }
-        }
-        // Auto-correlations of the reconstructed images, then the reconstructions back to the pyramid.
-        let autoReconstructed = d["auto_correlation_reconstructed"]!
-        for s in 0...S {
-            let lags = tape.reconstructedLags[s]
-            dReconstructed[s] =
-                dReconstructed[s]
-                + AutoCorrelation.centralLagsBackward(
-                    dNormalised: (0..<(W * W)).map { autoReconstructed[$0 * (S + 1) + s] },
-                    dZeroLag: dReconstructedVariance[s],
-                    tape.reconstructed[s], normalised: lags.normalised, zeroLag: lags.zeroLag, width: W)
-        }
-        let reconstruction = ReconstructedLowpass.imagesBackward(dReconstructed, pyramid: pyramid)
-        for s in 0..<S {
-            for k in 0..<K { dBands[s][k] = dBands[s][k] + reconstruction.dBands[s][k] }
-        }
-        let dHighpass = c.highpass.scaled(by: 2 * d["var_highpass_residual"]![0] / Double(c.highpass.count))
-        let dCoefficients = PyramidCoefficients(
-            highpass: dHighpass, bands: dBands, lowpass: RealPlane.centredBackward(reconstruction.dLowpass))
-        dImage = dImage + pyramid.decomposeBackward(dCoefficients)
-        return dImage
     }
 
     /// A (lags, K, S) C-order array from value(lag, k, s).

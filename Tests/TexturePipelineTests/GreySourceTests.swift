@@ -47,13 +47,28 @@ import TextureValidation
         return manifest
     }
 
+    @Test func aSourcesGreyWinsOverTheConditions() throws {
+        let folder = temporaryFolder()
+        let manifest = try greySet(folder)
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+            .replacingOccurrences(of: "  - {id: stones, path: grey.png}",
+                                  with: "  - {id: stones, path: grey.png, grey: true}\n"
+                                      + "  - {id: pebbles, path: \(sourcesFolder)/pebbles_256.png, grey: false}")
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set")
+        #expect(plan.warnings.isEmpty, "the grey source is grey in the colour condition too")
+        let grey = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id, $0.parameters.grey) })
+        #expect(grey == ["stones__colour__s00": true, "stones__grey__s00": true,
+                         "pebbles__colour__s00": false, "pebbles__grey__s00": false], "\(grey)")
+    }
+
     @Test func planWarnsAndOnlyATintedStimulusIsFlagged() throws {
         let folder = temporaryFolder()
         let manifest = try greySet(folder, extra: "validate: {chroma: {warn: 1, fail: 2}}")
         let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set")
         #expect(plan.warnings == ["\(manifest):6:5: sources[0]: source 'stones' (\(folder)/grey.png) is grey (R = G = B within one code value) "
                                   + "but condition colour synthesises it in colour, which can tint it. Hint: set grey: true for those conditions "
-                                  + "(or put grey sources in a manifest of their own)"])
+                                  + "(or grey: true on the source)"])
         _ = try SetRunner.run(plan: plan, options: RunOptions())
         let file = folder + "/set/stones/colour/stones__colour__s00.png"
         // An untinted colour stimulus (R = G = B) has no chroma finding...

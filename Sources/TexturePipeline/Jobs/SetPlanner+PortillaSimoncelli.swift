@@ -21,8 +21,10 @@ extension SetPlanner.Planning {
             report(condition.mark, "conditions[\(index)].weights",
                    "model portilla-simoncelli takes no weights file (weights: \(weights))", hint: "remove weights")
         }
+        let conditionGrey = parameters.grey
         for source in manifest.sources {
             guard let (shape, sha) = shapes[source.id] else { continue }
+            parameters.grey = source.grey ?? conditionGrey
             let (height, width) = (parameters.size ?? shape.height, parameters.size ?? shape.width)
             let problems = PortillaSimoncelliRules.problems(parameters, height: height, width: width,
                                                             preset: condition.preset)

@@ -186,104 +186,6 @@ public enum SetPlanner {
             return ConditionModel(name: name, weights: weights, model: models[key]!)
         }
 
-        /// The condition's jobs, one per readable source and sample; a source whose size does not suit
-        /// the condition's layers, output size or the machine's memory is reported instead.
-        mutating func expand(
-            _ condition: ManifestCondition, index: Int, settings: ManifestSettings,
-            model planned: ConditionModel
-        ) {
-            let (name, weights, model) = (planned.name, planned.weights, planned.model)
-            var parameters = settings.applied(to: StimulusParameters())
-            (parameters.weightsSha256, parameters.layerWeights) = (model.weightsSHA256, condition.layerWeights)
-            parameters.equalize = manifest.equalization
-            parameters.window = manifest.window
-            parameters.spectrumWeight =
-                condition.spectrumWeight
-                ?? condition.preset.flatMap(LayerPresets.spectrumWeight(for:))
-            for source in manifest.sources {
-                guard let (shape, sha) = shapes[source.id] else { continue }
-                let side = parameters.size ?? min(shape.height, shape.width)
-                let prepared = Shape(3, parameters.size ?? shape.height, parameters.size ?? shape.width)
-                let layers: [String]
-                do {
-                    layers = try LayerSelection.resolve(
-                        model: model, layers: condition.layers, preset: condition.preset,
-                        sourceShape: prepared)
-                } catch {
-                    report(
-                        condition.mark, "conditions[\(index)].\(condition.preset != nil ? "preset" : "layers")",
-                        error.description)
-                    break
-                }
-                if parameters.spectrumWeight != nil, let output = parameters.outputSize,
-                    output != prepared.height || output != prepared.width
-                {
-                    report(
-                        condition.mark, "conditions[\(index)].output_size",
-                        "source '\(source.id)' is \(prepared.width)×\(prepared.height) px but output_size is \(output): "
-                            + "the spectrum term needs the stimulus at the source's size "
-                            + "(the source's Fourier modulus has no values at other frequencies)",
-                        hint: "drop output_size, or set size: \(output) to prepare the source at that size")
-                    continue
-                }
-                let minimum = model.minimumInputSide(layers: layers)
-                if min(side, parameters.outputSize ?? side) < minimum {
-                    let what =
-                        parameters.outputSize.map { $0 < side ? "output_size \($0)" : "\(side) px" }
-                        ?? "\(side) px"
-                    report(
-                        condition.mark, "conditions[\(index)]",
-                        "source '\(source.id)' at \(what) is too small for layers \(layers.joined(separator: ",")): "
-                            + "the minimum is \(minimum) px",
-                        hint: "\(model.minimumInputSideReason(layers: layers)); raise size or use shallower layers")
-                    continue
-                }
-                let output = Shape(3, parameters.outputSize ?? prepared.height, parameters.outputSize ?? prepared.width)
-                let estimate = SynthesisMemory.estimate(
-                    model: model, layers: layers, source: prepared, output: output,
-                    grey: parameters.grey, threads: 1,
-                    memory: parameters.optimizer.memory)
-                do throws(PipelineError) {
-                    try MachineMemory.require(
-                        estimate.bytes, for: "source '\(source.id)' in condition '\(condition.name)'",
-                        detail:
-                            "model \(name), \(output.width)×\(output.height), layers \(layers.joined(separator: ","))",
-                        hint: "lower size or output_size (memory grows with the side squared), or use shallower layers")
-                } catch {
-                    report(condition.mark, "conditions[\(index)]", error.description)
-                    continue
-                }
-                parameters.layers = layers
-                appendSamples(
-                    of: source, sourceSha256: sha, condition: condition, settings: settings, weights: weights,
-                    parameters: parameters, estimate: estimate)
-            }
-        }
-
-        /// One job per sample of `source` in `condition`: `parameters` with each sample's derived seed.
-        mutating func appendSamples(
-            of source: ManifestSource, sourceSha256: String, condition: ManifestCondition,
-            settings: ManifestSettings, weights: String?, parameters: StimulusParameters,
-            estimate: MemoryEstimate
-        ) {
-            let initMode = settings.initMode ?? .shared
-            for sample in 0..<manifest.samples {
-                var parameters = parameters
-                parameters.seed = SeedDerivation.jobSeed(
-                    setSeed: manifest.seed, sourceId: source.id, sample: sample,
-                    condition: initMode == .perCondition ? condition.name : nil)
-                let id = StimulusJob.identifier(
-                    source: source.id, condition: condition.name, sample: sample,
-                    samples: manifest.samples)
-                jobs.append(
-                    StimulusJob(
-                        id: id, sourceId: source.id, sourcePath: source.resolvedPath, condition: condition.name,
-                        sample: sample, weightsPath: weights, sourceSha256: sourceSha256,
-                        parameters: parameters, initMode: initMode))
-                memory[id] = estimate
-            }
-        }
-
         /// Jobs were built condition by condition; the documented order is source, condition, sample.
         func sortedJobs() -> [StimulusJob] {
             let sourceOrder = Dictionary(uniqueKeysWithValues: manifest.sources.enumerated().map { ($1.id, $0) })
@@ -299,16 +201,16 @@ public enum SetPlanner {
     }
 
     /// One warning per grey source that a colour condition synthesises: a colour model gives a
-    /// grey source a tint (chroma) it does not have.
+    /// grey source a tint (chroma) it does not have. A source's own `grey` wins over the conditions'.
     static func greyInColourWarnings(_ manifest: Manifest, greySources: Set<String>) -> [String] {
-        let colour = manifest.conditions.filter { !(manifest.defaults.overridden(by: $0.settings).grey ?? false) }.map(
-            \.name)
-        guard !colour.isEmpty else { return [] }
-        return manifest.sources.filter { greySources.contains($0.id) }.map { source in
-            "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
+        let conditionGrey = manifest.conditions.map { ($0.name, manifest.defaults.overridden(by: $0.settings).grey) }
+        return manifest.sources.filter { greySources.contains($0.id) }.compactMap { source in
+            let colour = conditionGrey.filter { !(source.grey ?? $0.1 ?? false) }.map(\.0)
+            guard !colour.isEmpty else { return nil }
+            return "\(manifest.path):\(source.mark.line):\(source.mark.column): \(source.keyPath): source '\(source.id)' (\(source.resolvedPath)) is grey "
                 + "(R = G = B within one code value) but condition\(colour.count == 1 ? "" : "s") \(colour.joined(separator: ", ")) "
                 + "synthesise\(colour.count == 1 ? "s" : "") it in colour, which can tint it. Hint: set grey: true for those conditions "
-                + "(or put grey sources in a manifest of their own)"
+                + "(or grey: true on the source)"
         }
     }
 

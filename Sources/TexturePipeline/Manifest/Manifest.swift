@@ -134,6 +134,9 @@ public struct ManifestSource: Sendable, Equatable {
     public var mark: ManifestMark
     /// The key path of the entry, e.g. sources[2].
     public var keyPath: String
+    /// The entry's `grey`: when given, it decides grey or colour for this source's stimuli in every
+    /// condition (the defaults' and the conditions' `grey` apply to the sources without it).
+    public var grey: Bool? = nil
 }
 
 /// A line and column in the manifest file (1-based; 0 when unknown).

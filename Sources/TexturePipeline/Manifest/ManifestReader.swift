@@ -6,8 +6,10 @@
 //   defaults: {model, weights, size, output_size, crop, grey, iterations, histogram_match,
 //              bit_depth, init: shared | per-condition, allow_unverified_weights,
 //              n_scales, n_orientations, spatial_corr_width, statistics (portilla-simoncelli only)}
-//   sources: [{id, path} | {glob}]  paths relative to the manifest file
+//   sources: [{id, path, grey} | {glob, grey}]  paths relative to the manifest file; grey (optional)
+//            decides grey or colour for that source in every condition
 //   conditions: [{name, preset} | {name, layers, layer_weights}] + spectrum_weight + any defaults key as override
+//               (ManifestReader+Conditions.swift)
 //   samples: syntheses per source × condition
 //   postprocess: {equalize: {mean_luminance, rms_contrast, clipping}, window: {shape, radius | size, ramp,
 //                 background}} (ManifestReader+Window.swift)
@@ -290,70 +292,6 @@ public enum ManifestReader {
                 hint: "give both, e.g. {window: 50, relative_change: 0.001}")
         }
         return rules.isEmpty ? nil : rules
-    }
-
-    static func conditionList(_ node: Node, _ fields: inout YAMLFields) -> [ManifestCondition] {
-        guard let items = fields.sequence(node, "conditions") else { return [] }
-        if items.isEmpty { fields.report(node, "conditions", "the list is empty", hint: "add at least one condition") }
-        var names: [String: Node] = [:]
-        return items.enumerated().compactMap { index, item -> ManifestCondition? in
-            let path = "conditions[\(index)]"
-            guard
-                let entries = fields.mapping(
-                    item, path, allowed: ["name", "preset", "layers", "layer_weights", "spectrum_weight"] + settingKeys)
-            else { return nil }
-            guard let nameNode = entries["name"], let name = fields.string(nameNode, "\(path).name") else {
-                if entries["name"] == nil { fields.report(item, "\(path).name", "required key is missing") }
-                return nil
-            }
-            checkSafeName(name, nameNode, "\(path).name", &fields)
-            if let first = names[name] {
-                fields.report(
-                    nameNode, "\(path).name", "duplicate condition name '\(name)' (first at \(fields.location(first)))",
-                    hint: "condition names must be unique")
-            }
-            names[name] = nameNode
-            let preset = entries["preset"].flatMap { fields.string($0, "\(path).preset") }
-            if let preset, let presetNode = entries["preset"], (try? LayerPresets.layers(for: preset)) == nil {
-                fields.report(
-                    presetNode, "\(path).preset", "unknown preset '\(preset)'",
-                    hint: "use gatys2015:<conv1_1|pool1|pool2|pool3|pool4> or wallis2017:<conv1…conv5|powerspec>")
-            }
-            let layers = entries["layers"].flatMap { fields.strings($0, "\(path).layers") }
-            let weights = entries["layer_weights"].flatMap { node in
-                fields.sequence(node, "\(path).layer_weights").map {
-                    $0.enumerated().compactMap { fields.number($1, "\(path).layer_weights[\($0)]") }
-                }
-            }
-            let spectrumWeight = entries["spectrum_weight"].flatMap { fields.number($0, "\(path).spectrum_weight") }
-            if let beta = spectrumWeight, !(beta >= 0 && beta.isFinite), let node = entries["spectrum_weight"] {
-                fields.report(
-                    node, "\(path).spectrum_weight", "expected a weight β ≥ 0, got \(beta)",
-                    hint:
-                        "β multiplies ½‖x − P(x)‖² in the model's input units; e.g. 1e6 for vgg19 at 256² (see the README)"
-                )
-            }
-            if preset != nil && entries["layers"] != nil {
-                fields.report(item, path, "give either preset or layers, not both")
-            }
-            if let weights, !weights.isEmpty, weights.allSatisfy({ $0 == 0 }) {
-                fields.report(
-                    entries["layer_weights"], "\(path).layer_weights",
-                    "every weight is 0, so the condition matches no statistics",
-                    hint: "give at least one layer a positive weight, e.g. 1")
-            }
-            if let weights,
-                weights.count
-                    != (layers?.count ?? preset.flatMap { try? LayerPresets.layers(for: $0) }?.count ?? weights.count)
-            {
-                fields.report(
-                    entries["layer_weights"], "\(path).layer_weights",
-                    "\(weights.count) weights for \(layers?.count ?? 0) layers", hint: "give one weight per layer")
-            }
-            return ManifestCondition(
-                name: name, preset: preset, layers: layers, layerWeights: weights, spectrumWeight: spectrumWeight,
-                settings: settings(entries, path, &fields), mark: fields.mark(item), keyPath: path)
-        }
     }
 
     /// Names and source ids become folder and file names, so one rule holds for all of them

@@ -4,14 +4,18 @@ import Foundation
 
 extension ManifestTemplate {
     /// The manifest for `images` (paths as found in `folder`), to be saved at `manifestPath`:
-    /// source paths are written relative to the manifest's folder, as the reader resolves them.
-    public static func render(folder: String, images: [String], manifestPath: String) -> String {
+    /// source paths are written relative to the manifest's folder, as the reader resolves them;
+    /// the images in `greyImages` get `grey: true`.
+    public static func render(
+        folder: String, images: [String], manifestPath: String, greyImages: Set<String> = []
+    ) -> String {
         let manifestFolder = (manifestPath as NSString).deletingLastPathComponent
         let ids = sourceIDs(for: images)
         let idWidth = (ids.map(\.count).max() ?? 0) + 1
         let sources = zip(ids, images).map { id, image in
             let path = FileLocator.relativePath(of: image, from: manifestFolder.isEmpty ? "." : manifestFolder)
-            return "  - {id: \(padded(id + ",", idWidth)) path: \(quoted(path))}"
+            let grey = greyImages.contains(image) ? ", grey: true" : ""
+            return "  - {id: \(padded(id + ",", idWidth)) path: \(quoted(path))\(grey)}"
         }
         let name = cleanID(URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent)
         return header(folder: folder, count: images.count, name: name, manifestPath: manifestPath)
@@ -56,7 +60,8 @@ extension ManifestTemplate {
           init: shared             # shared: all conditions of one sample start from the same noise;
                                    # per-condition: each condition gets its own noise
           # stopping: {window: 50, relative_change: 0.001}   # stop early once the loss stops falling
-        sources:                   # the source textures: a clean id (used in file names) and the image's path
+        sources:                   # the source textures: a clean id (used in file names) and the image's path;
+                                   # grey: true (set for grey images) synthesises that source grey in every condition
 
         """
     }

@@ -1,6 +1,7 @@
 // ManifestTemplate: a commented, ready-to-run manifest for a folder of source images (`texstim init`).
 //
-// Every PNG and JPEG directly in the folder becomes a source with a clean id; the defaults and
+// Every PNG and JPEG directly in the folder becomes a source with a clean id (and `grey: true` when
+// the image is grey: one channel, or R = G = B exactly at every pixel); the defaults and
 // conditions are the demo's (manifests/demo.yaml: the embedded model, 128², three conditions
 // from fine to full), each key explained for a first-time user, optional keys commented out.
 // Not for: checking the result; `ManifestReader` reads it like any other manifest.
@@ -22,7 +23,8 @@ public enum ManifestTemplate {
             throw .fileExists(path: out, hint: "choose another --out path, or move the file away first")
         }
         let images = try imageFiles(in: folder)
-        let text = render(folder: folder, images: images, manifestPath: out)
+        let text = render(
+            folder: folder, images: images, manifestPath: out, greyImages: Set(images.filter(isExactlyGrey)))
         do { try ImageFile.writeAtomically(Data(text.utf8), to: out) } catch { throw .image(error) }
         return images.count
     }
@@ -44,6 +46,19 @@ public enum ManifestTemplate {
                 hint: "put the source textures (.png, .jpg, .jpeg) directly in this folder")
         }
         return names.map { (folder as NSString).appendingPathComponent($0) }
+    }
+
+    /// True when the image at `path` decodes (with TextureImages) to one channel, or to three with
+    /// R = G = B exactly at every pixel: synthesising it in colour would only add a tint. False for
+    /// a file that cannot be read or decoded: `init` lists it as before, and `plan` reports it.
+    /// Exact, unlike the planner's warning (within one code value): a source with a little colour
+    /// is not made grey without the user saying so.
+    public static func isExactlyGrey(path: String) -> Bool {
+        guard let pixels = try? ImageFile.load(path: path).pixels else { return false }
+        let m = pixels.shape.positions
+        guard pixels.shape.channels == 3 else { return pixels.shape.channels == 1 }
+        let (red, green, blue) = (pixels.data[0..<m], pixels.data[m..<(2 * m)], pixels.data[(2 * m)...])
+        return red.elementsEqual(green) && red.elementsEqual(blue)
     }
 
     /// A clean source id per file, in order: the file stem lowercased, a size suffix removed

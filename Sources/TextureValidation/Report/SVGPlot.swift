@@ -44,13 +44,22 @@ enum SVGPlot {
         return svg + "</svg>"
     }
 
+    /// A plot's area and its two axes (see SVGPlot+Ticks); `x(_:)`, `y(_:)` map data to SVG coordinates.
     struct Frame {
-        var minX, maxX, minY, maxY, width, height: Double
+        var xAxis, yAxis: Axis
+        var width, height: Double
         let margin = (left: 48.0, right: 10.0, top: 22.0, bottom: 34.0)
+        var minX: Double { xAxis.lower }
+        var maxX: Double { xAxis.upper }
+        var minY: Double { yAxis.lower }
+        var maxY: Double { yAxis.upper }
 
+        /// The data's x range as it is, the y range padded by 5 % so points do not sit on the frame;
+        /// a degenerate or tiny range is widened by `Axis`.
         init(minX: Double, maxX: Double, minY: Double, maxY: Double, width: Double, height: Double) {
-            let padX = maxX > minX ? 0 : 0.5, padY = maxY > minY ? (maxY - minY) * 0.05 : 0.5
-            (self.minX, self.maxX, self.minY, self.maxY) = (minX - padX, maxX + padX, minY - padY, maxY + padY)
+            let padY = (maxY - minY) * 0.05
+            xAxis = Axis(low: minX, high: maxX)
+            yAxis = Axis(low: minY - padY, high: maxY + padY)
             (self.width, self.height) = (width, height)
         }
 
@@ -80,12 +89,13 @@ enum SVGPlot {
             svg += "<text x=\"\(width / 2)\" y=\"\(height - 4)\" text-anchor=\"middle\">\(escape(xLabel))</text>"
             svg +=
                 "<text x=\"12\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(height / 2))\">\(escape(yLabel))</text>"
-            for fraction in [0.0, 0.5, 1.0] {
-                let vx = minX + fraction * (maxX - minX), vy = minY + fraction * (maxY - minY)
-                svg += String(
-                    format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.3g</text>", x(vx), bottom + 12, vx)
-                svg += String(
-                    format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>", left - 3, y(vy) + 3, vy)
+            for value in xAxis.ticks {
+                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x(value),
+                              bottom + 12, xAxis.label(value))
+            }
+            for value in yAxis.ticks {
+                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>", left - 3,
+                              y(value) + 3, yAxis.label(value))
             }
             return svg
         }
