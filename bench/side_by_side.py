@@ -66,6 +66,15 @@ def iteration_seconds(results, name, env, threads):
     return (totals[40][0] - totals[10][0]) / (totals[40][1] - totals[10][1])
 
 
+def iteration_in_run(env, threads):
+    """`texstim bench --only iteration` at 256²: one iteration against one evaluation, both timed
+    inside the same synthesis (iterations 26-45, after L-BFGS-B's memory has filled), so the
+    machine's drift between runs does not enter the ratio."""
+    report = run_json([TEXSTIM, "bench", "--sizes", "256", "--only", "iteration", "--threads", str(threads), "--json"],
+                      env=env)
+    return report["iteration"]
+
+
 def paired_ratios(rounds, threads, configs):
     """The headline case (256² pool4, Winograd) against PyTorch in `rounds` alternating rounds:
     this machine's speed drifts by ±10% over minutes, so each round's texstim times are divided
@@ -137,12 +146,14 @@ def main():
     headline = paired_ratios(args.rounds, args.threads, configs)
     iterations = {label: iteration_seconds(args.results, label.replace(" ", "-"), env, args.threads)
                   for label, env in configs}
+    in_run = {label: iteration_in_run(env, args.threads) for label, env in configs}
     _, rss = timed([TEXSTIM, "synthesize", "manifests/sources/pebbles_256.png", "--out", os.path.join(args.results, "rss-512.png"),
                     "--model", "vgg19-random", "--preset", "gatys2015:pool4", "--output-size", "512", "--iterations", "3"],
                    allowed=(0, 1))  # 1: not converged, as expected after 3 iterations; the file is still written
     scaling = worker_scaling(args.results, args.rounds)
 
     summary = {"texstim": runs, "pytorch": torch, "paired_256_pool4": headline, "iteration_seconds": iterations,
+               "iteration_in_run": in_run,
                "peak_rss_512_bytes": rss, "run_seconds_by_workers": scaling, "threads": args.threads}
     with open(os.path.join(args.results, "summary.json"), "w") as out:
         json.dump(summary, out, indent=2)
@@ -172,8 +183,15 @@ def report(summary):
         evaluation = sorted(r["texstim"] for r in headline[label])[len(headline[label]) // 2]
         ratio = seconds / evaluation
         verdict = "meets" if ratio <= ITERATION_TARGET_RATIO else "misses"
-        print(f"L-BFGS-B iteration at 256² pool4 ({label}): {seconds:.3f} s = {ratio:.2f}× one evaluation "
-              f"({evaluation:.4f} s), {verdict} the ≤ {ITERATION_TARGET_RATIO}× target")
+        print(f"L-BFGS-B iteration at 256² pool4 ({label}), 40 − 10 iterations of pebbles: {seconds:.3f} s = "
+              f"{ratio:.2f}× one evaluation ({evaluation:.4f} s), {verdict} the ≤ {ITERATION_TARGET_RATIO}× target")
+    for label, it in summary.get("iteration_in_run", {}).items():
+        verdict = "meets" if it["ratio"] <= ITERATION_TARGET_RATIO else "misses"
+        print(f"L-BFGS-B iteration at 256² pool4 ({label}), in one run (iterations {it['first_iteration']}–"
+              f"{it['last_iteration']}, {it['lbfgsb']}'s code): {it['iteration_seconds']:.3f} s = {it['ratio']:.2f}× "
+              f"one evaluation ({it['evaluation_seconds']:.4f} s; {it['evaluations_per_iteration']:.2f} evaluations and "
+              f"{it['optimizer_seconds_per_iteration'] * 1e3:.1f} ms of L-BFGS-B's own work per iteration), "
+              f"{verdict} the ≤ {ITERATION_TARGET_RATIO}× target")
     verdict = "meets" if rss <= RSS_TARGET_BYTES else "misses"
     print(f"peak RSS, one worker at 512² pool4: {rss / 1e6:.0f} MB, {verdict} the ≤ {RSS_TARGET_BYTES / 1e6:.0f} MB target")
     speedups = sorted(r[1] / r[2] for r in scaling)

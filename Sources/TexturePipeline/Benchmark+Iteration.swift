@@ -14,6 +14,8 @@ public struct IterationBenchmark: Codable, Sendable {
     public var size: Int
     public var cutoff: String
     public var convolution: String
+    /// The L-BFGS-B code (LBFGSBImplementation's raw value).
+    public var lbfgsb: String
     public var threads: Int
     /// The iterations timed, first…last (1-based, inclusive).
     public var firstIteration: Int
@@ -34,7 +36,8 @@ extension Benchmark {
     /// Synthesises a side² stimulus of the bench's noise source with vgg19-random to pool4 for
     /// m + 5 untimed iterations, then times the next `timed` iterations.
     public static func timeIteration(
-        side: Int, threads: Int, convolution: ConvolutionChoice, timed: Int = 20
+        side: Int, threads: Int, convolution: ConvolutionChoice, code: LBFGSBImplementation = .default,
+        timed: Int = 20
     ) throws(PipelineError) -> IterationBenchmark {
         let optimizer = OptimizerSettings()
         let firstIteration = optimizer.memory + 6, lastIteration = firstIteration + timed - 1
@@ -49,7 +52,9 @@ extension Benchmark {
             throw .synthesis(error)
         }
         var before: SynthesisProgress?, after: SynthesisProgress?
-        let options = SynthesisOptions(height: side, width: side, iterations: lastIteration, seed: 1)
+        var options = SynthesisOptions(height: side, width: side, iterations: lastIteration, seed: 1)
+        options.optimizerCode = code
+        options.threads = threads
         do {
             _ = try TextureSynthesizer.synthesize(objective: objective, options: options) { progress in
                 if progress.iteration == firstIteration - 1 { before = progress }
@@ -68,7 +73,8 @@ extension Benchmark {
         let evaluationSeconds = (after.objectiveSeconds - before.objectiveSeconds) / evaluations
         let iterationSeconds = (after.seconds - before.seconds) / iterations
         return IterationBenchmark(
-            model: model.name, size: side, cutoff: "pool4", convolution: convolution.rawValue, threads: threads,
+            model: model.name, size: side, cutoff: "pool4", convolution: convolution.rawValue, lbfgsb: code.rawValue,
+            threads: threads,
             firstIteration: firstIteration, lastIteration: lastIteration,
             evaluationsPerIteration: evaluations / iterations, evaluationSeconds: evaluationSeconds,
             optimizerSecondsPerIteration: (after.optimizerSeconds - before.optimizerSeconds) / iterations,

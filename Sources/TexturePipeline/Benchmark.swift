@@ -42,13 +42,14 @@ public enum Benchmark {
     /// median of `repeats`. GFLOP/s always counts direct-convolution FLOPs, so the algorithms
     /// compare by time.
     /// Then portilla-simoncelli (plenoptic's defaults, a grey plane; one thread, FFTW) at each size.
-    /// Then the Gram matrices of the five Gatys layers at the largest size (`gram`), and one
-    /// L-BFGS-B iteration against one evaluation in a synthesis at that size (`iteration`).
-    /// `only` (names of models or cutoffs, `gram` or `iteration`) restricts the cases; nil: all.
+    /// Then the Gram matrices of the five Gatys layers at the largest size (`gram`). Only when
+    /// `only` names it (it runs a 45-iteration synthesis): one L-BFGS-B iteration against one
+    /// evaluation at that size (`iteration`). `only` (names of models or cutoffs, `gram` or
+    /// `iteration`) restricts the cases; nil: all but `iteration`.
     public static func run(
         sizes: [Int], threads: Int, convolutions: [ConvolutionChoice] = ConvolutionChoice.allCases,
         repeats: Int = 5, warmups: Int = 3, only: [String]? = nil,
-        report: (BenchmarkRow) -> Void = { _ in }
+        optimizerCode: LBFGSBImplementation = .default, report: (BenchmarkRow) -> Void = { _ in }
     ) throws(PipelineError) -> BenchmarkReport {
         let sgemm = sgemmRate(threads: threads)
         let vgg = VGG19Weights.random(seed: ModelCatalog.defaultRandomWeightsSeed)
@@ -100,9 +101,10 @@ public enum Benchmark {
         let wantsGram = only.map { $0.contains("gram") } ?? true
         let gram = wantsGram ? timeGram(side: sizes.max() ?? 256, threads: threads, repeats: repeats) : []
         var iteration: IterationBenchmark?
-        if only.map({ $0.contains("iteration") }) ?? true {
+        if only?.contains("iteration") == true {
             let convolution = convolutions.contains(.winograd) ? .winograd : convolutions.first ?? .default
-            iteration = try timeIteration(side: sizes.max() ?? 256, threads: threads, convolution: convolution)
+            iteration = try timeIteration(
+                side: sizes.max() ?? 256, threads: threads, convolution: convolution, code: optimizerCode)
         }
         return BenchmarkReport(
             cpu: MachineInfo.cpuModel, blasCore: BLAS.coreName,

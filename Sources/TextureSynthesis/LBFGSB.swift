@@ -82,6 +82,10 @@ public struct LBFGSBIteration: Sendable, Equatable {
     /// Wall seconds so far inside setulb_ (L-BFGS-B's own work) and inside the objective.
     public var optimizerSeconds: Double = 0
     public var objectiveSeconds: Double = 0
+    /// texstim's code: times the pairs were forgotten so far (a singular matrix, a failed line
+    /// search), after which it starts again from the steepest-descent model. The Fortran does the
+    /// same but does not report it (0).
+    public var restarts = 0
 }
 
 public struct LBFGSBResult: Sendable {
@@ -95,6 +99,8 @@ public struct LBFGSBResult: Sendable {
     public var stopReason: String
     /// The last completed iteration's state (nil when none completed).
     public var last: LBFGSBIteration?
+    /// texstim's code: times it forgot its pairs and restarted (LBFGSBIteration.restarts); 0 for the Fortran.
+    public var restarts = 0
 }
 
 /// The two codes of L-BFGS-B texstim can run. They compute the same iterates up to rounding (the

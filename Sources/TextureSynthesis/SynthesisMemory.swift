@@ -36,6 +36,8 @@ public enum SynthesisMemory {
         if source != output { network += model.networkBytes(input: source, layers: layers, threads: threads) }
         // setulb's wa holds (2m + 5)n + 11m² + 8m doubles and iwa 3n int32; x, the bounds, the
         // gradient and the start point are n doubles each, kept once in Swift and once in Fortran's.
+        // texstim's code holds the same 2mn doubles of pairs and about 14 n-vectors besides
+        // (x, g, their previous values, the Cauchy point, the step, breakpoints), within this sum.
         let n = (grey ? 1 : 3) * output.positions
         // m comes from a record or a manifest before OptimizerSettings.problem has judged it: clamp
         // it to setulb_'s range so a wild value cannot overflow the arithmetic (it is refused later).

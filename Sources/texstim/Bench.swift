@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import TextureCore
 import TexturePipeline
+import TextureSynthesis
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,9 +26,13 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Only these models or cutoffs, e.g. vgg19-random,pool2,portilla-simoncelli "
                                + "(a network case needs its model and its cutoff named), or gram (the Gram "
                                + "matrices by ssyrk and by texstim's kernel), or iteration (one L-BFGS-B "
-                               + "iteration against one evaluation, in a pool4 synthesis at the largest size).",
+                               + "iteration against one evaluation, in a pool4 synthesis at the largest size; "
+                               + "only when named).",
                                valueName: "name,…"))
     var only: CommaSeparated<String>?
+
+    @Option(help: LBFGSBImplementation.help)
+    var lbfgsb: LBFGSBImplementation = .default
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -52,7 +57,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         if !json { print(row(["model", "size", "cutoff", "conv", "s/eval", "spread", "GFLOP", "GFLOP/s", "peak MB"])) }
         let report = try Benchmark.run(sizes: sizes.values, threads: threads, convolutions: conv.values,
-                                        repeats: repeats, only: only?.values) { result in
+                                        repeats: repeats, only: only?.values, optimizerCode: lbfgsb) { result in
             guard !json else { return }
             print(self.row([result.model, "\(result.size)", result.cutoff, result.convolution,
                             String(format: "%.4f", result.medianSeconds),
@@ -76,9 +81,10 @@ struct Bench: ParsableCommand {
                              gram.gflop / gram.ssyrkSeconds, own ?? "not on this CPU"))
             }
             if let it = report.iteration {
-                print(String(format: "L-BFGS-B iteration (%@ %d² %@, %@, iterations %d–%d): %.3f s = %.2f× one "
-                             + "evaluation (%.3f s); %.2f evaluations and %.1f ms of L-BFGS-B's own work per iteration",
-                             it.model, it.size, it.cutoff, it.convolution, it.firstIteration, it.lastIteration,
+                print(String(format: "L-BFGS-B iteration (%@ %d² %@, %@, %@'s L-BFGS-B, iterations %d–%d): %.3f s = "
+                             + "%.2f× one evaluation (%.3f s); %.2f evaluations and %.1f ms of L-BFGS-B's own work "
+                             + "per iteration",
+                             it.model, it.size, it.cutoff, it.convolution, it.lbfgsb, it.firstIteration, it.lastIteration,
                              it.iterationSeconds, it.ratio, it.evaluationSeconds, it.evaluationsPerIteration,
                              it.optimizerSecondsPerIteration * 1e3))
             }

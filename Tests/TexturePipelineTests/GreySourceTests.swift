@@ -47,19 +47,39 @@ import TextureValidation
         return manifest
     }
 
-    @Test func aSourcesGreyWinsOverTheConditions() throws {
+    /// A source's `grey: true` holds in every condition, the colour one included (no warning);
+    /// a source without it follows the conditions.
+    @Test func aSourcesGreyHoldsInEveryCondition() throws {
         let folder = temporaryFolder()
         let manifest = try greySet(folder)
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
             .replacingOccurrences(of: "  - {id: stones, path: grey.png}",
                                   with: "  - {id: stones, path: grey.png, grey: true}\n"
-                                      + "  - {id: pebbles, path: \(sourcesFolder)/pebbles_256.png, grey: false}")
+                                      + "  - {id: pebbles, path: \(sourcesFolder)/pebbles_256.png}")
         try text.write(toFile: manifest, atomically: true, encoding: .utf8)
         let plan = try SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set")
         #expect(plan.warnings.isEmpty, "the grey source is grey in the colour condition too")
         let grey = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id, $0.parameters.grey) })
         #expect(grey == ["stones__colour__s00": true, "stones__grey__s00": true,
-                         "pebbles__colour__s00": false, "pebbles__grey__s00": false], "\(grey)")
+                         "pebbles__colour__s00": false, "pebbles__grey__s00": true], "\(grey)")
+    }
+
+    /// `grey: false` on a source and `grey: true` on a condition contradict each other: the
+    /// manifest is refused, naming both, rather than one of them being ignored.
+    @Test func aConditionContradictingASourcesGreyIsRefused() throws {
+        let folder = temporaryFolder()
+        let manifest = try greySet(folder)
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+            .replacingOccurrences(of: "  - {id: stones, path: grey.png}",
+                                  with: "  - {id: stones, path: grey.png, grey: false}")
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect {
+            try SetPlanner.plan(manifestPath: manifest, outputOverride: folder + "/set")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("conditions[1].grey") && message.contains("condition 'grey' sets grey: true")
+                && message.contains("source 'stones' (sources[0], line 6) sets grey: false")
+        }
     }
 
     @Test func planWarnsAndOnlyATintedStimulusIsFlagged() throws {

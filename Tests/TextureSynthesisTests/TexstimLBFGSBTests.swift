@@ -102,23 +102,75 @@ import Testing
         return value
     }
 
+    /// m = 3, so the pairs wrap around their ring after three iterations; 12 iterations.
     @Test func largeProblemFollowsTheFortranAndItsBitsDoNotDependOnThreads() {
         let n = 40_000
         let start = (0..<n).map { 0.1 * Double($0 % 13) - 0.6 }
         let lower = [Double](repeating: -0.5, count: n), upper = [Double](repeating: 0.5, count: n)
-        let fortran = Self.trace(.fortran, start: start, lower: lower, upper: upper, iterations: 15,
-                                 objective: Self.largeObjective)
-        let one = Self.trace(.texstim, start: start, lower: lower, upper: upper, iterations: 15,
-                             objective: Self.largeObjective)
+        func run(_ code: LBFGSBImplementation, threads: Int) -> (f: [Double], result: LBFGSBResult, states: [LBFGSBIteration]) {
+            var states: [LBFGSBIteration] = []
+            let result = LBFGSB.minimize(
+                start: start, lower: lower, upper: upper,
+                settings: LBFGSBSettings(maxIterations: 12, memory: 3, code: code), threads: threads,
+                objective: Self.largeObjective, onIteration: { states.append($0); return true })
+            return (states.map(\.f), result, states)
+        }
+        let fortran = run(.fortran, threads: 1), one = run(.texstim, threads: 1)
         for (k, (a, b)) in zip(fortran.f, one.f).enumerated() {
             #expect(Self.relative(a, b) < 1e-9, "iteration \(k + 1): \(a) vs \(b)")
         }
-        #expect(one.states.last.map { $0.activeBounds > n / 10 } == true, "\(String(describing: one.states.last))")
-        for threads in [2, 3, 8] {
-            let other = Self.trace(.texstim, start: start, lower: lower, upper: upper, iterations: 15,
-                                   threads: threads, objective: Self.largeObjective)
-            #expect(other.result.x == one.result.x, "\(threads) threads")
+        #expect(one.states.last.map { $0.activeBounds > n / 10 && $0.acceptedUpdates > 3 } == true,
+                "\(String(describing: one.states.last))")
+        for threads in [2, 8] {
+            #expect(run(.texstim, threads: threads).result.x == one.result.x, "\(threads) threads")
         }
+    }
+
+    /// Fixed variables (l = u) never move, one-sided and unbounded ones are handled as the
+    /// Fortran handles them: the same f for 15 iterations.
+    @Test func followsTheFortranWithFixedOneSidedAndOpenVariables() {
+        let n = 24
+        let start = (0..<n).map { 0.05 * Double($0 % 9) - 0.2 }
+        let lower = (0..<n).map { i -> Double in [0.0, -0.3, -.infinity, -.infinity][i % 4] }
+        let upper = (0..<n).map { i -> Double in [0.0, .infinity, 0.4, .infinity][i % 4] }
+        let fortran = Self.trace(.fortran, start: start, lower: lower, upper: upper, iterations: 15,
+                                 objective: Self.chainedRosenbrock)
+        let texstim = Self.trace(.texstim, start: start, lower: lower, upper: upper, iterations: 15,
+                                 objective: Self.chainedRosenbrock)
+        #expect(fortran.f.count == texstim.f.count)
+        for (k, (a, b)) in zip(fortran.f, texstim.f).enumerated() {
+            #expect(Self.relative(a, b) < 1e-10, "iteration \(k + 1): \(a) vs \(b)")
+        }
+        for i in stride(from: 0, to: n, by: 4) { #expect(texstim.result.x[i] == 0) }
+    }
+
+    /// A gradient that stops agreeing with f after a few evaluations makes every line search
+    /// fail: texstim's code forgets its pairs and restarts (counted), then ends as the Fortran
+    /// does when no pairs are left, at the last good point.
+    @Test func failedLineSearchesRestartThenEndLikeTheFortran() {
+        func broken() -> ([Double], inout [Double]) -> Double {
+            var calls = 0
+            return { x, g in
+                calls += 1
+                let sign = calls <= 6 ? 1.0 : -1.0
+                var f = 0.0
+                for i in x.indices {
+                    let a = x[i] - 0.3 * Double(i + 1)
+                    f += a * a * (1 + Double(i))
+                    g[i] = sign * 2 * a * (1 + Double(i))
+                }
+                return f
+            }
+        }
+        let lower = [Double](repeating: -2, count: 5), upper = [Double](repeating: 2, count: 5)
+        let start = [Double](repeating: 1.5, count: 5)
+        let fortran = Self.trace(.fortran, start: start, lower: lower, upper: upper, iterations: 50, objective: broken())
+        let texstim = Self.trace(.texstim, start: start, lower: lower, upper: upper, iterations: 50, objective: broken())
+        #expect(texstim.result.stopReason == "ABNORMAL_TERMINATION_IN_LNSRCH", "\(texstim.result.stopReason)")
+        #expect(fortran.result.stopReason.hasPrefix("ABNORMAL_TERMINATION_IN_LNSRCH"), "\(fortran.result.stopReason)")
+        #expect(texstim.states.last.map { $0.acceptedUpdates > 0 } == true)
+        #expect(texstim.result.restarts == 1 && texstim.f.count == fortran.f.count)
+        #expect(Self.relative(texstim.result.f, fortran.result.f) < 1e-9, "\(texstim.result.f) vs \(fortran.result.f)")
     }
 
     /// Iteration counts, evaluations and the bookkeeping the synthesis reads (as LBFGSBTests checks

@@ -5,6 +5,22 @@ import TextureSynthesis
 import Yams
 
 extension ManifestReader {
+    /// A source's `grey` applies in every condition, over `defaults`; a condition that says the
+    /// opposite itself is a contradiction the user must settle (choosing one silently would
+    /// synthesise a stimulus the manifest also says not to make).
+    static func checkGreyChoices(sources: [ManifestSource], conditions: [ManifestCondition], _ fields: inout YAMLFields) {
+        for source in sources {
+            guard let grey = source.grey else { continue }
+            for condition in conditions where condition.settings.grey.map({ $0 != grey }) == true {
+                fields.report(
+                    at: condition.mark, "\(condition.keyPath).grey",
+                    "condition '\(condition.name)' sets grey: \(!grey), but source '\(source.id)' "
+                        + "(\(source.keyPath), line \(source.mark.line)) sets grey: \(grey), and a source's grey holds in every condition",
+                    hint: "remove grey from the condition or from the source, or list the source in another manifest")
+            }
+        }
+    }
+
     static func conditionList(_ node: Node, _ fields: inout YAMLFields) -> [ManifestCondition] {
         guard let items = fields.sequence(node, "conditions") else { return [] }
         if items.isEmpty { fields.report(node, "conditions", "the list is empty", hint: "add at least one condition") }

@@ -117,6 +117,7 @@ public enum ManifestReader {
         let folder = (path as NSString).deletingLastPathComponent
         let sources = top["sources"].map { ManifestSources.parse($0, folder: folder, fields: &fields) } ?? []
         let conditions = top["conditions"].map { conditionList($0, &fields) } ?? []
+        checkGreyChoices(sources: sources, conditions: conditions, &fields)
         let samples = top["samples"].flatMap { fields.integer($0, "samples", minimum: 1, maximum: 10_000) }
         let validation = top["validate"].map { thresholds($0, &fields) } ?? [:]
         let postprocess = top["postprocess"].flatMap {

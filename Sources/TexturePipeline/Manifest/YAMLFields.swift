@@ -23,6 +23,12 @@ struct YAMLFields {
                 keyPath: path, message: message, hint: hint))
     }
 
+    /// A problem found after parsing, at a mark kept from its node.
+    mutating func report(at mark: ManifestMark, _ path: String, _ message: String, hint: String? = nil) {
+        issues.append(
+            ManifestIssue(file: file, line: mark.line, column: mark.column, keyPath: path, message: message, hint: hint))
+    }
+
     func mark(_ node: Node) -> ManifestMark {
         ManifestMark(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
     }

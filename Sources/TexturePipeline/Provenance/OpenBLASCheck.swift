@@ -5,8 +5,8 @@ import TextureCore
 
 /// OpenBLAS picks its kernel from the CPU at load time; a release older than the CPU falls back
 /// to a generic one (0.3.21 runs Prescott, SSE3, on Intel family 6 model 207). texstim's
-/// default path does not depend on it (its own product and Gram kernels), but `--conv direct`
-/// and L-BFGS-B's BLAS calls do.
+/// default path does not depend on it (its own product and Gram kernels and its own L-BFGS-B),
+/// but `--conv direct` and `--lbfgsb fortran` (whose dot products go through the BLAS) do.
 public enum OpenBLASCheck {
     /// Vector instruction levels, lowest first.
     public enum Level: Int, Comparable, Sendable {
@@ -48,8 +48,8 @@ public enum OpenBLASCheck {
         let available = level(ofFlags: flags)
         guard used < available, let coreType = available.coreType else { return nil }
         return "OpenBLAS runs its \(core) kernel (\(used.name)) on this \(available.name) CPU, so `--conv direct` "
-            + "and L-BFGS-B's BLAS calls are slower than they could be (texstim's default Winograd path uses "
-            + "its own kernels). To fix: set OPENBLAS_CORETYPE=\(coreType) in the shell or job script that runs "
+            + "and `--lbfgsb fortran` are slower than they could be (texstim's defaults, Winograd and its own "
+            + "L-BFGS-B, use its own kernels). To fix: set OPENBLAS_CORETYPE=\(coreType) in the shell or job script that runs "
             + "texstim (texstim never sets it; the BLAS core is recorded in provenance, and direct results "
             + "change in their last bits with it)."
     }

@@ -39,18 +39,18 @@ enum DenseAlgebra {
     }
 
     /// x with A x = b (size × size, row-major) by Gaussian elimination with partial pivoting; nil
-    /// when A is singular to working precision (a pivot ≤ 1e-14 of A's largest element, or not finite).
+    /// when a pivot is exactly 0 or the solution is not finite. (No relative threshold: N's
+    /// columns scale with the stored pairs, which can differ by orders of magnitude, and a
+    /// threshold would call well-posed systems singular and restart the optimiser for nothing.)
     static func solve(_ a: [Double], size k: Int, _ b: [Double]) -> [Double]? {
         var a = a, x = b
-        let scale = a.reduce(0) { max($0, abs($1)) }
-        guard scale > 0, scale.isFinite else { return nil }
         for column in 0..<k {
             var pivotRow = column
             for row in (column + 1)..<max(column + 1, k) where abs(a[row * k + column]) > abs(a[pivotRow * k + column]) {
                 pivotRow = row
             }
             let pivot = a[pivotRow * k + column]
-            guard abs(pivot) > 1e-14 * scale, pivot.isFinite else { return nil }
+            guard pivot != 0, pivot.isFinite else { return nil }
             if pivotRow != column {
                 for j in 0..<k { a.swapAt(column * k + j, pivotRow * k + j) }
                 x.swapAt(column, pivotRow)
@@ -67,6 +67,6 @@ enum DenseAlgebra {
             for j in (i + 1)..<max(i + 1, k) { sum -= a[i * k + j] * x[j] }
             x[i] = sum / a[i * k + i]
         }
-        return x
+        return x.allSatisfy(\.isFinite) ? x : nil
     }
 }

@@ -96,13 +96,14 @@ enum GeneralizedCauchyPoint {
         if breakpoints.isEmpty && freeCount == 0 { return CauchyPoint(point: point, c: [Double](repeating: 0, count: 2 * k), segments: 0) }
         // p = Wᵀd. With few variables held, from Wᵀg: Wᵀd = −Wᵀg + Σ_held w_i g_i, which saves a
         // pass over the 2·k·n stored values; else directly.
-        var p: [Double]
+        var p: [Double] = []
+        var direct = k > 0
         if k > 0 && held.count <= n / 8 {
             let correction = memory.rowsTransposed(held) { g[$0] }
             p = (0..<(2 * k)).map { -wg[$0] + correction[$0] }
-        } else {
-            p = d.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) }
+            direct = LongVectors.cancelled(p, terms: [wg, correction])
         }
+        if direct { p = d.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) } }
         var c = [Double](repeating: 0, count: 2 * k)
         var f2 = -theta * f1
         let f2Original = f2

@@ -7,6 +7,8 @@
 // M is applied through the factorisation M⁻¹ = [D^½ 0; −L D^-½ J] [−D^½ D^-½Lᵀ; 0 Jᵀ] with
 // J Jᵀ = T = θ SᵀS + L D⁻¹ Lᵀ (Cholesky T = Rᵀ R, J = Rᵀ), as Nocedal's `bmv` and `formt` do.
 
+import TextureCore
+
 /// The stored pairs and the small matrices built from them. Pair i (0 = oldest) lives in ring
 /// slot `slots[i]`; each slot holds s and y as n contiguous doubles (2·m·n doubles in all, the
 /// bulk of the optimiser's memory: 63 MB for a 256² colour stimulus with m = 20).
@@ -28,7 +30,9 @@ final class LimitedMemory {
         self.n = n
         self.capacity = capacity
         s = .allocate(capacity: n * capacity)
+        s.initialize(repeating: 0, count: n * capacity)
         y = .allocate(capacity: n * capacity)
+        y.initialize(repeating: 0, count: n * capacity)
     }
 
     deinit {
@@ -176,6 +180,45 @@ extension LimitedMemory {
             row[j] = y[slots[j] * n + i]
             row[k + j] = theta * s[slots[j] * n + i]
         }
+    }
+
+    /// Σ_{i ∈ indices} w_i w_iᵀ (2k × 2k, row-major, full): the rows gathered 256 at a time into
+    /// columns, their products summed per block with LongVectors' fixed-order dot, the blocks
+    /// (threads take whole blocks) added in order, so the bits do not depend on the threads.
+    func rowsGram(_ indices: [Int], threads: Int) -> [Double] {
+        let w = 2 * count, blockRows = 256
+        let blocks = (indices.count + blockRows - 1) / blockRows
+        var partial = [Double](repeating: 0, count: blocks * w * w)
+        partial.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedPointer(buffer.baseAddress!)
+            parallelChunks(count: blocks, threads: threads) { range in
+                var gathered = [Double](repeating: 0, count: w * blockRows)
+                for b in range {
+                    let rows = indices[(b * blockRows)..<min(indices.count, (b + 1) * blockRows)]
+                    for (r, i) in rows.enumerated() {
+                        for j in 0..<count {
+                            gathered[j * blockRows + r] = y[slots[j] * n + i]
+                            gathered[(count + j) * blockRows + r] = theta * s[slots[j] * n + i]
+                        }
+                    }
+                    gathered.withUnsafeBufferPointer { columns in
+                        let base = columns.baseAddress!
+                        for a in 0..<w {
+                            for c in a..<w {
+                                out.base[b * w * w + a * w + c] = LongVectors.dot(
+                                    base + a * blockRows, base + c * blockRows, rows.count)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var gram = [Double](repeating: 0, count: w * w)
+        for b in 0..<blocks {
+            for a in 0..<w { for c in a..<w { gram[a * w + c] += partial[b * w * w + a * w + c] } }
+        }
+        for a in 0..<w { for c in 0..<a { gram[a * w + c] = gram[c * w + a] } }
+        return gram
     }
 
     /// Σ_{i ∈ indices} w_i · values[i] (2k long), the rows of W gathered one by one.

@@ -83,6 +83,15 @@ struct LongVectors {
         }
     }
 
+    /// Whether `result`, a sum of `terms` (each as long as it), lost too much to cancellation: its
+    /// largest element is below 1e-6 of the terms' largest, so its rounding error may exceed
+    /// 1e-10 of it. The caller then computes it directly.
+    static func cancelled(_ result: [Double], terms: [[Double]]) -> Bool {
+        let size = result.reduce(0.0) { max($0, abs($1)) }
+        let scale = terms.reduce(0.0) { largest, term in term.reduce(largest) { max($0, abs($1)) } }
+        return !(size >= 1e-6 * scale)
+    }
+
     /// Σ a[i] b[i] for i < count, in 32 accumulators (element i into accumulator i mod 32), added
     /// pairwise in a fixed order.
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {

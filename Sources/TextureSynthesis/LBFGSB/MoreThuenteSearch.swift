@@ -41,6 +41,12 @@ struct MoreThuenteSearch {
 
     /// Takes φ(step) and φ′(step); returns what to do next (`step` then holds the next trial).
     mutating func next(value f: Double, slope g: Double) -> Outcome {
+        guard f.isFinite && g.isFinite else {
+            // Overflow or NaN at this step (the Fortran would carry the NaN on): halve the step
+            // towards the best one so far, and let the caller's trial limit end a hopeless search.
+            step = stx + 0.5 * (step - stx)
+            return step > stepMin ? .evaluate : .warning("STP = STPMIN")
+        }
         let test = initialValue + step * slopeTest
         if stage == 1 && f <= test && g >= 0 { stage = 2 }
         if bracketed && (step <= intervalMin || step >= intervalMax) {

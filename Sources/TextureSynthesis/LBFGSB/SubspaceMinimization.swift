@@ -29,16 +29,20 @@ enum SubspaceMinimization {
         guard let mc = memory.middleTimes(cauchy.c) else { return nil }
         let point = cauchy.point
         func v(_ i: Int) -> Double { -g[i] - theta * (point[i] - x[i]) }
-        var wzv: [Double]
+        var wzv: [Double]?
         if active.count <= n / 8 {
             let gActive = memory.rowsTransposed(active) { g[$0] }
             let stepActive = memory.rowsTransposed(active) { point[$0] - x[$0] }
-            wzv = (0..<w).map { -(wg[$0] - gActive[$0]) - theta * (cauchy.c[$0] - stepActive[$0]) }
-        } else {
+            let fast = (0..<w).map { -(wg[$0] - gActive[$0]) - theta * (cauchy.c[$0] - stepActive[$0]) }
+            let terms = [wg, gActive, cauchy.c.map { theta * $0 }, stepActive.map { theta * $0 }]
+            wzv = LongVectors.cancelled(fast, terms: terms) ? nil : fast
+        }
+        if wzv == nil {
             let values = (0..<n).map { free[$0] ? v($0) : 0 }
             wzv = values.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) }
         }
-        let gram = reducedGram(memory: memory, free: free, active: active)
+        guard var wzv else { return nil }
+        let gram = reducedGram(memory: memory, free: free, active: active, threads: vectors.threads)
         for a in 0..<w {
             for j in 0..<w { wzv[a] += gram[a * w + j] * mc[j] }
         }
@@ -50,28 +54,18 @@ enum SubspaceMinimization {
         return project(x: x, g: g, start: point, d: d, free: free, box: box)
     }
 
-    /// WᵀZZᵀW (2k × 2k, row-major): WᵀW less the active rows' w_a w_aᵀ, or the free rows' sum
-    /// when fewer are free than active.
-    static func reducedGram(memory: LimitedMemory, free: [Bool], active: [Int]) -> [Double] {
+    /// WᵀZZᵀW (2k × 2k, row-major): WᵀW less the active rows' Σ w_a w_aᵀ; the free rows' sum
+    /// instead when fewer are free than active, or when the subtraction cancelled (a diagonal
+    /// entry kept less than 1e-6 of WᵀW's, so its rounding error could exceed 1e-10 of it).
+    static func reducedGram(memory: LimitedMemory, free: [Bool], active: [Int], threads: Int) -> [Double] {
         let w = 2 * memory.count
-        let useFree = free.count - active.count < active.count
-        var gram = useFree ? [Double](repeating: 0, count: w * w) : memory.wGram()
-        let sign = useFree ? 1.0 : -1.0
-        var row = [Double](repeating: 0, count: w)
-        func add(_ i: Int) {
-            memory.row(i, into: &row)
-            for a in 0..<w where row[a] != 0 {
-                let scaled = sign * row[a]
-                for j in a..<w { gram[a * w + j] += scaled * row[j] }
-            }
-        }
-        if useFree {
-            for i in free.indices where free[i] { add(i) }
-        } else {
-            for i in active { add(i) }
-        }
-        for a in 0..<w { for j in 0..<a { gram[a * w + j] = gram[j * w + a] } }
-        return gram
+        func freeSum() -> [Double] { memory.rowsGram(free.indices.filter { free[$0] }, threads: threads) }
+        if free.count - active.count < active.count { return freeSum() }
+        let whole = memory.wGram()
+        let removed = memory.rowsGram(active, threads: threads)
+        let gram = (0..<(w * w)).map { whole[$0] - removed[$0] }
+        let cancelled = (0..<w).contains { gram[$0 * w + $0] < 1e-6 * whole[$0 * w + $0] }
+        return cancelled ? freeSum() : gram
     }
 
     /// u = N⁻¹ b with N = I − (1/θ) M WᵀZZᵀW.

@@ -24,26 +24,21 @@ enum TexstimLBFGSB {
         let vectors = LongVectors(count: n, threads: threads)
         let memory = LimitedMemory(n: n, capacity: settings.optimizer.memory)
         let clock = ContinuousClock()
-        var objectiveTime = Duration.zero
+        var timing = (objective: Duration.zero, callback: Duration.zero, started: clock.now)
         var x = (0..<n).map { min(max(start[$0], lower[$0]), upper[$0]) }
-        var states: [VariableState] = (0..<n).map { i in
-            if !lower[i].isFinite && !upper[i].isFinite { return .unbounded }
-            return lower[i].isFinite && upper[i].isFinite && upper[i] - lower[i] <= 0 ? .fixed : .free
-        }
+        var states = initialStates(box)
         var g = [Double](repeating: 0, count: n)
         var evaluations = 0
         func evaluate(_ point: [Double]) -> Double {
             evaluations += 1
             var value = 0.0
-            objectiveTime += clock.measure { value = objective(point, &g) }
+            timing.objective += clock.measure { value = objective(point, &g) }
             return value
         }
         var f = evaluate(x)
-        var state = SearchState(iterations: 0, accepted: 0, skipped: 0)
+        var state = SearchState()
         var last: LBFGSBIteration?
-        let factrTolerance = settings.optimizer.factr * Double.ulpOfOne
         var reason = ""
-        let started = clock.now
         if box.projectedGradientNorm(x: x, g: g) <= settings.optimizer.pgtol {
             reason = "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL"
         }
@@ -52,52 +47,76 @@ enum TexstimLBFGSB {
         while reason.isEmpty {
             let currentWg = wg ?? g.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) }
             wg = nil
-            guard let direction = searchDirection(
-                x: x, g: g, wg: currentWg, box: box, states: &states, memory: memory, vectors: vectors)
-            else {
-                memory.reset()
-                continue
-            }
             let previous = (x: x, g: g, f: f)
-            guard let search = lineSearch(
-                x: x, g: g, f: f, z: direction.z, box: box, iterations: state.iterations, vectors: vectors,
-                evaluate: { point in (evaluate(point), g) })
+            guard let direction = searchDirection(
+                x: x, g: g, wg: currentWg, box: box, states: &states, memory: memory, vectors: vectors),
+                let search = lineSearch(
+                    x: x, g: g, f: f, z: direction.z, box: box, iterations: state.iterations, vectors: vectors,
+                    evaluate: { point in (evaluate(point), g) })
             else {
+                // A singular matrix or a failed search: forget the pairs and retry from the
+                // steepest-descent model; with none to forget, nothing better can be found.
                 x = previous.x; g = previous.g; f = previous.f
-                if memory.count == 0 {
-                    reason = "ABNORMAL_TERMINATION_IN_LNSRCH"
-                } else {
-                    memory.reset()
-                }
+                if memory.count == 0 { reason = "ABNORMAL_TERMINATION_IN_LNSRCH"; break }
+                memory.reset()
+                state.restarts += 1
                 continue
             }
             x = search.x; f = search.f
             state.iterations += 1
             let projectedGradient = box.projectedGradientNorm(x: x, g: g)
-            let elapsed = clock.now - started
+            let elapsed = clock.now - timing.started
             let iteration = LBFGSBIteration(
                 iteration: state.iterations, f: f, evaluations: evaluations, projectedGradient: projectedGradient,
                 acceptedUpdates: state.accepted, skippedUpdates: state.skipped, activeBounds: direction.activeCount,
-                optimizerSeconds: (elapsed - objectiveTime) / .seconds(1), objectiveSeconds: objectiveTime / .seconds(1))
+                optimizerSeconds: (elapsed - timing.objective - timing.callback) / .seconds(1),
+                objectiveSeconds: timing.objective / .seconds(1), restarts: state.restarts)
             last = iteration
-            if !onIteration(iteration) { reason = "stopped"; break }
-            if state.iterations >= settings.maxIterations { reason = "iteration limit"; break }
-            if projectedGradient <= settings.optimizer.pgtol {
-                reason = "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL"; break
+            var proceed = true
+            timing.callback += clock.measure { proceed = onIteration(iteration) }
+            reason = stopReason(
+                proceed: proceed, iteration: iteration, settings: settings, previous: previous.f, current: f)
+            if reason.isEmpty {
+                wg = update(memory: memory, g: g, previous: previous, search: search, state: &state, vectors: vectors)
             }
-            if previous.f - f <= factrTolerance * max(abs(previous.f), abs(f), 1) {
-                reason = "CONVERGENCE: REL_REDUCTION_OF_F_<=_FACTR*EPSMCH"; break
-            }
-            wg = update(memory: memory, g: g, previous: previous, search: search, state: &state, vectors: vectors)
         }
-        return LBFGSBResult(
+        var result = LBFGSBResult(
             x: x, f: f, iterations: state.iterations, evaluations: evaluations, stopReason: reason, last: last)
+        result.restarts = state.restarts
+        return result
+    }
+
+    /// Nocedal's `iwhere` at the start: unbounded variables, fixed ones (l = u), the rest free.
+    static func initialStates(_ box: Box) -> [VariableState] {
+        box.lower.indices.map { i in
+            if !box.lower[i].isFinite && !box.upper[i].isFinite { return .unbounded }
+            return box.lower[i].isFinite && box.upper[i].isFinite && box.upper[i] - box.lower[i] <= 0 ? .fixed : .free
+        }
+    }
+
+    /// Why the run ends after an iteration ("" to go on), in the order of the Fortran driver: the
+    /// caller's stop, the iteration limit, then 3.0's own tests (pgtol, then factr).
+    static func stopReason(
+        proceed: Bool, iteration: LBFGSBIteration, settings: LBFGSBSettings, previous: Double, current: Double
+    ) -> String {
+        if !proceed { return "stopped" }
+        if iteration.iteration >= settings.maxIterations { return "iteration limit" }
+        if iteration.projectedGradient <= settings.optimizer.pgtol {
+            return "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL"
+        }
+        let tolerance = settings.optimizer.factr * Double.ulpOfOne
+        if previous - current <= tolerance * max(abs(previous), abs(current), 1) {
+            return "CONVERGENCE: REL_REDUCTION_OF_F_<=_FACTR*EPSMCH"
+        }
+        return ""
     }
 
     struct SearchState {
-        var iterations: Int
-        var accepted: Int
-        var skipped: Int
+        var iterations = 0
+        var accepted = 0
+        var skipped = 0
+        /// Times the pairs were forgotten after a singular matrix or a failed line search.
+        var restarts = 0
     }
 
     /// The point z the line search aims at (the subspace minimiser, or the Cauchy point), and the
