@@ -26,7 +26,7 @@ extension ConvolutionChoice: ExpressibleByArgument {
 extension LBFGSBImplementation: ExpressibleByArgument {
     static let help = ArgumentHelp(
         "Which code runs L-BFGS-B: texstim (its own, threaded) or fortran (Nocedal's 3.0 from Debian's "
-            + "liblbfgsb, what texstim ran before 2026-12); the same algorithm, other last bits; recorded in "
+            + "liblbfgsb, what texstim ran until 2026-11-30); the same algorithm, other last bits; recorded in "
             + "provenance.", valueName: "texstim|fortran")
 }
 
