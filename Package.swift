@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "PortillaSimoncelli", dependencies: ["TextureCore"], exclude: ["README.md"]),
         // One synthesis: image preparation, L-BFGS-B on the pixels, histogram matching, equalisation.
         .target(
-            name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB", "PortillaSimoncelli"],
+            name: "TextureSynthesis", dependencies: ["TextureCore", "CLBFGSB", "CWinograd", "PortillaSimoncelli"],
             exclude: ["README.md"]),
         // PNG and JPEG files in and out, atomic writes.
         .target(name: "TextureImages", dependencies: ["TextureCore", "CPNG", "CJPEG"], exclude: ["README.md"]),

@@ -68,25 +68,6 @@ import Testing
                 "\(texstim.result.x) \(texstim.result.stopReason) \(texstim.result.iterations); Fortran \(fortran.result.x) \(fortran.result.stopReason) \(fortran.result.iterations)")
     }
 
-    /// f = Σ (x_i − c_i)², c = (2, −3, 0.5), box [−1, 1]³: the minimiser (1, −1, 0.5), two bounds
-    /// active, and the run ends by its own test (pgtol) like the Fortran's.
-    @Test func reachesTheMinimiserOnActiveBounds() {
-        let c = [2.0, -3, 0.5]
-        let result = LBFGSB.minimize(
-            start: [0, 0, 0], lower: [-1, -1, -1], upper: [1, 1, 1],
-            settings: LBFGSBSettings(maxIterations: 50, factr: 10, pgtol: 1e-12, code: .texstim)
-        ) { x, g in
-            var f = 0.0
-            for i in 0..<3 {
-                g[i] = 2 * (x[i] - c[i])
-                f += (x[i] - c[i]) * (x[i] - c[i])
-            }
-            return f
-        }
-        #expect(result.x == [1, -1, 0.5], "\(result.x)")
-        #expect(result.stopReason.hasPrefix("CONVERGENCE"), "\(result.stopReason)")
-    }
-
     /// A problem of n = 40 000 (three blocks of LongVectors, so the threads split real work) with
     /// many bounds active: a separable quartic with a coupling term, its minimiser partly outside the box.
     static func largeObjective(_ x: [Double], _ g: inout [Double]) -> Double {

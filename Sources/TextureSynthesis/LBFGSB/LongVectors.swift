@@ -1,5 +1,6 @@
 // LongVectors: dot products and sums over the optimiser's n-long vectors, in a fixed order (bits independent of threads).
 
+import CWinograd
 import TextureCore
 
 /// Reductions and combinations of n-long double vectors for texstim's L-BFGS-B.
@@ -92,31 +93,10 @@ struct LongVectors {
         return !(size >= 1e-6 * scale)
     }
 
-    /// Σ a[i] b[i] for i < count, in 32 accumulators (element i into accumulator i mod 32), added
-    /// pairwise in a fixed order.
+    /// Σ a[i] b[i] for i < count in 32 accumulators (element i into accumulator i mod 32), added
+    /// pairwise in a fixed order (texstim_dot, in C: unoptimised Swift SIMD made debug builds,
+    /// and so the tests, several times slower).
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
-        var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
-        let whole = count / 32 * 32
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i < whole {
-            let offset = i * 8
-            s0 += ra.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Double>.self)
-            s2 += ra.loadUnaligned(fromByteOffset: offset + 128, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: offset + 128, as: SIMD8<Double>.self)
-            s3 += ra.loadUnaligned(fromByteOffset: offset + 192, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: offset + 192, as: SIMD8<Double>.self)
-            i += 32
-        }
-        var tail = 0.0
-        while i < count {
-            tail += a[i] * b[i]
-            i += 1
-        }
-        let lanes = (s0 + s1) + (s2 + s3)
-        return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7])) + tail
+        texstim_dot(a, b, count)
     }
 }
