@@ -163,15 +163,7 @@ public enum LBFGSB {
         var n = Int32(start.count), m = Int32(settings.optimizer.memory)
         var x = start
         var low = lower.map { $0.isFinite ? $0 : 0 }, high = upper.map { $0.isFinite ? $0 : 0 }
-        // nbd: 0 unbounded, 1 lower only, 2 both, 3 upper only.
-        var nbd: [Int32] = zip(lower, upper).map { l, u in
-            switch (l.isFinite, u.isFinite) {
-            case (true, true): return 2
-            case (true, false): return 1
-            case (false, true): return 3
-            case (false, false): return 0
-            }
-        }
+        var nbd = boundTypes(lower: lower, upper: upper)
         var f = 0.0
         var gradient = [Double](repeating: 0, count: start.count)
         var factr = settings.optimizer.factr, pgtol = settings.optimizer.pgtol
@@ -214,6 +206,18 @@ public enum LBFGSB {
         }
         return LBFGSBResult(
             x: x, f: f, iterations: iterations, evaluations: evaluations, stopReason: reason, last: last)
+    }
+
+    /// setulb_'s nbd: 0 unbounded, 1 lower only, 2 both, 3 upper only.
+    private static func boundTypes(lower: [Double], upper: [Double]) -> [Int32] {
+        zip(lower, upper).map { l, u in
+            switch (l.isFinite, u.isFinite) {
+            case (true, true): return 2
+            case (true, false): return 1
+            case (false, true): return 3
+            case (false, false): return 0
+            }
+        }
     }
 
     /// A blank-padded CHARACTER*60 value.

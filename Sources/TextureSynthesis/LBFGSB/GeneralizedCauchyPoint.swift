@@ -53,23 +53,50 @@ struct CauchyPoint {
 }
 
 enum GeneralizedCauchyPoint {
+    /// The projected steepest-descent path from x: its direction d (−g where a variable can move,
+    /// else 0), the breakpoints, f′ at t = 0 (−dᵀd), whether every moving variable has a bound
+    /// ahead (`bounded`), how many do not, and the variables held at a bound with g ≠ 0.
+    struct Path {
+        var d: [Double]
+        var breakpoints: [(t: Double, index: Int)] = []
+        var f1 = 0.0
+        var unboundedCount = 0
+        var bounded = true
+        var held: [Int] = []
+    }
+
     /// The Cauchy point from x with gradient g and `wg` = Wᵀg; updates `states` for the variables
     /// that reach a bound on the way. nil when M cannot be applied (the caller resets the memory).
     static func find(
         x: [Double], g: [Double], wg: [Double], box: Box, states: inout [VariableState], memory: LimitedMemory,
         vectors: LongVectors, epsilon: Double
     ) -> CauchyPoint? {
-        let n = x.count, k = memory.count, theta = memory.theta
-        var d = [Double](repeating: 0, count: n)
-        var breakpoints: [(t: Double, index: Int)] = []
-        var f1 = 0.0, freeCount = 0, bounded = true
-        // Variables held at a bound although their gradient is not 0.
-        var held: [Int] = []
-        for i in 0..<n {
+        let n = x.count, k = memory.count
+        var path = self.path(x: x, g: g, box: box, states: &states)
+        if path.breakpoints.isEmpty && path.unboundedCount == 0 {
+            return CauchyPoint(point: x, c: [Double](repeating: 0, count: 2 * k), segments: 0)
+        }
+        // p = Wᵀd. With few variables held, from Wᵀg: Wᵀd = −Wᵀg + Σ_held w_i g_i, which saves a
+        // pass over the 2·k·n stored values; else directly.
+        var p: [Double] = []
+        var direct = k > 0
+        if k > 0 && path.held.count <= n / 8 {
+            let correction = memory.rowsTransposed(path.held) { g[$0] }
+            p = (0..<(2 * k)).map { -wg[$0] + correction[$0] }
+            direct = LongVectors.cancelled(p, terms: [wg, correction])
+        }
+        if direct { p = path.d.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) } }
+        return walk(x: x, path: &path, p: p, box: box, states: &states, memory: memory, epsilon: epsilon)
+    }
+
+    /// Sets each variable's state at x (3.0's `iwhere` reset) and collects the path.
+    static func path(x: [Double], g: [Double], box: Box, states: inout [VariableState]) -> Path {
+        var path = Path(d: [Double](repeating: 0, count: x.count))
+        for i in x.indices {
             let negative = -g[i]
             if states[i] != .fixed && states[i] != .unbounded {
-                let toLower = x[i] - box.lower[i], toUpper = box.upper[i] - x[i]
-                let atLower = box.lower[i].isFinite && toLower <= 0, atUpper = box.upper[i].isFinite && toUpper <= 0
+                let atLower = box.lower[i].isFinite && x[i] - box.lower[i] <= 0
+                let atUpper = box.upper[i].isFinite && box.upper[i] - x[i] <= 0
                 states[i] = .free
                 if atLower {
                     if negative <= 0 { states[i] = .atLower }
@@ -78,41 +105,40 @@ enum GeneralizedCauchyPoint {
                 }
             }
             guard states[i] == .free || states[i] == .unbounded, negative != 0 else {
-                if negative != 0 { held.append(i) }
+                if negative != 0 { path.held.append(i) }
                 continue
             }
-            d[i] = negative
-            f1 -= negative * negative
+            path.d[i] = negative
+            path.f1 -= negative * negative
             if box.lower[i].isFinite && negative < 0 {
-                breakpoints.append(((x[i] - box.lower[i]) / -negative, i))
+                path.breakpoints.append(((x[i] - box.lower[i]) / -negative, i))
             } else if box.upper[i].isFinite && negative > 0 {
-                breakpoints.append(((box.upper[i] - x[i]) / negative, i))
+                path.breakpoints.append(((box.upper[i] - x[i]) / negative, i))
             } else {
-                freeCount += 1
-                bounded = false
+                path.unboundedCount += 1
+                path.bounded = false
             }
         }
-        var point = x
-        if breakpoints.isEmpty && freeCount == 0 { return CauchyPoint(point: point, c: [Double](repeating: 0, count: 2 * k), segments: 0) }
-        // p = Wᵀd. With few variables held, from Wᵀg: Wᵀd = −Wᵀg + Σ_held w_i g_i, which saves a
-        // pass over the 2·k·n stored values; else directly.
-        var p: [Double] = []
-        var direct = k > 0
-        if k > 0 && held.count <= n / 8 {
-            let correction = memory.rowsTransposed(held) { g[$0] }
-            p = (0..<(2 * k)).map { -wg[$0] + correction[$0] }
-            direct = LongVectors.cancelled(p, terms: [wg, correction])
-        }
-        if direct { p = d.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) } }
+        return path
+    }
+
+    /// Walks the path segment by segment (f′ = f1, f″ = f2) until the model's minimiser lies
+    /// inside a segment, fixing each variable whose breakpoint is passed.
+    static func walk(
+        x: [Double], path: inout Path, p pStart: [Double], box: Box, states: inout [VariableState],
+        memory: LimitedMemory, epsilon: Double
+    ) -> CauchyPoint? {
+        let n = x.count, k = memory.count, theta = memory.theta
+        var point = x, p = pStart
         var c = [Double](repeating: 0, count: 2 * k)
-        var f2 = -theta * f1
+        var f1 = path.f1, f2 = -theta * path.f1
         let f2Original = f2
         if k > 0 {
             guard let v = memory.middleTimes(p) else { return nil }
             f2 -= zip(v, p).reduce(0) { $0 + $1.0 * $1.1 }
         }
         var dtm = -f1 / f2, tsum = 0.0, segments = 1
-        var heap = BreakpointHeap(firstOf: breakpoints)
+        var heap = BreakpointHeap(firstOf: path.breakpoints)
         var tj = 0.0
         var allFixed = false
         while let next = heap.popMinimum() {
@@ -121,49 +147,58 @@ enum GeneralizedCauchyPoint {
             let dt = tj - tj0
             if dtm < dt { break }
             tsum += dt
-            let b = next.index, db = d[b]
-            d[b] = 0
+            let b = next.index, db = path.d[b]
+            path.d[b] = 0
             let zb: Double
             if db > 0 {
                 zb = box.upper[b] - x[b]; point[b] = box.upper[b]; states[b] = .atUpper
             } else {
                 zb = box.lower[b] - x[b]; point[b] = box.lower[b]; states[b] = .atLower
             }
-            if heap.isEmpty && breakpoints.count == n {
+            if heap.isEmpty && path.breakpoints.count == n {
                 dtm = dt
                 allFixed = true
                 break
             }
             segments += 1
-            let db2 = db * db
-            f1 += dt * f2 + db2 - theta * db * zb
-            f2 -= theta * db2
-            if k > 0 {
-                for j in 0..<(2 * k) { c[j] += dt * p[j] }
-                let wb = memory.row(b)
-                guard let v = memory.middleTimes(wb) else { return nil }
-                var wmc = 0.0, wmp = 0.0, wmw = 0.0
-                for j in 0..<(2 * k) { wmc += c[j] * v[j]; wmp += p[j] * v[j]; wmw += wb[j] * v[j] }
-                for j in 0..<(2 * k) { p[j] -= db * wb[j] }
-                f1 += db * wmc
-                f2 += 2 * db * wmp - db2 * wmw
-            }
+            guard cross(b, db: db, dt: dt, zb: zb, memory: memory, c: &c, p: &p, f1: &f1, f2: &f2) else { return nil }
             f2 = max(epsilon * f2Original, f2)
-            if !heap.isEmpty {
+            if !heap.isEmpty || !path.bounded {
                 dtm = -f1 / f2
-            } else if bounded {
-                f1 = 0; f2 = 0; dtm = 0
             } else {
-                dtm = -f1 / f2
+                f1 = 0; f2 = 0; dtm = 0
             }
         }
         if !allFixed {
             if dtm <= 0 { dtm = 0 }
             tsum += dtm
-            for i in 0..<n where d[i] != 0 { point[i] = x[i] + tsum * d[i] }
+            for i in 0..<n where path.d[i] != 0 { point[i] = x[i] + tsum * path.d[i] }
         }
         if k > 0 { for j in 0..<(2 * k) { c[j] += dtm * p[j] } }
         return CauchyPoint(point: point, c: c, segments: segments)
+    }
+
+    /// Past the breakpoint of variable b (its step db, now fixed at zb from x): f′ (f1) and f″
+    /// (f2) of the next segment, with c moved on by dt·p and b's row w_b taken out of p. false
+    /// when M cannot be applied.
+    // swiftlint:disable:next function_parameter_count
+    static func cross(
+        _ b: Int, db: Double, dt: Double, zb: Double, memory: LimitedMemory, c: inout [Double], p: inout [Double],
+        f1: inout Double, f2: inout Double
+    ) -> Bool {
+        let k = memory.count, theta = memory.theta, db2 = db * db
+        f1 += dt * f2 + db2 - theta * db * zb
+        f2 -= theta * db2
+        guard k > 0 else { return true }
+        for j in 0..<(2 * k) { c[j] += dt * p[j] }
+        let wb = memory.row(b)
+        guard let v = memory.middleTimes(wb) else { return false }
+        var wmc = 0.0, wmp = 0.0, wmw = 0.0
+        for j in 0..<(2 * k) { wmc += c[j] * v[j]; wmp += p[j] * v[j]; wmw += wb[j] * v[j] }
+        for j in 0..<(2 * k) { p[j] -= db * wb[j] }
+        f1 += db * wmc
+        f2 += 2 * db * wmp - db2 * wmw
+        return true
     }
 }
 

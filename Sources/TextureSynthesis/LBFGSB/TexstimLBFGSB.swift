@@ -25,23 +25,18 @@ enum TexstimLBFGSB {
         let memory = LimitedMemory(n: n, capacity: settings.optimizer.memory)
         let clock = ContinuousClock()
         var timing = (objective: Duration.zero, callback: Duration.zero, started: clock.now)
-        var x = (0..<n).map { min(max(start[$0], lower[$0]), upper[$0]) }
-        var states = initialStates(box)
-        var g = [Double](repeating: 0, count: n)
-        var evaluations = 0
+        var (x, states) = ((0..<n).map { min(max(start[$0], lower[$0]), upper[$0]) }, initialStates(box))
+        var g = [Double](repeating: 0, count: n), evaluations = 0
         func evaluate(_ point: [Double]) -> Double {
             evaluations += 1
             var value = 0.0
             timing.objective += clock.measure { value = objective(point, &g) }
             return value
         }
-        var f = evaluate(x)
-        var state = SearchState()
-        var last: LBFGSBIteration?
-        var reason = ""
-        if box.projectedGradientNorm(x: x, g: g) <= settings.optimizer.pgtol {
-            reason = "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL"
-        }
+        var f = evaluate(x), state = SearchState(), last: LBFGSBIteration?
+        var reason =
+            box.projectedGradientNorm(x: x, g: g) <= settings.optimizer.pgtol
+            ? "CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL" : ""
         // Wᵀg for the current g and pairs: the update's pass computes it, else one pass here.
         var wg: [Double]?
         while reason.isEmpty {
@@ -66,11 +61,9 @@ enum TexstimLBFGSB {
             state.iterations += 1
             let projectedGradient = box.projectedGradientNorm(x: x, g: g)
             let elapsed = clock.now - timing.started
-            let iteration = LBFGSBIteration(
-                iteration: state.iterations, f: f, evaluations: evaluations, projectedGradient: projectedGradient,
-                acceptedUpdates: state.accepted, skippedUpdates: state.skipped, activeBounds: direction.activeCount,
-                optimizerSeconds: (elapsed - timing.objective - timing.callback) / .seconds(1),
-                objectiveSeconds: timing.objective / .seconds(1), restarts: state.restarts)
+            let iteration = state.record(
+                f: f, evaluations: evaluations, projectedGradient: projectedGradient, active: direction.activeCount,
+                optimizer: elapsed - timing.objective - timing.callback, objective: timing.objective)
             last = iteration
             var proceed = true
             timing.callback += clock.measure { proceed = onIteration(iteration) }
@@ -117,6 +110,18 @@ enum TexstimLBFGSB {
         var skipped = 0
         /// Times the pairs were forgotten after a singular matrix or a failed line search.
         var restarts = 0
+
+        /// The state the caller sees after an iteration.
+        func record(
+            f: Double, evaluations: Int, projectedGradient: Double, active: Int, optimizer: Duration,
+            objective: Duration
+        ) -> LBFGSBIteration {
+            LBFGSBIteration(
+                iteration: iterations, f: f, evaluations: evaluations, projectedGradient: projectedGradient,
+                acceptedUpdates: accepted, skippedUpdates: skipped, activeBounds: active,
+                optimizerSeconds: optimizer / .seconds(1), objectiveSeconds: objective / .seconds(1),
+                restarts: restarts)
+        }
     }
 
     /// The point z the line search aims at (the subspace minimiser, or the Cauchy point), and the
