@@ -55,6 +55,11 @@ public struct ConvergenceRecord: Sendable, Codable, Equatable {
     public var skippedUpdates: Int?
     /// Variables at a bound in the last iteration.
     public var activeBounds: Int?
+    /// texstim's L-BFGS-B: times it forgot its curvature pairs after a singular matrix or a failed
+    /// line search and went on from steepest descent (absent for the Fortran, which does not
+    /// report it, and in records made before it was recorded). A few are normal; many mean the
+    /// objective or its gradient misbehaved.
+    public var restarts: Int?
     /// The factor s the optimiser's f and ∇f were multiplied by (see OptimisationSpace.objectiveScale).
     public var objectiveScale: Double
     /// Why the run ended: "iteration limit", "loss target", "relative change over window", or
@@ -107,7 +112,7 @@ struct ConvergenceRecorder {
             lossTrace: trace, layerTrace: layers, evaluations: result.evaluations,
             projectedGradient: result.last.map { $0.projectedGradient / objectiveScale },
             acceptedUpdates: result.last?.acceptedUpdates, skippedUpdates: result.last?.skippedUpdates,
-            activeBounds: result.last?.activeBounds, objectiveScale: objectiveScale,
+            activeBounds: result.last?.activeBounds, restarts: result.restarts, objectiveScale: objectiveScale,
             stopReason: firedRule ?? result.stopReason, stoppingRules: stopping, requiredReduction: requiredReduction,
             converged: ConvergenceRecord.converged(
                 initial: trace[0], final: finalLoss.total, requiredReduction: requiredReduction))

@@ -99,8 +99,9 @@ public struct LBFGSBResult: Sendable {
     public var stopReason: String
     /// The last completed iteration's state (nil when none completed).
     public var last: LBFGSBIteration?
-    /// texstim's code: times it forgot its pairs and restarted (LBFGSBIteration.restarts); 0 for the Fortran.
-    public var restarts = 0
+    /// texstim's code: times it forgot its pairs and restarted (LBFGSBIteration.restarts); nil for
+    /// the Fortran, which does the same without reporting it.
+    public var restarts: Int?
 }
 
 /// The two codes of L-BFGS-B texstim can run. They compute the same iterates up to rounding (the

@@ -10,6 +10,7 @@ import TextureSynthesis
     @Test func aRunRecordsTexstimsCodeAndReproducesWithIt() throws {
         let outcome = try SynthesisJob.run(SynthesisJobTests.request(temporaryFolder()))
         #expect(outcome.record.optimizer.algorithm == LBFGSBImplementation.texstim.recordName)
+        #expect(outcome.record.convergence?.restarts == 0)
         #expect(try Reproduction.request(from: outcome.record, path: outcome.pngPath).optimizerCode == .texstim)
         #expect(Reproduction.reproduce(outcome.pngPath).identical)
     }
@@ -19,6 +20,7 @@ import TextureSynthesis
     @Test func aFortranRecordReproducesWithTheFortran() throws {
         let outcome = try SynthesisJob.run(SynthesisJobTests.request(temporaryFolder()) { $0.optimizerCode = .fortran })
         #expect(outcome.record.optimizer.algorithm == "L-BFGS-B 3.0 (Nocedal; Debian liblbfgsb)")
+        #expect(outcome.record.convergence.map { $0.restarts == nil } == true)
         #expect(try Reproduction.request(from: outcome.record, path: outcome.pngPath).optimizerCode == .fortran)
         #expect(Reproduction.reproduce(outcome.pngPath).identical)
     }
