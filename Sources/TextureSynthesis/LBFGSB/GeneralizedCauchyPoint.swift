@@ -85,7 +85,7 @@ enum GeneralizedCauchyPoint {
             p = (0..<(2 * k)).map { -wg[$0] + correction[$0] }
             direct = LongVectors.cancelled(p, terms: [wg, correction])
         }
-        if direct { p = path.d.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) } }
+        if direct { p = memory.wTransposed(path.d, vectors: vectors) }
         return walk(x: x, path: &path, p: p, box: box, states: &states, memory: memory, epsilon: epsilon)
     }
 

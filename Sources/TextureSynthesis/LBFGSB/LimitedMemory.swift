@@ -158,10 +158,12 @@ extension LimitedMemory {
     }
 
     /// Wᵀ v = (Yᵀ v, θ Sᵀ v) for an n-vector v.
-    func wTransposed(_ v: UnsafePointer<Double>, vectors: LongVectors) -> [Double] {
+    func wTransposed(_ v: [Double], vectors: LongVectors) -> [Double] {
         let k = count
         guard k > 0 else { return [] }
-        var p = vectors.dots((0..<k).map(yColumn) + (0..<k).map(sColumn), with: v)
+        var p = v.withUnsafeBufferPointer {
+            vectors.dots((0..<k).map(yColumn) + (0..<k).map(sColumn), with: $0.baseAddress!)
+        }
         for i in k..<(2 * k) { p[i] *= theta }
         return p
     }
@@ -234,13 +236,12 @@ extension LimitedMemory {
         return sum
     }
 
-    /// out = base + W u (n-vectors; u of length 2k), summed over W's columns in order per element.
-    func wTimes(_ u: [Double], base: UnsafePointer<Double>?, into out: UnsafeMutablePointer<Double>,
-                vectors: LongVectors) {
+    /// W u (an n-vector; u of length 2k), summed over W's columns in order per element.
+    func wTimes(_ u: [Double], vectors: LongVectors) -> [Double] {
         let k = count
         var coefficients = u
         for i in k..<(2 * k) { coefficients[i] *= theta }
-        vectors.combine((0..<k).map(yColumn) + (0..<k).map(sColumn), coefficients, base: base, into: out)
+        return vectors.combine((0..<k).map(yColumn) + (0..<k).map(sColumn), coefficients)
     }
 
     /// WᵀW (2k × 2k, row-major) from YᵀY, SᵀY and SᵀS: [YᵀY θYᵀS; θSᵀY θ²SᵀS].

@@ -57,31 +57,29 @@ struct LongVectors {
         dots(columns, with: [v])[0]
     }
 
-    /// Σ_i a[i] · b[i] over whole vectors.
-    func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> Double { dots([a], with: [b])[0][0] }
+    /// Σ_i a[i] · b[i] over whole vectors (both n long).
+    func dot(_ a: [Double], _ b: [Double]) -> Double {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in dots([a.baseAddress!], with: [b.baseAddress!])[0][0] }
+        }
+    }
 
-    /// out[i] = base[i] + Σ_j coefficients[j] · columns[j][i] (`base` nil: 0), j ascending per element.
-    func combine(
-        _ columns: [UnsafePointer<Double>], _ coefficients: [Double], base: UnsafePointer<Double>?,
-        into out: UnsafeMutablePointer<Double>
-    ) {
-        let target = SharedPointer(out)
-        let sources = columns.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
-        let start = base.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
-        parallelChunks(count: blocks, threads: threads) { range in
-            for b in range {
-                let span = block(b)
-                if let start {
-                    (target.base + span.lowerBound).update(from: start.base + span.lowerBound, count: span.count)
-                } else {
-                    (target.base + span.lowerBound).update(repeating: 0, count: span.count)
-                }
-                for (j, column) in sources.enumerated() where coefficients[j] != 0 {
-                    let c = coefficients[j], x = column.base, y = target.base
-                    for i in span { y[i] += c * x[i] }
+    /// out[i] = Σ_j coefficients[j] · columns[j][i], j ascending per element (n long).
+    func combine(_ columns: [UnsafePointer<Double>], _ coefficients: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let target = SharedPointer(buffer.baseAddress!)
+            let sources = columns.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+            parallelChunks(count: blocks, threads: threads) { range in
+                for b in range {
+                    for (j, column) in sources.enumerated() where coefficients[j] != 0 {
+                        let c = coefficients[j], x = column.base, y = target.base
+                        for i in block(b) { y[i] += c * x[i] }
+                    }
                 }
             }
         }
+        return out
     }
 
     /// Whether `result`, a sum of `terms` (each as long as it), lost too much to cancellation: its

@@ -39,7 +39,7 @@ enum SubspaceMinimization {
         }
         if wzv == nil {
             let values = (0..<n).map { free[$0] ? v($0) : 0 }
-            wzv = values.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) }
+            wzv = memory.wTransposed(values, vectors: vectors)
         }
         guard var wzv else { return nil }
         let gram = reducedGram(memory: memory, free: free, active: active, threads: vectors.threads)
@@ -48,8 +48,7 @@ enum SubspaceMinimization {
         }
         guard let mwr = memory.middleTimes(wzv), let u = solveN(memory: memory, gram: gram, mwr) else { return nil }
         let coefficients = (0..<w).map { mc[$0] / theta + u[$0] / (theta * theta) }
-        var d = [Double](repeating: 0, count: n)
-        d.withUnsafeMutableBufferPointer { memory.wTimes(coefficients, base: nil, into: $0.baseAddress!, vectors: vectors) }
+        var d = memory.wTimes(coefficients, vectors: vectors)
         for i in 0..<n { d[i] = free[i] ? v(i) / theta + d[i] : 0 }
         return project(x: x, g: g, start: point, d: d, free: free, box: box)
     }

@@ -40,7 +40,7 @@ enum TexstimLBFGSB {
         // Wᵀg for the current g and pairs: the update's pass computes it, else one pass here.
         var wg: [Double]?
         while reason.isEmpty {
-            let currentWg = wg ?? g.withUnsafeBufferPointer { memory.wTransposed($0.baseAddress!, vectors: vectors) }
+            let currentWg = wg ?? memory.wTransposed(g, vectors: vectors)
             wg = nil
             let previous = (x: x, g: g, f: f)
             guard let direction = searchDirection(
@@ -70,7 +70,7 @@ enum TexstimLBFGSB {
             reason = stopReason(
                 proceed: proceed, iteration: iteration, settings: settings, previous: previous.f, current: f)
             if reason.isEmpty {
-                wg = update(memory: memory, g: g, previous: previous, search: search, state: &state, vectors: vectors)
+                wg = update(memory: memory, g: g, previousG: previous.g, search: search, state: &state, vectors: vectors)
             }
         }
         var result = LBFGSBResult(
@@ -155,9 +155,9 @@ enum TexstimLBFGSB {
     ) -> LineSearchResult? {
         let n = x.count
         let d = (0..<n).map { z[$0] - x[$0] }
-        let initialSlope = d.withUnsafeBufferPointer { dp in g.withUnsafeBufferPointer { vectors.dot(dp.baseAddress!, $0.baseAddress!) } }
+        let initialSlope = vectors.dot(d, g)
         guard initialSlope < 0 else { return nil }
-        let norm = d.withUnsafeBufferPointer { vectors.dot($0.baseAddress!, $0.baseAddress!) }.squareRoot()
+        let norm = vectors.dot(d, d).squareRoot()
         let stepMax = box.constrained ? (iterations == 0 ? 1 : box.maximumStep(x: x, d: d)) : 1e10
         let first = iterations == 0 && !box.boxed ? min(1 / norm, stepMax) : min(1, stepMax)
         var search = MoreThuenteSearch(step: first, value: f, slope: initialSlope, stepMin: 0, stepMax: stepMax)
@@ -165,7 +165,7 @@ enum TexstimLBFGSB {
             let step = search.step
             let point = step == 1 ? z : (0..<n).map { x[$0] + step * d[$0] }
             let (value, gradient) = evaluate(point)
-            let slope = d.withUnsafeBufferPointer { dp in gradient.withUnsafeBufferPointer { vectors.dot(dp.baseAddress!, $0.baseAddress!) } }
+            let slope = vectors.dot(d, gradient)
             if search.next(value: value, slope: slope) != .evaluate {
                 return LineSearchResult(x: point, f: value, step: step, d: d, initialSlope: initialSlope, slope: slope)
             }
@@ -185,8 +185,8 @@ enum TexstimLBFGSB {
     /// Adds s = step·d, y = g − g_old unless the curvature sᵀy ≤ ε·(−step·gᵀd) (3.0's test);
     /// returns Wᵀg for the grown matrix (nil when nothing was added).
     static func update(
-        memory: LimitedMemory, g: [Double], previous: (x: [Double], g: [Double], f: Double),
-        search: LineSearchResult, state: inout SearchState, vectors: LongVectors
+        memory: LimitedMemory, g: [Double], previousG: [Double], search: LineSearchResult,
+        state: inout SearchState, vectors: LongVectors
     ) -> [Double]? {
         let step = search.step
         let curvature = step == 1 ? search.slope - search.initialSlope : (search.slope - search.initialSlope) * step
@@ -197,7 +197,7 @@ enum TexstimLBFGSB {
         }
         state.accepted += 1
         let s = step == 1 ? search.d : search.d.map { step * $0 }
-        let y = (0..<g.count).map { g[$0] - previous.g[$0] }
+        let y = (0..<g.count).map { g[$0] - previousG[$0] }
         guard let wg = memory.append(s: s, y: y, curvature: curvature, gradient: g, vectors: vectors) else {
             memory.reset()
             return nil
